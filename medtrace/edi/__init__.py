@@ -1,0 +1,1 @@
+"""Consignor EDI codecs and schemas."""
