@@ -52,15 +52,29 @@ _stamp_ok() { [ -f "$MED_VENV/.stamp-$1" ] && [ "$(cat "$MED_VENV/.stamp-$1")" =
 _stamp_set() { printf '%s' "$2" > "$MED_VENV/.stamp-$1"; }
 _hash() { cat "$@" 2>/dev/null | sha256sum | cut -c1-32; }
 
-# The project's own requirements, medtrace included (editable, from this clone).
+# The project's own requirements (medtrace included, editable from this clone)
+# and, once find_odoo has found Odoo, Odoo's own: installed in one pip run so
+# that the resolver keeps both consistent (Odoo's pins win).
 ensure_requirements() {
-    local stamp
-    stamp="$MED_ROOT:$(_hash "$MED_ROOT/requirements.txt" "$MED_ROOT/medtrace/pyproject.toml")"
-    _stamp_ok project "$stamp" && return 0
-    say "installing the project's requirements into $MED_VENV"
-    (cd "$MED_ROOT" && "$PY" -m pip install -q --prefer-binary -r requirements.txt >&2) \
-        || die "pip could not install requirements.txt (see the lines above); check the network access to the package index."
-    _stamp_set project "$stamp"
+    local stamp odoo_req="" files=("$MED_ROOT/requirements.txt" "$MED_ROOT/medtrace/pyproject.toml")
+    if [ -n "${MED_ODOO_ROOT:-}" ]; then
+        odoo_req="$MED_ODOO_ROOT/requirements.txt"
+        files+=("$odoo_req" "$MED_ROOT/setup/odoo_requirements.py")
+    fi
+    stamp="$MED_ROOT:$(_hash "${files[@]}")"
+    _stamp_ok requirements "$stamp" && return 0
+    local args=(-r requirements.txt)
+    if [ -n "$odoo_req" ]; then
+        say "installing Odoo's and the project's requirements into $MED_VENV (the first time takes a few minutes)"
+        "$PY" "$MED_ROOT/setup/odoo_requirements.py" "$odoo_req" > "$MED_VENV/odoo-requirements.txt"
+        args+=(-r "$MED_VENV/odoo-requirements.txt")
+    else
+        say "installing the project's requirements into $MED_VENV"
+    fi
+    (cd "$MED_ROOT" && "$PY" -m pip install -q --prefer-binary "${args[@]}" 2>&1 >&2 \
+        | grep -v -e "^WARNING: Location" -e "BuildBackendWarning" >&2; exit "${PIPESTATUS[0]}") \
+        || die "pip could not install the requirements (see the lines above); check the access to the package index."
+    _stamp_set requirements "$stamp"
 }
 
 # --- Odoo -------------------------------------------------------------------
@@ -123,20 +137,6 @@ find_odoo() {
     fi
     MED_ODOO_ROOT=${found#* }
     return 0
-}
-
-# Odoo's own Python dependencies: its requirements.txt, with the pins of
-# Python 3.12 (wheels) instead of the 3.10/3.11 ones (old source archives).
-ensure_odoo_requirements() {
-    local req stamp
-    req="$MED_ODOO_ROOT/requirements.txt"
-    stamp="$(_hash "$req" "$MED_ROOT/setup/odoo_requirements.py")"
-    _stamp_ok odoo "$stamp" && return 0
-    say "installing Odoo's requirements into $MED_VENV (first time only, a few minutes)"
-    "$PY" "$MED_ROOT/setup/odoo_requirements.py" "$req" > "$MED_VENV/odoo-requirements.txt"
-    "$PY" -m pip install -q --prefer-binary -r "$MED_VENV/odoo-requirements.txt" >&2 \
-        || die "pip could not install Odoo's requirements (see the lines above)."
-    _stamp_set odoo "$stamp"
 }
 
 # Runs Odoo's command line from the venv (odoo-bin, not the console script:
