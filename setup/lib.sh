@@ -145,6 +145,24 @@ odoo_cmd() {
     TZ=UTC "$PY" -c 'import odoo; odoo.cli.main()' "$@"
 }
 
+# Debian packages some Odoo tests need: chromium (browser tests), wkhtmltopdf
+# (PDF reports), poppler-utils (pdftoppm, to read a printed label back).
+# Installed when setup runs as root with apt-get; otherwise those tests skip.
+ensure_test_packages() {
+    local missing=()
+    command -v chromium >/dev/null || missing+=(chromium)
+    command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
+    command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+    [ ${#missing[@]} -gt 0 ] || return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "installing Debian packages for the browser and PDF tests: ${missing[*]}"
+        (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}") >/dev/null 2>&1 \
+            || say "apt-get could not install ${missing[*]}: the tests that need them will be skipped"
+    else
+        say "missing ${missing[*]} (install them with your package manager): the tests that need them will be skipped"
+    fi
+}
+
 # --- PostgreSQL --------------------------------------------------------------
 
 _pg_bin() {  # directory with pg_ctl/initdb, newest first
