@@ -1,0 +1,13 @@
+# ruff: noqa: I001  (order matters: the mixin is defined before the models inheriting it)
+from . import edi_messages
+from . import med_edi_backend
+from . import med_edi_problem
+from . import med_edi_exchange
+from . import med_edi_consumer_mixin
+from . import purchase_order
+from . import sale_order
+from . import stock_picking
+from . import stock_move
+from . import account_move
+from . import med_edi_reconciliation
+from . import med_edi_reconciliation_line

@@ -1,6 +1,11 @@
 """Fixtures and factories shared by the consignor EDI tests (no test methods)."""
 
+import datetime
+
+from odoo import Command
 from odoo.addons.med_gsp_quality.tests.common import GspQualityCommon
+
+PO_HEADER = "报文编号,委托方编码,单据日期,订单号,商品编码,商品条码,产品标识,批号,有效期至,数量,单价"
 
 
 class ConsignorEdiCommon(GspQualityCommon):
@@ -9,3 +14,98 @@ class ConsignorEdiCommon(GspQualityCommon):
         super().setUpClass()
         cls.user_edi = cls._make_user("edi_user", "med_consignor_edi.group_edi_user")
         cls.user_edi_manager = cls._make_user("edi_manager", "med_consignor_edi.group_edi_manager")
+        cls.user_api_a = cls._make_user("edi_api_a", "med_consignor_edi.group_edi_consignor_api")
+        cls.user_api_b = cls._make_user("edi_api_b", "med_consignor_edi.group_edi_consignor_api")
+        Partner = cls.env["res.partner"]
+        cls.consignor = Partner.create({"name": "Consignor A Medical", "ref": "C0001"})
+        cls.consignor_b = Partner.create({"name": "Logistics B", "ref": "C0002"})
+        cls.customer = Partner.create({"name": "First People's Hospital", "ref": "K0001"})
+        cls.backend = cls.env["med.edi.backend"].create({
+            "name": "Consignor A",
+            "partner_id": cls.consignor.id,
+            "kind": "consignment_supplier",
+            "consignor_code": "C0001",
+            "our_code": "H0001",
+            "api_user_id": cls.user_api_a.id,
+            "channel": "http",
+        })
+        cls.backend_b = cls.env["med.edi.backend"].create({
+            "name": "Logistics B",
+            "partner_id": cls.consignor_b.id,
+            "kind": "third_party_logistics",
+            "consignor_code": "C0002",
+            "api_user_id": cls.user_api_b.id,
+            "channel": "http",
+        })
+        Product = cls.env["product.product"]
+        cls.stent = Product.create({
+            "name": "Coronary stent", "is_storable": True, "tracking": "lot",
+            "default_code": "STENT-1", "barcode": "06901234567892",
+        })
+        cls.catheter = Product.create({
+            "name": "Balloon catheter", "is_storable": True, "tracking": "lot",
+            "default_code": "CATH-1",
+        })
+        cls.valve = Product.create({
+            "name": "Heart valve", "is_storable": True, "tracking": "lot",
+            "default_code": "VALVE-1",
+        })
+        # the consignor's own code for the catheter, and a UDI-DI for the valve
+        cls.env["product.supplierinfo"].create({
+            "partner_id": cls.consignor.id, "product_tmpl_id": cls.catheter.product_tmpl_id.id,
+            "product_code": "A-CATH", "price": 350.0,
+        })
+        cls.env["med.product.di"].create({
+            "di": "06901234567908", "product_tmpl_id": cls.valve.product_tmpl_id.id,
+        })
+        cls.stock_location = cls.warehouse.lot_stock_id
+
+    # -- factories ---------------------------------------------------------------------
+
+    @classmethod
+    def _lot(cls, product, name, expiry=None):
+        vals = {"product_id": product.id, "name": name, "company_id": cls.company.id}
+        if expiry:
+            vals["expiration_date"] = datetime.datetime.combine(expiry, datetime.time(12))
+        return cls.env["stock.lot"].create(vals)
+
+    @classmethod
+    def _consigned(cls, product, lot, quantity, owner=None, location=None):
+        """Put ``quantity`` units of the consignor's stock (owner) on hand."""
+        return cls.env["stock.quant"]._update_available_quantity(
+            product, location or cls.stock_location, quantity, lot_id=lot,
+            owner_id=owner or cls.consignor)
+
+    @staticmethod
+    def _csv(rows, header=PO_HEADER, encoding="utf-8"):
+        return ("\n".join([header, *rows]) + "\n").encode(encoding)
+
+    @classmethod
+    def _po_rows(cls, message_id="PO-1", order="PO-2025-1", lines=None):
+        lines = lines or [
+            ("STENT-1", "", "", "L1", "2030-01-31", "3", "1280"),
+            ("A-CATH", "", "", "L2", "2030-02-28", "5", "350"),
+            ("", "", "06901234567908", "L3", "2030-03-31", "1", "9000"),
+        ]
+        return [",".join((message_id, "C0001", "2025-06-01", order, *line)) for line in lines]
+
+    def _receive(self, data, message_type="purchase_order", backend=None, filename="file.csv"):
+        return (backend or self.backend)._edi_receive(data, message_type, filename=filename)
+
+    def _problem_fields(self, exchange):
+        return {(p.line, p.field, p.code) for p in exchange.problem_ids}
+
+    @staticmethod
+    def _create_picking_done(picking):
+        """Validate a transfer as a storekeeper would, every line at its demand."""
+        picking.action_assign()
+        for move in picking.move_ids:
+            if not move.move_line_ids:
+                move.write({"move_line_ids": [Command.create({
+                    "product_id": move.product_id.id, "quantity": move.product_uom_qty,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                })]})
+            move.picked = True
+        picking.button_validate()
+        return picking

@@ -1,6 +1,17 @@
 """Fixtures and factories shared by the device stock tests (no test methods)."""
 
+import datetime
+
+from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
+
+from medtrace.udi import gs1_element_string
+
+
+def gtin_with_check_digit(body):
+    """GTIN from its digits without the check digit (GS1 mod-10)."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return body + str((10 - total % 10) % 10)
 
 
 class MedDeviceStockCommon(TransactionCase):
@@ -26,3 +37,170 @@ class MedDeviceStockCommon(TransactionCase):
     @classmethod
     def _make_user(cls, login, groups):
         return new_test_user(cls.env, login=login, groups=groups, company_id=cls.company.id)
+
+    # ------------------------------------------------------------------ factories
+    @classmethod
+    def _make_department(cls, name):
+        """A device department (its sub-store is created with it)."""
+        return cls.env["hr.department"].create({
+            "name": name, "med_is_device_department": True, "company_id": cls.company.id,
+        })
+
+    @classmethod
+    def _make_employee(cls, name, department, user=None):
+        return cls.env["hr.employee"].create({
+            "name": name, "department_id": department.id, "company_id": cls.company.id,
+            "user_id": user.id if user else False,
+        })
+
+    @classmethod
+    def _make_supplier(cls, name="Device Supplier"):
+        return cls.env["res.partner"].create({"name": name, "is_company": True})
+
+    @classmethod
+    def _make_device(cls, name, gtin_body, implantable=False, box_gtin_body=None,
+                     box_quantity=10, **values):
+        """A device product with its UDI-DI (and a box DI holding ``box_quantity`` units)."""
+        tracking = "serial" if implantable or values.get("med_high_value") else "lot"
+        dis = [Command.create({"di": gtin_with_check_digit(gtin_body),
+                               "packaging_level": "each", "quantity": 1})]
+        if box_gtin_body:
+            dis.append(Command.create({"di": gtin_with_check_digit(box_gtin_body),
+                                       "packaging_level": "box", "quantity": box_quantity}))
+        template = cls.env["product.template"].create(dict({
+            "name": name,
+            "type": "consu",
+            "is_storable": True,
+            "tracking": tracking,
+            "use_expiration_date": True,
+            "med_is_device": True,
+            "med_device_class": "III" if implantable else "II",
+            "med_implantable": implantable,
+            "med_model": f"{name} M1",
+            "med_specification": "Standard",
+            "med_registration_number": "国械注准20233130001",
+            "med_udi_di_ids": dis,
+        }, **values))
+        return template.product_variant_id
+
+    @classmethod
+    def _make_purchase(cls, supplier, lines):
+        """A confirmed purchase order: ``lines`` is ``[(product, quantity), ...]``."""
+        order = cls.env["purchase.order"].sudo().create({
+            "partner_id": supplier.id,
+            "order_line": [
+                Command.create({"product_id": product.id, "product_qty": qty,
+                                "price_unit": 100.0})
+                for product, qty in lines
+            ],
+        })
+        order.button_confirm()
+        return order.sudo(False)
+
+    @staticmethod
+    def udi(product, serial=None, lot=None, expiry=None, manufactured=None, di=None):
+        """The GS1 element string of a unit of ``product`` (default expiry in two years)."""
+        if expiry is None:
+            expiry = fields.Date.today() + datetime.timedelta(days=730)
+        di = di or product.med_udi_di_ids.filtered(lambda d: d.packaging_level == "each")[:1].di
+        return gs1_element_string(di, lot=lot, serial=serial, expiry=expiry,
+                                  manufactured=manufactured or datetime.date(2025, 1, 15))
+
+    def scan(self, raw, operation, user=None, **context):
+        scanner = self.env["med.device.scan"]
+        if user:
+            scanner = scanner.with_user(user)
+        return scanner.scan(raw, operation, context)
+
+
+class MedDeviceFlowCommon(MedDeviceStockCommon):
+    """A hospital with two device departments, a supplier, an implant (serial) and a
+    consumable (lot, with a box DI of 10), and the storekeeper working."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cardiology = cls._make_department("Cardiology")
+        cls.orthopedics = cls._make_department("Orthopedics")
+        cls.nurse = cls._make_employee("Nurse Li", cls.cardiology, user=cls.user_department)
+        cls.surgeon = cls._make_employee("Dr Wang", cls.cardiology)
+        cls.supplier = cls._make_supplier()
+        cls.stent = cls._make_device("Coronary Stent", "695000000001", implantable=True)
+        cls.catheter = cls._make_device(
+            "IV Catheter", "695000000002", box_gtin_body="695000000003"
+        )
+        cls.stock_location = cls.warehouse.lot_stock_id
+
+    def _receive(self, product, units, quantity=None, lot=None, certificate="CoC-001"):
+        """Order and receive units of ``product`` (``units``: serials, or for a lot product
+        the number of single-unit scans of lot ``lot``); returns the lots."""
+        serials = units if product.tracking == "serial" else [None] * units
+        order = self._make_purchase(self.supplier, [(product, quantity or len(serials))])
+        lots = self.env["stock.lot"]
+        for serial in serials:
+            result = self.scan(
+                self.udi(product, serial=serial, lot=lot or "L2025A"), "receipt",
+                purchase_id=order.id, certificate_number=certificate,
+            )
+            self.assertTrue(result["ok"], result["message"])
+            lots |= self.env["stock.lot"].browse(result["lot_id"])
+        check = self.env["med.receipt.check"].search([("purchase_id", "=", order.id)])
+        check.action_done()
+        return lots
+
+    def _issue(self, lot, department=None, operation="issue", **context):
+        context.setdefault("department_id", (department or self.cardiology).id)
+        context.setdefault("requester_id", self.nurse.id)
+        if operation == "borrow":
+            context.setdefault("expected_return_date", fields.Date.today()
+                               + datetime.timedelta(days=7))
+        raw = self.udi(lot.product_id, serial=lot.med_serial, lot=lot.med_mfr_lot)
+        return self.scan(raw, operation, **context)
+
+    def _raw(self, lot):
+        return self.udi(lot.product_id, serial=lot.med_serial, lot=lot.med_mfr_lot)
+
+    def _count(self, *models):
+        return {model: self.env[model].search_count([]) for model in models}
+
+
+class MedRecallCommon(MedDeviceFlowCommon):
+    """Stents S1-S4 of manufacturer lot MFR1 (S2 issued to cardiology, S3 used on patient
+    MRN-0042), S5 of lot MFR2, and catheter lot CATH1 spread over the store, cardiology
+    and a patient; the device manager working."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_orthopedics = cls._make_user(
+            "med_ortho", "med_device_stock.group_med_department_user")
+        cls._make_employee("Nurse Zhao", cls.orthopedics, user=cls.user_orthopedics)
+        cls.cardiology.manager_id = cls.nurse
+        cls.env = cls.env(user=cls.user_manager)
+
+    def setUp(self):
+        super().setUp()
+        units = self._receive(self.stent, ["S1", "S2", "S3", "S4"], lot="MFR1")
+        self.s1, self.s2, self.s3, self.s4 = units
+        self.s5 = self._receive(self.stent, ["S5"], lot="MFR2")
+        self.assertTrue(self._issue(self.s2)["ok"])
+        self.assertTrue(self._issue(self.s3)["ok"])
+        result = self.scan(self._raw(self.s3), "use", department_id=self.cardiology.id,
+                           patient_identifier="MRN-0042", encounter_ref="ENC-7")
+        self.assertTrue(result["ok"], result["message"])
+        self.catheter_lot = self._receive(self.catheter, 5, lot="CATH1")
+        for _i in range(2):
+            result = self._issue(self.catheter_lot)
+            self.assertTrue(result["ok"], result["message"])
+        result = self.scan(self._raw(self.catheter_lot), "use",
+                           department_id=self.cardiology.id, patient_identifier="MRN-0077")
+        self.assertTrue(result["ok"], result["message"])
+
+    def _open_recall(self, user=None, hours_ago=0, **values):
+        values.setdefault("reason", "Sterility cannot be guaranteed")
+        values["date_received"] = fields.Datetime.now() - datetime.timedelta(hours=hours_ago)
+        Wizard = self.env["med.recall.wizard"]
+        if user:
+            Wizard = Wizard.with_user(user)
+        action = Wizard.create(values).action_open_recall()
+        return self.env["med.recall"].browse(action["res_id"])

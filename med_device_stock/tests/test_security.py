@@ -1,4 +1,6 @@
-from .common import MedDeviceStockCommon
+from odoo.exceptions import AccessError, UserError
+
+from .common import MedDeviceFlowCommon, MedDeviceStockCommon
 
 
 class TestSecurity(MedDeviceStockCommon):
@@ -23,3 +25,79 @@ class TestSecurity(MedDeviceStockCommon):
         self.assertIn(root.id, self._visible_menus(self.user_department))
         self.assertNotIn(root.id, self._visible_menus(self.user_plain))
         self.assertNotIn(units.id, self._visible_menus(self.user_plain))
+
+
+class TestDepartmentSecurity(MedDeviceFlowCommon):
+    """What a department user may NOT do."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(user=cls.user_storekeeper)
+        cls.stents = cls._receive_cls()
+
+    @classmethod
+    def _receive_cls(cls):
+        order = cls._make_purchase(cls.supplier, [(cls.stent, 2)])
+        lots = cls.env["stock.lot"]
+        for serial in ("S1", "S2"):
+            result = cls.env["med.device.scan"].scan(
+                cls.udi(cls.stent, serial=serial), "receipt",
+                {"purchase_id": order.id, "certificate_number": "C1"},
+            )
+            lots |= lots.browse(result["lot_id"])
+        cls.env["med.receipt.check"].search([("purchase_id", "=", order.id)]).action_done()
+        return lots
+
+    def test_department_user_sees_only_own_department(self):
+        mine, theirs = self.stents
+        self._issue(mine, department=self.cardiology)
+        self._issue(theirs, department=self.orthopedics)
+        Lot = self.env["stock.lot"].with_user(self.user_department)
+        self.assertEqual(Lot.search([("product_id", "=", self.stent.id)]), mine)
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.user_department).read(["name"])
+        Issue = self.env["med.device.issue"].with_user(self.user_department)
+        self.assertEqual(Issue.search([]).department_id, self.cardiology)
+        events = self.env["med.unit.event"].with_user(self.user_department).search([])
+        self.assertEqual(events.lot_id, mine)
+        self.assertEqual(self.env["stock.lot"].with_user(self.user_storekeeper).search(
+            [("product_id", "=", self.stent.id)]), self.stents, "storekeepers see everything")
+
+    def test_department_user_uses_but_cannot_delete_or_tamper(self):
+        mine, theirs = self.stents
+        self._issue(mine, department=self.cardiology)
+        self._issue(theirs, department=self.orthopedics)
+        result = self.scan(self._raw(mine), "use", user=self.user_department,
+                           department_id=self.cardiology.id, patient_identifier="MRN-5")
+        self.assertTrue(result["ok"], result["message"])
+        use = self.env["med.device.use"].browse(result["res_id"])
+        self.assertEqual(use.user_id, self.user_department)
+        self.assertEqual(mine.med_event_ids.sorted("id")[-1].user_id, self.user_department)
+        with self.assertRaises(AccessError):
+            use.with_user(self.user_department).unlink()
+        with self.assertRaises(UserError):
+            mine.with_user(self.user_department).write({"med_state": "in_stock"})
+        with self.assertRaises(AccessError):
+            self.env["med.unit.event"].with_user(self.user_department).create({
+                "lot_id": mine.id, "event_type": "return",
+            })
+        result = self.scan(self._raw(theirs), "use", user=self.user_department,
+                           department_id=self.orthopedics.id, patient_identifier="MRN-6")
+        self.assertFalse(result["ok"], "another department's unit cannot be used")
+        self.assertEqual(theirs.med_state, "issued")
+        result = self.scan(self._raw(theirs), "issue", user=self.user_department,
+                           department_id=self.cardiology.id)
+        self.assertFalse(result["ok"], "a department user cannot issue from the store")
+
+    def test_department_user_cannot_receive_or_configure(self):
+        with self.assertRaises(AccessError):
+            self.env["med.receipt.check"].with_user(self.user_department).search([])
+        with self.assertRaises(AccessError):
+            self.env["med.product.di"].with_user(self.user_department).create({
+                "di": "09506000134352", "product_tmpl_id": self.stent.product_tmpl_id.id,
+            })
+        with self.assertRaises(AccessError):
+            self.env["med.device.scrap"].with_user(self.user_department).create({
+                "lot_id": self.stents[0].id, "reason": "x",
+            })

@@ -1,0 +1,131 @@
+"""Translatable texts of the EDI codec (medtrace.edi) and of this addon's own checks.
+
+Odoo's translation export only finds literal strings: every template of
+``medtrace.edi.errors.MESSAGES`` is repeated here as an ``_lt`` literal so that it lands
+in the .pot; ``translate_problem`` then translates a codec problem with
+``_(template, **params)``.  A test checks the two lists stay the same.
+"""
+
+# ruff: noqa: E501
+from odoo import _lt
+
+CODEC_MESSAGES = {
+    'unknown_type': _lt('Unknown EDI message type %(value)r: expected one of %(expected)s'),
+    'unknown_format': _lt('Unknown EDI file format %(value)r: expected one of %(expected)s'),
+    'format_unsupported': _lt('Message type %(message_type)s cannot be exchanged as %(format)s: no EANCOM message is mapped for it (use csv, xlsx or json)'),
+    'empty': _lt('The file is empty'),
+    'too_large': _lt('The file has %(size)s bytes, more than the %(maximum)s allowed: split it into smaller files'),
+    'too_many_lines': _lt('The file has more than %(maximum)s lines, the most allowed: split it into smaller files'),
+    'encoding': _lt('The file is neither UTF-8 nor GB18030/GBK text (undecodable byte %(value)r at position %(position)s): save it as "CSV UTF-8"'),
+    'binary': _lt('The file holds binary data (a NUL byte at position %(position)s), not %(format)s text'),
+    'xls_unsupported': _lt('The file is an Excel 97-2003 workbook (.xls): save it as an Excel workbook (.xlsx) or as CSV UTF-8'),
+    'no_header': _lt('No header row found: none of the first %(rows)s rows names the columns of a %(message_type)s file (first row: %(value)r)'),
+    'bad_delimiter': _lt('Line %(line)s: the columns seem to be separated by %(separator)r; separate them with a comma, semicolon, tab or |'),
+    'missing_columns': _lt('Line %(line)s: required column(s) missing: %(columns)s (columns found: %(found)s)'),
+    'duplicate_column': _lt('Line %(line)s: columns %(first)r and %(value)r both mean the field %(field)s'),
+    'bad_json': _lt('Line %(line)s: not valid JSON: %(reason)s'),
+    'json_not_object': _lt('JSON: the top level must be an object holding the header fields and a "lines" list, not %(kind)s'),
+    'json_lines_not_list': _lt('JSON: "lines" must be a list, not %(kind)s'),
+    'type_mismatch': _lt('The file is a %(found)s message, not %(expected)s'),
+    'bad_xlsx': _lt('The file is not a readable Excel workbook (.xlsx): %(reason)s'),
+    'edifact_syntax': _lt('EDIFACT syntax error: %(reason)s'),
+    'edifact_no_message': _lt('EDIFACT: the interchange holds no message (no UNH segment)'),
+    'edifact_multiple': _lt('EDIFACT: the interchange holds %(count)s messages; send one message per file'),
+    'edifact_wrong_message': _lt('EDIFACT: a %(found)s message cannot be read as %(message_type)s (%(expected)s expected)'),
+    'edifact_wrong_document': _lt('EDIFACT: BGM document code %(found)r does not match %(message_type)s (%(expected)r expected)'),
+    'unreadable': _lt('The %(format)s file cannot be read: %(reason)s'),
+    'unwritable': _lt('The message cannot be written as %(format)s: %(reason)s'),
+    'invalid_message': _lt('The %(message_type)s message has %(count)s error(s); first: %(first)s'),
+    'unknown_column': _lt('Column %(value)r is not a field of %(message_type)s and is ignored'),
+    'extra_cells': _lt('%(count)s cells, but the header row has %(columns)s columns (a separator inside an unquoted value?)'),
+    'header_mismatch': _lt('%(field)s: %(value)r differs from %(first)r on line %(first_line)s; header fields repeat the same value on every line'),
+    'edifact_ignored_segment': _lt('EDIFACT segment %(value)s is not part of this subset and is ignored'),
+    'edifact_bad_value': _lt('EDIFACT segment %(tag)s: %(field)s %(value)r %(reason)s'),
+    'required': _lt('%(field)s is required'),
+    'too_long': _lt('%(field)s: %(value)r is longer than %(maximum)s characters'),
+    'bad_kind': _lt('%(field)s: a %(kind)s is not allowed here, give a single value'),
+    'bad_int': _lt('%(field)s: %(value)r is not a whole number'),
+    'bad_decimal': _lt('%(field)s: %(value)r is not a number (digits and a decimal point, without thousands separators)'),
+    'bad_date': _lt('%(field)s: %(value)r is not a date (YYYY-MM-DD expected)'),
+    'bad_month': _lt('%(field)s: %(value)r is not a month (YYYY-MM expected)'),
+    'bad_gtin': _lt('%(field)s: %(value)r is not a GTIN (8, 12, 13 or 14 digits expected)'),
+    'gtin_scientific': _lt('%(field)s: %(value)r was turned into a number in scientific notation by a spreadsheet; format the column as text and export again'),
+    'gtin_check_digit': _lt('%(field)s: GTIN %(value)r has check digit %(found)s, %(expected)s expected'),
+    'bad_di': _lt('%(field)s: %(value)r is not a UDI-DI (letters, digits and - . / + $ %% * only)'),
+    'bad_choice': _lt('%(field)s: %(value)r is not one of %(expected)s'),
+    'not_positive': _lt('%(field)s: %(value)s must be greater than zero'),
+    'negative': _lt('%(field)s: %(value)s must not be negative'),
+    'no_product': _lt('The product is not identified: give %(fields)s'),
+    'no_lines': _lt('The %(message_type)s message has no lines'),
+    'duplicate_line': _lt('Same product %(product)s, lot %(lot)r and serial %(serial)r as line %(first_line)s'),
+    'expired': _lt('%(field)s: %(value)s is before the document date %(date)s'),
+    'production_after_expiry': _lt('%(field)s: production date %(value)s is after the expiry date %(expiry)s'),
+    'serial_quantity': _lt('%(field)s: serial number %(serial)r identifies one unit, but the quantity is %(value)s'),
+    'balance_mismatch': _lt('%(field)s: %(value)s, but opening %(opening)s + received %(received)s - used %(used)s - returned %(returned)s = %(expected)s'),
+    'difference_mismatch': _lt('%(field)s: %(value)s, but our quantity %(ours)s - their quantity %(theirs)s = %(expected)s'),
+}
+
+#: problems this addon finds when it turns a valid message into documents
+ADDON_MESSAGES = {
+    "unknown_product": _lt(
+        "%(field)s: no product is known for %(value)r (looked up by UDI-DI, GTIN and the "
+        "consignor's product code)"
+    ),
+    "unknown_lot": _lt("%(field)s: lot %(value)r of %(product)s is not in stock"),
+    "lot_expiry_mismatch": _lt(
+        "%(field)s: lot %(lot)r of %(product)s expires on %(expected)s here, not %(value)s"
+    ),
+    "unknown_customer": _lt(
+        "%(field)s: no customer has the reference %(value)r; create it (with its "
+        "qualifications) first"
+    ),
+    "gsp_refused": _lt("GSP: %(reason)s"),
+    "duplicate_message": _lt(
+        "Message %(value)r of %(consignor)s was already processed in exchange %(exchange)s"
+    ),
+    "duplicate_content": _lt("The same file was already received in exchange %(exchange)s"),
+    "wrong_consignor": _lt(
+        "%(field)s: %(value)r is not the code of this backend's consignor (%(expected)s)"
+    ),
+    "wrong_direction": _lt("%(value)s is not an inbound message type"),
+    "processing_failed": _lt("The message could not be processed: %(reason)s"),
+}
+ADDON_MESSAGES["format_not_accepted"] = _lt(
+    "The file is %(value)s, a format this consignor does not exchange (accepted: %(expected)s)"
+)
+
+
+def translate_problem(env, template, params):
+    """``template`` (a codec or addon template) translated into the user's language."""
+    try:
+        return env._(template, **params)
+    except (KeyError, TypeError, ValueError):
+        # a translation whose placeholders do not match: fall back to English
+        return template % params
+
+
+def addon_problem(env, code, *, line=None, field=None, value=None, **params):
+    """Values of a ``med.edi.problem`` for one of this addon's own findings."""
+    params.setdefault("field", field)
+    params.setdefault("value", value)
+    template = ADDON_MESSAGES[code]._source
+    return {
+        "code": code,
+        "line": line or 0,
+        "field": field or False,
+        "value": "" if value is None else str(value),
+        "message": translate_problem(env, template, params),
+        "severity": "error",
+    }
+
+
+def codec_problem(env, problem):
+    """Values of a ``med.edi.problem`` for a ``medtrace.edi`` Problem."""
+    return {
+        "code": problem.code,
+        "line": problem.line or 0,
+        "field": problem.field or False,
+        "value": "" if problem.value is None else str(problem.value),
+        "message": translate_problem(env, problem.template, problem.params),
+        "severity": problem.severity,
+    }

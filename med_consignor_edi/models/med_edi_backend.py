@@ -1,0 +1,519 @@
+import json
+import logging
+import os
+import shutil
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools.misc import file_open
+
+from medtrace.edi.codecs import FORMATS, Limits
+from medtrace.edi.message import Line, Message
+from medtrace.edi.schemas import INBOUND, SCHEMAS
+
+_logger = logging.getLogger(__name__)
+
+INBOUND_TYPES = [name for name, schema in SCHEMAS.items() if schema.direction == INBOUND]
+SEND_MODES = [("immediate", "At once"), ("scheduled", "On schedule"), ("never", "Never")]
+
+
+class MedEdiBackend(models.Model):
+    """One consignor's EDI configuration (OCA edi_core_oca's ``edi.backend``)."""
+
+    _name = "med.edi.backend"
+    _description = "Consignor EDI Backend"
+    _order = "name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Consignor", required=True, index=True, check_company=True,
+        help="The owner of the consignment stock (its quants have this owner).",
+    )
+    kind = fields.Selection(
+        [("consignment_supplier", "Consignment supplier"),
+         ("third_party_logistics", "Third-party logistics consignor")],
+        required=True, default="consignment_supplier",
+    )
+    consignor_code = fields.Char(
+        help="The code the consignor writes in its files (委托方编码); files carrying "
+        "another code are refused.",
+    )
+    our_code = fields.Char(
+        help="Our code at the consignor (受托方编码), written in outbound files."
+    )
+    format_csv = fields.Boolean(string="CSV", default=True)
+    format_xlsx = fields.Boolean(string="XLSX", default=True)
+    format_json = fields.Boolean(string="JSON", default=True)
+    format_edifact = fields.Boolean(string="EANCOM (EDIFACT)")
+    outbound_format = fields.Selection(
+        [("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON"), ("edifact", "EANCOM (EDIFACT)")],
+        required=True, default="csv",
+    )
+    outbound_lang = fields.Selection(
+        [("en", "English column names"), ("zh_CN", "Chinese column names")],
+        string="Outbound Columns", required=True, default="zh_CN",
+    )
+    channel = fields.Selection(
+        [("folder", "Folder pair"), ("http", "HTTP endpoint"), ("upload", "Web upload")],
+        required=True, default="upload",
+    )
+    inbox_path = fields.Char(help="Folder read by the scheduled job (files are moved to "
+                             "processed/ or error/ below it).")
+    outbox_path = fields.Char(help="Folder outbound files are written to.")
+    field_mapping = fields.Text(
+        help='JSON object mapping the consignor\'s own column names to field names, e.g. '
+        '{"货品ID": "product_code"}.',
+    )
+    send_receipt_confirmation = fields.Selection(SEND_MODES, default="immediate", required=True)
+    send_shipment_confirmation = fields.Selection(SEND_MODES, default="immediate", required=True)
+    confirm_orders = fields.Boolean(
+        string="Confirm Purchase Orders",
+        help="Confirm the purchase orders received, which creates their receipts.",
+    )
+    bill_on_use = fields.Selection(
+        [("none", "No"), ("purchase_order", "Purchase order line"),
+         ("vendor_bill", "Vendor bill line")],
+        string="Bill on Use", default="purchase_order", required=True,
+        help="What using a consignment unit on a patient creates for the consignor.",
+    )
+    api_user_id = fields.Many2one(
+        "res.users", string="API User", index=True,
+        help="The user whose API key the consignor uses on the HTTP endpoint.",
+    )
+    max_file_size = fields.Integer(
+        string="Largest File (bytes)", default=20 * 1024 * 1024, required=True,
+        help="Larger files are refused with a clear error, not read.",
+    )
+    max_lines = fields.Integer(string="Most Lines per File", default=100_000, required=True)
+    exchange_ids = fields.One2many("med.edi.exchange", "backend_id", string="Exchanges")
+    exchange_count = fields.Integer(compute="_compute_exchange_count")
+
+    _sql_constraints = [
+        ("api_user_uniq", "unique(api_user_id)", "An API user serves one consignor only."),
+    ]
+
+    def _compute_exchange_count(self):
+        counts = dict(self.env["med.edi.exchange"]._read_group(
+            [("backend_id", "in", self.ids)], ["backend_id"], ["__count"]))
+        for backend in self:
+            backend.exchange_count = counts.get(backend, 0)
+
+    @api.constrains("field_mapping")
+    def _check_field_mapping(self):
+        for backend in self:
+            backend._edi_mapping()
+
+    @api.constrains("channel", "inbox_path", "outbox_path")
+    def _check_folders(self):
+        for backend in self.filtered(lambda b: b.channel == "folder"):
+            if not backend.inbox_path or not backend.outbox_path:
+                raise ValidationError(_("Backend %(backend)s exchanges files through folders: "
+                                        "give its inbox and outbox.", backend=backend.name))
+
+    # -- configuration helpers ------------------------------------------------------
+
+    def _edi_mapping(self):
+        """The column mapping as a dict (None when not set)."""
+        self.ensure_one()
+        if not (self.field_mapping or "").strip():
+            return None
+        try:
+            mapping = json.loads(self.field_mapping)
+        except ValueError as exc:
+            raise ValidationError(_("Field mapping of %(backend)s is not valid JSON: %(reason)s",
+                                    backend=self.name, reason=exc))
+        if not isinstance(mapping, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+        ):
+            raise ValidationError(_("Field mapping of %(backend)s must be a JSON object of "
+                                    "column name to field name.", backend=self.name))
+        return mapping
+
+    def _edi_limits(self):
+        self.ensure_one()
+        return Limits(max_bytes=self.max_file_size, max_lines=self.max_lines)
+
+    def _edi_formats(self):
+        self.ensure_one()
+        return [fmt for fmt in FORMATS if self[f"format_{fmt}"]]
+
+    def _edi_consignor_code(self):
+        self.ensure_one()
+        return self.consignor_code or self.partner_id.ref or str(self.partner_id.id)
+
+    def _edi_check_api_user(self):
+        """Raise AccessError unless the current user may act for this backend."""
+        self.ensure_one()
+        self.check_access("read")
+        return True
+
+    # -- inbound --------------------------------------------------------------------
+
+    def _edi_receive(self, data, message_type, filename=None, channel="upload", process=True):
+        """Store a received file as received (whatever it holds) and process it.
+
+        Returns the ``med.edi.exchange``.  Never raises on bad content: the exchange
+        ends in state error with its problems.
+        """
+        self.ensure_one()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        exchange = self.env["med.edi.exchange"].create({
+            "backend_id": self.id,
+            "direction": "in",
+            "message_type": message_type if message_type in INBOUND_TYPES else False,
+            "channel": channel,
+            "state": "received",
+        })
+        exchange._edi_attach(bytes(data or b""), filename or _("received file"))
+        if process:
+            exchange.action_process()
+        return exchange
+
+    def _edi_receive_demo_file(self, message_type, path):
+        """Receive a file shipped with the addon (demo data) as if uploaded."""
+        with file_open(path, "rb") as handle:
+            data = handle.read()
+        return self._edi_receive(data, message_type, filename=os.path.basename(path))
+
+    def action_open_exchanges(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "med_consignor_edi.med_edi_exchange_action")
+        action["domain"] = [("backend_id", "=", self.id)]
+        action["context"] = {"default_backend_id": self.id}
+        return action
+
+    def action_upload(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "med.edi.upload.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_backend_id": self.id},
+        }
+
+    # -- outbound -------------------------------------------------------------------
+
+    def _edi_header(self, **values):
+        self.ensure_one()
+        header = {
+            "consignor_code": self._edi_consignor_code(),
+            "partner_code": self.our_code or self.company_id.name,
+            "date": fields.Date.context_today(self),
+        }
+        header.update(values)
+        return header
+
+    def _edi_generate(self, message_type, header, lines, record=None):
+        """Create an outbound exchange holding ``lines`` (dicts of field values).
+
+        The exchange is ``generated`` (or ``error`` with its problems), then sent at once
+        when the channel is a folder and ``send`` allows it.
+        """
+        self.ensure_one()
+        exchange = self.env["med.edi.exchange"].create({
+            "backend_id": self.id,
+            "direction": "out",
+            "message_type": message_type,
+            "channel": self.channel,
+            "state": "draft",
+            "file_format": self.outbound_format,
+            "res_model": record._name if record else False,
+            "res_id": record.id if record else False,
+        })
+        message = Message(message_type, dict(header),
+                          [Line(number, values) for number, values in enumerate(lines, 1)])
+        message.header.setdefault("message_id", exchange._edi_outbound_message_id())
+        exchange._edi_encode(message)
+        exchange._edi_invalidate_document()
+        return exchange
+
+    def _edi_stock_lines(self, at=None, lots=None, location_ids=None):
+        """Stock owned by the consignor in our internal locations, per product, lot and
+        location: a list of dicts with product, lot, location, quantity.
+
+        ``at`` (datetime) gives the stock as of that time, from done move lines;
+        otherwise the current quants.  One grouped query either way.
+        """
+        self.ensure_one()
+        owner = self.partner_id
+        if at is None:
+            domain = [("owner_id", "=", owner.id), ("location_id.usage", "=", "internal"),
+                      ("company_id", "=", self.company_id.id)]
+            if lots is not None:
+                domain.append(("lot_id", "in", lots.ids))
+            if location_ids:
+                domain.append(("location_id", "child_of", location_ids))
+            groups = self.env["stock.quant"].sudo()._read_group(
+                domain, ["product_id", "lot_id", "location_id"], ["quantity:sum"])
+            return [{"product": product, "lot": lot, "location": location, "quantity": qty}
+                    for product, lot, location, qty in groups if qty]
+        self.env["stock.move.line"].flush_model()
+        self.env.cr.execute("""
+            SELECT product_id, lot_id, location_id, SUM(qty) FROM (
+                SELECT ml.product_id, ml.lot_id, ml.location_dest_id AS location_id,
+                       ml.quantity_product_uom AS qty
+                  FROM stock_move_line ml JOIN stock_location l ON l.id = ml.location_dest_id
+                 WHERE ml.state = 'done' AND ml.owner_id = %(owner)s AND ml.date <= %(at)s
+                   AND l.usage = 'internal' AND ml.company_id = %(company)s
+                UNION ALL
+                SELECT ml.product_id, ml.lot_id, ml.location_id, -ml.quantity_product_uom
+                  FROM stock_move_line ml JOIN stock_location l ON l.id = ml.location_id
+                 WHERE ml.state = 'done' AND ml.owner_id = %(owner)s AND ml.date <= %(at)s
+                   AND l.usage = 'internal' AND ml.company_id = %(company)s
+            ) moves GROUP BY product_id, lot_id, location_id HAVING SUM(qty) != 0
+        """, {"owner": owner.id, "at": at, "company": self.company_id.id})
+        rows = self.env.cr.fetchall()
+        products = self.env["product.product"].browse([r[0] for r in rows])
+        lots_ = self.env["stock.lot"].browse([r[1] for r in rows if r[1]])
+        locations = self.env["stock.location"].browse([r[2] for r in rows])
+        del products, lots_, locations  # prefetch the three sets
+        return [{"product": self.env["product.product"].browse(p),
+                 "lot": self.env["stock.lot"].browse(lot or []),
+                 "location": self.env["stock.location"].browse(loc), "quantity": qty}
+                for p, lot, loc, qty in rows]
+
+    def _edi_product_values(self, products):
+        """Identifying fields of each product as the consignor knows it: {product: dict}."""
+        self.ensure_one()
+        infos = self.env["product.supplierinfo"].sudo().search_fetch(
+            [("partner_id", "=", self.partner_id.commercial_partner_id.id),
+             ("product_tmpl_id", "in", products.product_tmpl_id.ids),
+             ("product_code", "!=", False)], ["product_tmpl_id", "product_id", "product_code"])
+        codes = {}
+        for info in infos:
+            codes.setdefault(info.product_id or info.product_tmpl_id, info.product_code)
+        values = {}
+        for product in products:
+            dis = product.product_tmpl_id.med_udi_di_ids if "med_udi_di_ids" in \
+                product.product_tmpl_id._fields else []  # fmt: skip
+            di = next((d.di for d in dis if d.product_id == product), None) if dis else None
+            barcode = product.barcode if product.barcode and product.barcode.isdigit() \
+                and len(product.barcode) in (8, 12, 13, 14) else None  # fmt: skip
+            values[product] = {
+                "product_code": codes.get(product) or codes.get(product.product_tmpl_id)
+                or product.default_code or str(product.id),
+                "gtin": barcode,
+                "di": di if di and di != (barcode or "").zfill(14) else None,
+                "product_name": product.name[:200],
+                "uom": product.uom_id.name[:10],
+            }
+        return values
+
+    def _edi_stock_status_lines(self, at=None, lots=None, status=None):
+        self.ensure_one()
+        rows = self._edi_stock_lines(at=at, lots=lots)
+        products = self.env["product.product"].browse({r["product"].id for r in rows})
+        product_values = self._edi_product_values(products)
+        quarantine = self.company_id.med_quarantine_location_id \
+            if "med_quarantine_location_id" in self.company_id._fields else None  # fmt: skip
+        lines = []
+        for row in rows:
+            lot = row["lot"]
+            tracking = row["product"].tracking
+            expiry = lot.expiration_date if lot and "expiration_date" in lot._fields else None
+            line = dict(product_values[row["product"]])
+            line.update({
+                "lot": lot.name if lot and tracking == "lot" else None,
+                "serial": lot.name if lot and tracking == "serial" else None,
+                "expiry_date": expiry.date() if expiry else None,
+                "quantity": row["quantity"],
+                "stock_status": status or (
+                    "quarantine" if quarantine and row["location"] == quarantine
+                    else "available"),
+                "location": (row["location"].name or "")[:40],
+            })
+            lines.append(line)
+        return lines
+
+    def _edi_send_stock_status(self, at=None):
+        """Generate (and send, by the channel) the stock status outbound message."""
+        self.ensure_one()
+        note = _("Stock as of %(date)s", date=at) if at else False
+        header = self._edi_header(note=note)
+        return self._edi_generate("stock_status", header, self._edi_stock_status_lines(at=at))
+
+    def action_send_stock_status(self):
+        for backend in self:
+            backend._edi_send_stock_status()
+        return True
+
+    def _edi_notify_recall(self, lots, reason=""):
+        """Tell each consignor owning some of ``lots`` that they are recalled: a stock
+        status message listing its recalled units, blocked (冻结).  Returns the exchanges."""
+        exchanges = self.env["med.edi.exchange"]
+        for backend in self:
+            lines = backend._edi_stock_status_lines(lots=lots, status="blocked")
+            if not lines:
+                continue
+            header = backend._edi_header(note=(_("Recall: %(reason)s", reason=reason)
+                                               if reason else _("Recall"))[:250])
+            exchanges |= backend._edi_generate("stock_status", header, lines)
+        return exchanges
+
+    # -- folder channel -------------------------------------------------------------
+
+    def _edi_type_from_filename(self, filename):
+        name = os.path.basename(filename).lower()
+        for message_type in sorted(INBOUND_TYPES, key=len, reverse=True):
+            if name.startswith(message_type):
+                return message_type
+        return False
+
+    def _edi_read_inbox(self):
+        """Receive every file of the inbox, then move it to processed/ or error/."""
+        self.ensure_one()
+        inbox = self.inbox_path
+        if not inbox or not os.path.isdir(inbox):
+            _logger.warning("EDI backend %s: inbox %s is not a folder", self.name, inbox)
+            return self.env["med.edi.exchange"]
+        exchanges = self.env["med.edi.exchange"]
+        for entry in sorted(os.listdir(inbox)):
+            path = os.path.join(inbox, entry)
+            if not os.path.isfile(path):
+                continue
+            with open(path, "rb") as handle:
+                data = handle.read()
+            exchange = self._edi_receive(
+                data, self._edi_type_from_filename(entry), filename=entry, channel="folder")
+            if self.env.context.get("med_edi_commit"):
+                # the file leaves the inbox only once its exchange is stored for good
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            target = os.path.join(
+                inbox, "processed" if exchange.state in ("processed", "duplicate") else "error")
+            os.makedirs(target, exist_ok=True)
+            shutil.move(path, os.path.join(target, entry))
+            exchanges |= exchange
+        return exchanges
+
+    @api.model
+    def _cron_folder_exchange(self):
+        """Scheduled job: read the inboxes, generate scheduled confirmations, write the
+        outbound files waiting in generated state."""
+        backends = self.search([("channel", "=", "folder")])
+        for backend in backends:
+            backend._edi_read_inbox()
+        self.env["stock.picking"]._edi_send_pending_confirmations()
+        pending = self.env["med.edi.exchange"].search(
+            [("direction", "=", "out"), ("state", "=", "generated"),
+             ("backend_id.channel", "=", "folder")])
+        pending._edi_send()
+
+    def _edi_write_outbox(self, filename, data):
+        self.ensure_one()
+        os.makedirs(self.outbox_path, exist_ok=True)
+        path = os.path.join(self.outbox_path, filename)
+        with open(path + ".part", "wb") as handle:
+            handle.write(data)
+        os.replace(path + ".part", path)
+        return path
+
+    # -- bill on use ----------------------------------------------------------------
+
+    def _edi_use_price(self, product):
+        self.ensure_one()
+        seller = product._select_seller(partner_id=self.partner_id, quantity=None)
+        return seller.price if seller else product.standard_price
+
+    def _edi_bill_use(self, move_lines):
+        """Buy the consignor's units used on patients (``move_lines`` done to the patient
+        location): lines added to the backend's open draft purchase order or vendor bill."""
+        self.ensure_one()
+        lines = []
+        for ml in move_lines:
+            name = _("%(product)s, %(lot)s used on %(date)s", product=ml.product_id.display_name,
+                     lot=ml.lot_id.name or "-", date=ml.date.date())
+            lines.append((ml.product_id, ml.quantity_product_uom, name))
+        if self.bill_on_use == "purchase_order":
+            Order = self.env["purchase.order"].sudo()
+            order = Order.search([("med_edi_backend_id", "=", self.id), ("state", "=", "draft"),
+                                  ("origin", "=", "consignment-use")], limit=1)
+            commands = [Command.create({
+                "product_id": product.id, "product_qty": qty, "name": name,
+                "product_uom": product.uom_id.id,
+                "price_unit": self._edi_use_price(product),
+            }) for product, qty, name in lines]
+            if order:
+                order.write({"order_line": commands})
+            else:
+                order = Order.create({
+                    "partner_id": self.partner_id.id, "company_id": self.company_id.id,
+                    "origin": "consignment-use", "med_edi_backend_id": self.id,
+                    "order_line": commands,
+                })
+            return order
+        Move = self.env["account.move"].sudo()
+        bill = Move.search([("med_edi_backend_id", "=", self.id), ("state", "=", "draft"),
+                            ("move_type", "=", "in_invoice")], limit=1)
+        commands = [Command.create({
+            "product_id": product.id, "quantity": qty, "name": name,
+            "price_unit": self._edi_use_price(product),
+        }) for product, qty, name in lines]
+        if bill:
+            bill.write({"invoice_line_ids": commands})
+        else:
+            bill = Move.with_context(default_move_type="in_invoice").create({
+                "move_type": "in_invoice", "partner_id": self.partner_id.id,
+                "company_id": self.company_id.id, "med_edi_backend_id": self.id,
+                "invoice_line_ids": commands,
+            })
+        return bill
+
+    # -- period reports: usage, gain/loss --------------------------------------------
+
+    def _edi_done_move_lines(self, date_from, date_to, domain):
+        self.ensure_one()
+        return self.env["stock.move.line"].sudo().search([
+            ("state", "=", "done"), ("owner_id", "=", self.partner_id.id),
+            ("company_id", "=", self.company_id.id),
+            ("date", ">=", date_from), ("date", "<", date_to), *domain,
+        ], order="date, id")
+
+    def _edi_line_values(self, move_line, product_values):
+        lot, product = move_line.lot_id, move_line.product_id
+        values = dict(product_values[product])
+        values.update({
+            "lot": lot.name if lot and product.tracking == "lot" else None,
+            "serial": lot.name if lot and product.tracking == "serial" else None,
+            "expiry_date": lot.expiration_date.date() if lot.expiration_date else None,
+            "quantity": move_line.quantity_product_uom,
+        })
+        return values
+
+    def _edi_send_usage_report(self, date_from, date_to):
+        """Units of the consignor used on patients between the two datetimes."""
+        self.ensure_one()
+        patient = self.company_id._med_patient_location()
+        move_lines = self._edi_done_move_lines(
+            date_from, date_to, [("location_dest_id", "=", patient.id)])
+        product_values = self._edi_product_values(move_lines.product_id)
+        lines = []
+        for move_line in move_lines:
+            values = self._edi_line_values(move_line, product_values)
+            values.update(usage_date=move_line.date.date(),
+                          unit_price=self._edi_use_price(move_line.product_id))
+            lines.append(values)
+        header = self._edi_header(period=f"{date_from:%Y-%m}")
+        return self._edi_generate("usage_report", header, lines)
+
+    def _edi_send_gain_loss(self, date_from, date_to):
+        """Inventory adjustments of the consignor's stock: gains and losses with reasons."""
+        self.ensure_one()
+        move_lines = self._edi_done_move_lines(
+            date_from, date_to, [("move_id.is_inventory", "=", True)])
+        product_values = self._edi_product_values(move_lines.product_id)
+        lines = []
+        for move_line in move_lines:
+            values = self._edi_line_values(move_line, product_values)
+            gain = move_line.location_dest_id.usage == "internal"
+            values.update(direction="gain" if gain else "loss",
+                          line_reason=(move_line.move_id.name or "")[:250] or None)
+            lines.append(values)
+        return self._edi_generate("gain_loss", self._edi_header(), lines)

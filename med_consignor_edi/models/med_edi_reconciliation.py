@@ -1,0 +1,155 @@
+import io
+
+import xlsxwriter
+from odoo import Command, _, api, fields, models
+
+
+class MedEdiReconciliation(models.Model):
+    """Our stock of a consignor's goods against the figures it sent (stock statement)."""
+
+    _name = "med.edi.reconciliation"
+    _description = "Consignor Stock Reconciliation"
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True)
+    backend_id = fields.Many2one(
+        "med.edi.backend", required=True, readonly=True, index=True, ondelete="cascade",
+        check_company=True,
+    )
+    partner_id = fields.Many2one(related="backend_id.partner_id", store=True, string="Consignor")
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
+    date = fields.Datetime(default=fields.Datetime.now, readonly=True, required=True)
+    statement_exchange_id = fields.Many2one(
+        "med.edi.exchange", string="Consignor Statement", readonly=True)
+    comparison_exchange_id = fields.Many2one(
+        "med.edi.exchange", string="Comparison Sent", readonly=True)
+    line_ids = fields.One2many("med.edi.reconciliation.line", "reconciliation_id", readonly=True)
+    difference_count = fields.Integer(compute="_compute_difference_count", store=True)
+
+    @api.depends("line_ids.status")
+    def _compute_difference_count(self):
+        for reconciliation in self:
+            reconciliation.difference_count = len(
+                reconciliation.line_ids.filtered(lambda line: line.status != "match"))
+
+    @api.model
+    def _edi_compare(self, backend, message, products, exchange):
+        """Build the reconciliation of ``message`` (a clean stock statement)."""
+        ours = {}
+        for row in backend._edi_stock_lines():
+            lot = row["lot"]
+            key = (row["product"].id, lot.name or "")
+            entry = ours.setdefault(key, {"quantity": 0.0, "expiry": None})
+            entry["quantity"] += row["quantity"]
+            if lot and lot.expiration_date:
+                entry["expiry"] = lot.expiration_date.date()
+        theirs = {}
+        for line in message.lines:
+            key = (products[line.number].id,
+                   line.values.get("serial") or line.values.get("lot") or "")
+            entry = theirs.setdefault(key, {"quantity": 0.0, "expiry": None, "line": line.number})
+            entry["quantity"] += float(line.values["quantity"])
+            entry["expiry"] = line.values.get("expiry_date") or entry["expiry"]
+        commands = []
+        for key in sorted(set(ours) | set(theirs), key=lambda k: (k[0], k[1])):
+            mine, other = ours.get(key), theirs.get(key)
+            our_qty = mine["quantity"] if mine else 0.0
+            their_qty = other["quantity"] if other else 0.0
+            if not mine:
+                status = "missing_here"
+            elif not other:
+                status = "missing_there"
+            elif abs(our_qty - their_qty) > 1e-6:
+                status = "quantity"
+            elif other["expiry"] and mine["expiry"] and other["expiry"] != mine["expiry"]:
+                status = "expiry"
+            else:
+                status = "match"
+            commands.append(Command.create({
+                "product_id": key[0],
+                "lot_name": key[1],
+                "line": other["line"] if other else 0,
+                "our_quantity": our_qty,
+                "their_quantity": their_qty,
+                "our_expiry": mine["expiry"] if mine else False,
+                "their_expiry": other["expiry"] if other else False,
+                "status": status,
+            }))
+        return self.create({
+            "name": _("Reconciliation %(consignor)s %(message)s",
+                      consignor=backend.partner_id.display_name,
+                      message=message.message_id or ""),
+            "backend_id": backend.id,
+            "statement_exchange_id": exchange.id,
+            "line_ids": commands,
+        })
+
+    def _edi_send_comparison(self):
+        """The stock comparison message back to the consignor."""
+        for reconciliation in self:
+            backend = reconciliation.backend_id
+            product_values = backend._edi_product_values(reconciliation.line_ids.product_id)
+            lines = []
+            for line in reconciliation.line_ids:
+                values = dict(product_values[line.product_id])
+                serial = line.product_id.tracking == "serial"
+                values.update({
+                    "lot": None if serial else (line.lot_name or None),
+                    "serial": (line.lot_name or None) if serial else None,
+                    "expiry_date": line.our_expiry or line.their_expiry or None,
+                    "our_quantity": line.our_quantity,
+                    "their_quantity": line.their_quantity,
+                    "difference": line.our_quantity - line.their_quantity,
+                })
+                lines.append(values)
+            header = backend._edi_header(
+                origin_ref=reconciliation.statement_exchange_id.message_ident or None)
+            reconciliation.comparison_exchange_id = backend._edi_generate(
+                "stock_comparison", header, lines, record=reconciliation)
+
+    def _edi_xlsx(self):
+        """The reconciliation as an XLSX workbook (bytes)."""
+        self.ensure_one()
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        sheet = workbook.add_worksheet(_("Reconciliation")[:31])
+        bold = workbook.add_format({"bold": True})
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        statuses = dict(self.env["med.edi.reconciliation.line"]._fields["status"]
+                        ._description_selection(self.env))
+        titles = [_("Product"), _("Lot / Serial"), _("Our Quantity"), _("Consignor Quantity"),
+                  _("Difference"), _("Our Expiry"), _("Consignor Expiry"), _("Status"),
+                  _("Line")]
+        sheet.write_row(0, 0, titles, bold)
+        for row, line in enumerate(self.line_ids, 1):
+            sheet.write(row, 0, line.product_id.display_name)
+            sheet.write(row, 1, line.lot_name or "")
+            sheet.write_number(row, 2, line.our_quantity)
+            sheet.write_number(row, 3, line.their_quantity)
+            sheet.write_number(row, 4, line.difference)
+            for col, value in ((5, line.our_expiry), (6, line.their_expiry)):
+                if value:
+                    sheet.write_datetime(row, col, fields.Datetime.to_datetime(value),
+                                         date_format)
+            sheet.write(row, 7, statuses[line.status])
+            sheet.write_number(row, 8, line.line)
+        sheet.set_column(0, 0, 40)
+        sheet.set_column(1, 8, 16)
+        workbook.close()
+        return output.getvalue()
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        attachment = self.env["ir.attachment"].create({
+            "name": f"{self.name}.xlsx",
+            "raw": self._edi_xlsx(),
+            "res_model": self._name,
+            "res_id": self.id,
+            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        })
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }

@@ -1,0 +1,414 @@
+import base64
+import io
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+#: the mixin's draft / done / cancel, with the recall's own steps
+RECALL_STATES = [("draft",), ("open", "Open"), ("closed", "Closed"), ("done",)]
+
+#: the dispositions after which a recall line needs nothing more
+FINAL_DISPOSITIONS = ("returned_supplier", "destroyed", "patient_informed", "released")
+
+
+class MedRecall(models.Model):
+    """A recall case (召回): the units of a product (or a manufacturer lot, serials,
+    a date range) found wherever they are, quarantined while the case is open and
+    followed until each one is disposed of."""
+
+    _name = "med.recall"
+    _inherit = ["med.device.operation.mixin", "mail.thread", "mail.activity.mixin"]
+    _description = "Device Recall"
+    _order = "id desc"
+    _med_sequence_code = "med.recall"
+    _med_system_fields = ("user_id", "date_done", "date_opened", "date_located",
+                          "date_closed")
+
+    state = fields.Selection(
+        selection_add=RECALL_STATES, tracking=True,
+        ondelete={"open": "set default", "closed": "set default"},
+    )
+    reference = fields.Char(string="Recall Notice", help="The manufacturer's or the "
+                            "authority's reference of the recall notice.")
+    reason = fields.Text(required=True)
+    recall_level = fields.Selection(
+        [("1", "Class I"), ("2", "Class II"), ("3", "Class III")], string="Recall Class",
+    )
+    product_id = fields.Many2one("product.product", check_company=True,
+                                 domain="[('med_is_device', '=', True)]")
+    di = fields.Char(string="Device Identifier")
+    mfr_lots = fields.Char(string="Manufacturer Lots",
+                           help="Comma-separated manufacturer lots concerned.")
+    serials = fields.Char(help="Comma-separated serial numbers concerned.")
+    expiry_from = fields.Date(string="Expiring From")
+    expiry_to = fields.Date(string="Expiring Until")
+    manufactured_from = fields.Date()
+    manufactured_to = fields.Date(string="Manufactured Until")
+    supplier_id = fields.Many2one("res.partner", string="Supplier / Consignor")
+    lot_ids = fields.Many2many("stock.lot", string="Units", readonly=True, copy=False)
+    line_ids = fields.One2many("med.recall.line", "recall_id", string="Impact", readonly=True)
+    line_count = fields.Integer(compute="_compute_line_count")
+    date_received = fields.Datetime(
+        string="Recall Received On", required=True, default=fields.Datetime.now,
+        help="When the recall notice arrived: the response time starts here.",
+    )
+    date_opened = fields.Datetime(string="Opened On", readonly=True, copy=False)
+    date_located = fields.Datetime(
+        string="All Units Located On", compute="_compute_kpi", store=True, readonly=True,
+    )
+    date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
+    response_hours = fields.Float(
+        string="Response Time (h)", compute="_compute_kpi", store=True, aggregator="avg",
+        help="Hours from the recall's arrival until every unit was located.",
+    )
+    closing_hours = fields.Float(
+        string="Closing Time (h)", compute="_compute_kpi", store=True, aggregator="avg",
+        help="Hours from the recall's arrival until the case closed.",
+    )
+    unit_quantity = fields.Float(string="Quantity Concerned", compute="_compute_kpi",
+                                 store=True)
+    supplier_notified = fields.Boolean(readonly=True, copy=False)
+
+    @api.depends("line_ids")
+    def _compute_line_count(self):
+        for recall in self:
+            recall.line_count = len(recall.line_ids)
+
+    @api.depends("line_ids.date_located", "line_ids.quantity", "date_received",
+                 "date_closed")
+    def _compute_kpi(self):
+        for recall in self:
+            lines = recall.line_ids
+            located = lines and all(lines.mapped("date_located"))
+            recall.date_located = located and max(lines.mapped("date_located")) or False
+            recall.unit_quantity = sum(lines.mapped("quantity"))
+            recall.response_hours = recall._med_hours(recall.date_located)
+            recall.closing_hours = recall._med_hours(recall.date_closed)
+
+    def _med_hours(self, date):
+        if not date or not self.date_received:
+            return 0.0
+        return max((date - self.date_received).total_seconds() / 3600.0, 0.0)
+
+    # ------------------------------------------------------------------ finding the units
+    @api.model
+    def _med_split(self, text):
+        return [part.strip() for part in (text or "").replace("\n", ",").split(",")
+                if part.strip()]
+
+    def _med_lot_domain(self):
+        """The units the criteria of the case designate (a stock.lot domain)."""
+        self.ensure_one()
+        domain = [("product_id.med_is_device", "=", True)]
+        if self.product_id:
+            domain.append(("product_id", "=", self.product_id.id))
+        if self.di:
+            identifier = self.env["med.product.di"]._find_by_di(self.di.strip())
+            if not identifier:
+                raise UserError(_("Device identifier %(di)s: no device product has it.",
+                                  di=self.di))
+            domain += ["|", ("med_di", "=", self.di.strip()),
+                       ("product_id", "=", identifier.product_id.id)]
+        if self.mfr_lots:
+            lots = self._med_split(self.mfr_lots)
+            domain += ["|", ("med_mfr_lot", "in", lots), ("name", "in", lots)]
+        if self.serials:
+            serials = self._med_split(self.serials)
+            domain += ["|", ("med_serial", "in", serials), ("name", "in", serials)]
+        if self.expiry_from:
+            domain.append(("expiration_date", ">=", fields.Datetime.to_datetime(
+                self.expiry_from)))
+        if self.expiry_to:
+            domain.append(("expiration_date", "<", fields.Datetime.to_datetime(
+                fields.Date.add(self.expiry_to, days=1))))
+        if self.manufactured_from:
+            domain.append(("med_manufactured_date", ">=", self.manufactured_from))
+        if self.manufactured_to:
+            domain.append(("med_manufactured_date", "<=", self.manufactured_to))
+        if len(domain) == 1 and not self.lot_ids:
+            raise UserError(_("Give the product, device identifier, lots, serials, dates or "
+                              "scanned units the recall concerns."))
+        return domain
+
+    def _med_find_lots(self):
+        self.ensure_one()
+        if self.lot_ids and not (self.product_id or self.di or self.mfr_lots or self.serials
+                                 or self.expiry_from or self.expiry_to
+                                 or self.manufactured_from or self.manufactured_to):
+            return self.lot_ids
+        lots = self.env["stock.lot"].sudo().search(self._med_lot_domain())
+        return lots | self.lot_ids.sudo()
+
+    @api.model
+    def _med_impact(self, lots):
+        """Where each unit of ``lots`` is: a list of line values, found set-based (a fixed
+        number of queries whatever the number of units).
+
+        - in stock or in transit: the lots' quants (owner = consignor included);
+        - used on patients: the use records (patient, encounter, department);
+        - returned to a supplier or shipped to customers: the net quantity of the done
+          move lines leaving to supplier/customer locations (other than patient use).
+        """
+        if not lots:
+            return []
+        self.env.flush_all()
+        cr = self.env.cr
+        Department = self.env["hr.department"].sudo()
+        departments = Department.search([("med_location_id", "!=", False)])
+        dept_by_location = {}
+        for department in departments:
+            dept_by_location[department.med_location_id.id] = department.id
+        quarantine_ids = set(self.env["res.company"].sudo().search([]).mapped(
+            "med_quarantine_location_id").ids)
+        patient_ids = set(self.env["res.company"].sudo().search([]).mapped(
+            "med_patient_location_id").ids)
+        lines = []
+        # 1. quants (internal and transit)
+        cr.execute("""
+            SELECT q.lot_id, q.location_id, q.owner_id, l.usage, l.parent_path,
+                   SUM(q.quantity)
+              FROM stock_quant q
+              JOIN stock_location l ON l.id = q.location_id
+             WHERE q.lot_id = ANY(%s) AND l.usage IN ('internal', 'transit')
+             GROUP BY q.lot_id, q.location_id, q.owner_id, l.usage, l.parent_path
+            HAVING SUM(q.quantity) > 0
+        """, [lots.ids])
+        for lot_id, location_id, owner_id, usage, parent_path, quantity in cr.fetchall():
+            department_id = False
+            for part in reversed((parent_path or "").strip("/").split("/")):
+                if part and int(part) in dept_by_location:
+                    department_id = dept_by_location[int(part)]
+                    break
+            if usage == "transit":
+                place = "transit"
+            elif location_id in quarantine_ids:
+                place = "quarantine"
+            elif department_id:
+                place = "department"
+            else:
+                place = "stock"
+            lines.append({
+                "lot_id": lot_id, "location_id": location_id, "owner_id": owner_id,
+                "department_id": department_id, "place": place, "quantity": quantity,
+            })
+        # 2. use on patients
+        cr.execute("""
+            SELECT u.lot_id, u.id, u.department_id, u.patient_identifier, u.encounter_ref,
+                   u.surgery_ref, u.quantity, c.med_patient_location_id
+              FROM med_device_use u
+              JOIN res_company c ON c.id = u.company_id
+             WHERE u.lot_id = ANY(%s) AND u.state = 'done'
+        """, [lots.ids])
+        for row in cr.fetchall():
+            lot_id, use_id, department_id, patient, encounter, surgery, qty, location_id = row
+            lines.append({
+                "lot_id": lot_id, "location_id": location_id, "department_id": department_id,
+                "use_id": use_id, "patient_identifier": patient, "encounter_ref": encounter,
+                "surgery_ref": surgery, "place": "patient", "quantity": qty,
+            })
+        # 3. gone to suppliers / customers (net of what came back)
+        cr.execute("""
+            WITH flows AS (
+                SELECT ml.lot_id, ml.location_dest_id AS location_id, ml.quantity AS qty,
+                       p.partner_id
+                  FROM stock_move_line ml
+                  JOIN stock_location d ON d.id = ml.location_dest_id
+                  LEFT JOIN stock_picking p ON p.id = ml.picking_id
+                 WHERE ml.lot_id = ANY(%(lots)s) AND ml.state = 'done'
+                   AND d.usage IN ('supplier', 'customer')
+                UNION ALL
+                SELECT ml.lot_id, ml.location_id, -ml.quantity, NULL
+                  FROM stock_move_line ml
+                  JOIN stock_location s ON s.id = ml.location_id
+                 WHERE ml.lot_id = ANY(%(lots)s) AND ml.state = 'done'
+                   AND s.usage IN ('supplier', 'customer')
+                   AND ml.location_dest_id IS NOT NULL
+            )
+            SELECT f.lot_id, f.location_id, l.usage, MAX(f.partner_id), SUM(f.qty)
+              FROM flows f JOIN stock_location l ON l.id = f.location_id
+             WHERE NOT (f.location_id = ANY(%(patient)s))
+             GROUP BY f.lot_id, f.location_id, l.usage
+            HAVING SUM(f.qty) > 0
+        """, {"lots": lots.ids, "patient": list(patient_ids) or [0]})
+        for lot_id, location_id, usage, partner_id, quantity in cr.fetchall():
+            lines.append({
+                "lot_id": lot_id, "location_id": location_id, "partner_id": partner_id,
+                "place": "supplier" if usage == "supplier" else "customer",
+                "quantity": quantity,
+            })
+        return lines
+
+    # ------------------------------------------------------------------ workflow
+    def action_open(self):
+        """Find every unit, quarantine those in stock, tell departments and supplier."""
+        if not self.env.user.has_group("med_device_stock.group_med_manager"):
+            raise UserError(_("Only medical device managers can open a recall."))
+        self._med_check_draft()
+        now = fields.Datetime.now()
+        for recall in self:
+            lots = recall._med_find_lots()
+            if not lots:
+                raise UserError(_("Recall %(recall)s: no unit matches its criteria.",
+                                  recall=recall.display_name))
+            impact = recall._med_impact(lots)
+            known = {vals["lot_id"] for vals in impact}
+            for lot in lots.filtered(lambda lt, seen=known: lt.id not in seen):
+                impact.append({"lot_id": lot.id, "place": "unknown", "quantity": 0.0})
+            for vals in impact:
+                vals.update(
+                    recall_id=recall.id, state_found=False,
+                    disposition="located" if vals["place"] != "unknown" else "unlocated",
+                    date_located=now if vals["place"] != "unknown" else False,
+                )
+            recall.sudo().lot_ids = lots
+            lines = self.env["med.recall.line"].sudo().create(impact)
+            recall._med_system_write({"state": "open", "date_opened": now})
+            recall._med_quarantine(lines.filtered(lambda ln: ln.place == "stock"))
+            lines.filtered(lambda ln: ln.place == "quarantine").write(
+                {"disposition": "quarantined"})
+            recall._med_notify_departments(lines)
+            recall._med_notify_supplier(lots)
+        return True
+
+    def _med_quarantine(self, lines):
+        """Move the units found in the store to the quarantine location (a recall event)."""
+        self.ensure_one()
+        if not lines:
+            return
+        quarantine = self.company_id._med_quarantine_location()
+        by_source = defaultdict(lambda: self.env["med.recall.line"])
+        for line in lines:
+            by_source[line.location_id] |= line
+        for source, source_lines in by_source.items():
+            self.sudo().with_context(med_source_location_id=source.id)._med_move_units(
+                [(line.lot_id, line.quantity) for line in source_lines],
+                quarantine,
+                self._med_event_info("recall", department_id=False, note=self.reason),
+            )
+            source_lines.write({"disposition": "quarantined", "location_id": quarantine.id,
+                                "date_quarantined": fields.Datetime.now()})
+
+    def _med_notify_departments(self, lines):
+        """One activity per department listing its units, for the department's manager."""
+        self.ensure_one()
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        by_department = defaultdict(lambda: self.env["med.recall.line"])
+        for line in lines.filtered("department_id"):
+            by_department[line.department_id] |= line
+        for department, dept_lines in by_department.items():
+            user = department.manager_id.user_id or self.user_id
+            units = ", ".join(dept_lines.mapped(
+                lambda ln: f"{ln.lot_id.product_id.display_name} {ln.lot_id.name}"
+                + (f" ({ln.patient_identifier})" if ln.patient_identifier else "")))
+            self.sudo().activity_schedule(
+                activity_type_id=todo.id if todo else False,
+                summary=_("Recall %(recall)s: units of %(department)s",
+                          recall=self.name, department=department.name),
+                note=_("Recall %(recall)s concerns these units of %(department)s: %(units)s. "
+                       "Stop using them and return those still in the department; inform "
+                       "the patients concerned.", recall=self.name,
+                       department=department.name, units=units),
+                user_id=user.id,
+            )
+            dept_lines.write({"department_notified": True})
+
+    def _med_notify_supplier(self, lots):
+        if "med.edi.backend" in self.env:
+            self.env["med.edi.backend"].sudo()._edi_notify_recall(lots)
+            self._med_system_write({"supplier_notified": True})
+
+    def action_close(self):
+        if not self.env.user.has_group("med_device_stock.group_med_manager"):
+            raise UserError(_("Only medical device managers can close a recall."))
+        for recall in self:
+            if recall.state != "open":
+                raise UserError(_("Recall %(recall)s is not open.", recall=recall.name))
+            pending = recall.line_ids.filtered(
+                lambda ln: ln.disposition not in FINAL_DISPOSITIONS)
+            if pending:
+                raise UserError(_(
+                    "Recall %(recall)s cannot close: %(count)s units are still to be "
+                    "disposed of (%(units)s).", recall=recall.name, count=len(pending),
+                    units=", ".join(pending[:10].mapped("lot_id.name")),
+                ))
+            recall._med_system_write({"state": "closed", "date_closed": fields.Datetime.now(),
+                                      "date_done": fields.Datetime.now()})
+        return True
+
+    def action_cancel(self):
+        self._med_check_draft()
+        self.write({"state": "cancel"})
+        return True
+
+    def action_view_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "med_device_stock.med_recall_line_action")
+        action["domain"] = [("recall_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------ exports
+    def _med_export_rows(self):
+        self.ensure_one()
+        places = dict(self.env["med.recall.line"]._fields["place"]._description_selection(
+            self.env))
+        dispositions = dict(self.env["med.recall.line"]._fields[
+            "disposition"]._description_selection(self.env))
+        rows = []
+        for line in self.line_ids:
+            rows.append([
+                line.product_id.display_name, line.lot_id.name, line.lot_id.med_mfr_lot or "",
+                line.lot_id.med_serial or "", line.quantity, places.get(line.place, ""),
+                line.location_id.display_name or "", line.department_id.name or "",
+                line.owner_id.name or line.partner_id.name or "",
+                line.patient_identifier or "", line.encounter_ref or "",
+                dispositions.get(line.disposition, ""),
+            ])
+        return rows
+
+    def _med_export_header(self):
+        return [_("Product"), _("Unit"), _("Manufacturer Lot"), _("Serial"), _("Quantity"),
+                _("Where"), _("Location"), _("Department"), _("Partner / Owner"),
+                _("Patient ID"), _("Encounter"), _("Disposition")]
+
+    def _med_xlsx(self):
+        import xlsxwriter  # pylint: disable=import-outside-toplevel
+
+        self.ensure_one()
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        sheet = workbook.add_worksheet(_("Recall Impact"))
+        bold = workbook.add_format({"bold": True})
+        sheet.write_row(0, 0, [_("Recall"), self.name, self.reference or "",
+                               self.reason or ""], bold)
+        sheet.write_row(2, 0, self._med_export_header(), bold)
+        for index, row in enumerate(self._med_export_rows(), start=3):
+            sheet.write_row(index, 0, row)
+        sheet.set_column(0, 11, 18)
+        workbook.close()
+        return output.getvalue()
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        attachment = self.env["ir.attachment"].create({
+            "name": f"{self.name.replace('/', '_')}_impact.xlsx",
+            "datas": base64.b64encode(self._med_xlsx()),
+            "res_model": self._name,
+            "res_id": self.id,
+            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        })
+        return {"type": "ir.actions.act_url", "target": "self",
+                "url": f"/web/content/{attachment.id}?download=true"}
+
+    @api.model
+    def _med_open_lots(self):
+        """The units of open recall cases (one query)."""
+        self.env.flush_all()
+        self.env.cr.execute("""
+            SELECT DISTINCT l.lot_id FROM med_recall_line l
+              JOIN med_recall r ON r.id = l.recall_id
+             WHERE r.state = 'open'
+        """)
+        return {row[0] for row in self.env.cr.fetchall()}

@@ -1,0 +1,52 @@
+from odoo import _, api, models
+
+#: operations refused on a unit of an open recall case
+RECALL_BLOCKED = ("issue", "borrow", "transfer", "use")
+
+
+class MedDeviceScan(models.AbstractModel):
+    """Recall and cycle count extensions of the scan service: units of an open recall
+    are refused; the ``count`` operation records the scan on the count session given as
+    ``count_id`` in the context."""
+
+    _inherit = "med.device.scan"
+
+    def _check_scan(self, scan):
+        problems = super()._check_scan(scan)
+        lot = scan.get("lot")
+        if lot and scan["operation"] in RECALL_BLOCKED:
+            recalls = self.env["med.recall.line"].sudo().search(
+                [("lot_id", "=", lot.id), ("recall_id.state", "=", "open"),
+                 ("disposition", "not in", ("released",))],
+            ).recall_id
+            if recalls:
+                problems.append(_(
+                    "%(unit)s is under recall %(recall)s: it may not be issued, lent or "
+                    "used until the case closes.",
+                    unit=lot.display_name, recall=", ".join(recalls.mapped("name")),
+                ))
+        return problems
+
+    @api.model
+    def _med_source_location(self, lot, operation, department=None):
+        """A recall moves each unit from the place it was found in (given in the context)."""
+        location_id = self.env.context.get("med_source_location_id")
+        if location_id:
+            return self.env["stock.location"].browse(location_id)
+        return super()._med_source_location(lot, operation, department)
+
+    def _scan_do_count(self, scan):
+        values = scan["values"]
+        count_id = values.get("count_id") or self.env.context.get("med_count_id")
+        if not count_id:
+            return super()._scan_do_count(scan)
+        count = self.env["med.count"].browse(count_id)
+        lot = scan["lot"]
+        location = scan["location"] or count.location_id
+        count._med_record_scans([{
+            "lot_id": lot.id, "raw": scan.get("raw"), "quantity": scan["quantity"],
+            "location_id": location.id,
+        }])
+        return self._scan_result(scan, True, _(
+            "%(unit)s counted on %(count)s.", unit=self._unit_label(scan), count=count.name,
+        ), res_model=count._name, res_id=count.id)

@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    med_min_shelf_life_days = fields.Integer(
+        related="company_id.med_min_shelf_life_days", readonly=False
+    )

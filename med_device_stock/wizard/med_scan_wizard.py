@@ -1,0 +1,70 @@
+from markupsafe import Markup, escape
+from odoo import _, api, fields, models
+
+
+class MedScanWizard(models.TransientModel):
+    """Scan units one after the other into a document (or straight, without one)."""
+
+    _name = "med.scan.wizard"
+    _description = "Scan Device Units"
+
+    operation = fields.Selection(
+        [("receipt", "Receipt"), ("issue", "Issue"), ("borrow", "Borrow"),
+         ("return", "Return"), ("transfer", "Transfer"), ("use", "Use on Patient"),
+         ("quarantine", "Quarantine"), ("scrap", "Scrap"), ("count", "Count"),
+         ("trace", "Trace")],
+        required=True, default="trace",
+    )
+    res_model = fields.Char(readonly=True)
+    res_id = fields.Integer(readonly=True)
+    barcode = fields.Char(string="UDI")
+    certificate_number = fields.Char(string="Certificate of Conformity No.")
+    location_id = fields.Many2one("stock.location", string="Counted Location")
+    log_html = fields.Html(string="Scanned", readonly=True, sanitize=True)
+    last_lot_id = fields.Many2one("stock.lot", string="Last Unit", readonly=True)
+
+    @api.model
+    def _open_for(self, document, operation):
+        wizard = self.create({
+            "operation": operation, "res_model": document._name, "res_id": document.id,
+        })
+        return wizard._action_reopen()
+
+    def _action_reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Scan Units"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _scan_context(self):
+        self.ensure_one()
+        values = {}
+        if self.res_model and self.res_id:
+            values.update(self.env[self.res_model].browse(self.res_id)._med_scan_context())
+        if self.certificate_number:
+            values["certificate_number"] = self.certificate_number
+        if self.location_id:
+            values["location_id"] = self.location_id.id
+        return values
+
+    def action_scan(self):
+        self.ensure_one()
+        if self.barcode:
+            result = self.env["med.device.scan"].scan(
+                self.barcode, self.operation, self._scan_context()
+            )
+            css = "text-success" if result["ok"] else "text-danger"
+            entry = Markup('<p class="%s">%s</p>') % (css, escape(result["message"]))
+            self.write({
+                "barcode": False,
+                "log_html": entry + (self.log_html or Markup()),
+                "last_lot_id": result["lot_id"] or False,
+            })
+        return self._action_reopen()
+
+    def action_close(self):
+        return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,80 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+SUPPORTED = ("char", "text", "selection", "boolean", "integer", "float", "date", "many2one")
+
+
+class GspChangeRequestLine(models.Model):
+    """One field of a change request: its old value and the requested new one."""
+
+    _name = "gsp.change.request.line"
+    _description = "GSP Change Request Line"
+
+    request_id = fields.Many2one("gsp.change.request", required=True, ondelete="cascade",
+                                 index=True)  # fmt: skip
+    res_model = fields.Selection(related="request_id.res_model")
+    field_id = fields.Many2one(
+        "ir.model.fields", required=True, ondelete="cascade",
+        domain=f"[('model', '=', res_model), ('ttype', 'in', {list(SUPPORTED)}), "
+        "('store', '=', True), ('readonly', '=', False)]",
+    )  # fmt: skip
+    field_name = fields.Char(related="field_id.name")
+    old_value = fields.Text(readonly=True)
+    new_value = fields.Text(help="Many2one: the ID of the new record; boolean: 1 or 0; "
+                                 "date: YYYY-MM-DD.")  # fmt: skip
+
+    @api.constrains("field_id", "new_value")
+    def _check_value(self):
+        for line in self:
+            if line.field_id.sudo().model != line.request_id.res_model:
+                raise ValidationError(
+                    _("Field %(field)s does not belong to %(model)s.",
+                      field=line.field_id.sudo().name, model=line.request_id.res_model)
+                )  # fmt: skip
+            line._gsp_parsed_value()
+
+    def write(self, vals):
+        capturing = self.env.su and self.env.context.get("gsp_capture_old_values")
+        if not capturing and any(line.request_id.state != "draft" for line in self):
+            raise UserError(_("Only draft change requests can be edited."))
+        return super().write(vals)
+
+    def _gsp_capture_old_values(self):
+        mixin = self.env["gsp.audited.mixin"]
+        for line in self.sudo().with_context(gsp_capture_old_values=True):
+            record = line.request_id._record()
+            line.write({"old_value": mixin._gsp_format_value(record, line.field_name)})
+        return True
+
+    def _gsp_parsed_value(self):
+        self.ensure_one()
+        field = self.env[self.request_id.res_model]._fields[self.field_name]
+        raw = (self.new_value or "").strip()
+        try:
+            if field.type not in SUPPORTED:
+                raise ValueError(field.type)
+            if not raw:
+                return False
+            if field.type == "boolean":
+                return raw.lower() in ("1", "true", "yes")
+            if field.type == "integer":
+                return int(raw)
+            if field.type == "float":
+                return float(raw)
+            if field.type == "date":
+                return fields.Date.to_date(raw)
+            if field.type == "many2one":
+                record = self.env[field.comodel_name].browse(int(raw)).exists()
+                if not record:
+                    raise ValueError(raw)
+                return record.id
+            if field.type == "selection":
+                allowed = [key for key, _label in field._description_selection(self.env)]
+                if raw not in allowed:
+                    raise ValueError(raw)
+            return raw
+        except ValueError:
+            raise ValidationError(
+                _("%(value)s is not a valid value for field %(field)s.",
+                  value=raw, field=self.field_id.sudo().field_description)
+            )  # fmt: skip

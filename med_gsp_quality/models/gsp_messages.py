@@ -1,0 +1,64 @@
+"""Lists medtrace.gsp's error templates as literals so Odoo's export translates them."""
+
+from odoo import _lt
+
+GSP_CODE_MESSAGES = {
+    "uscc_length": _lt(
+        "Unified social credit code %(value)s must have 18 characters, it has %(length)s."
+    ),
+    "uscc_charset": _lt(
+        "Unified social credit code %(value)s contains %(char)s, which is not allowed "
+        "(digits and capital letters except I, O, S, V, Z)."
+    ),
+    "uscc_authority": _lt(
+        "Unified social credit code %(value)s: %(char)s is not a registration authority "
+        "code of GB 32100."
+    ),
+    "uscc_category": _lt(
+        "Unified social credit code %(value)s: %(char)s is not an entity category of "
+        "registration authority %(authority)s."
+    ),
+    "uscc_division": _lt(
+        "Unified social credit code %(value)s: %(division)s is not an administrative "
+        "division code."
+    ),
+    "uscc_org_check": _lt(
+        "Unified social credit code %(value)s: the organisation code %(org)s has a wrong "
+        "check character (expected %(expected)s)."
+    ),
+    "uscc_check": _lt(
+        "Unified social credit code %(value)s has a wrong check character "
+        "(expected %(expected)s)."
+    ),
+    "device_number_format": _lt(
+        "%(value)s is neither a device registration certificate number "
+        "(e.g. 国械注准20153460735) nor a Class I filing number (e.g. 京海械备20150012)."
+    ),
+    "device_number_authority": _lt(
+        "Device number %(value)s: %(authority)s is not a province or the state (国)."
+    ),
+    "device_number_class": _lt(
+        "Device number %(value)s: a %(kind)s certificate cannot be for a Class "
+        "%(device_class)s device."
+    ),
+    "device_number_year": _lt("Device number %(value)s: %(year)s is not a plausible year."),
+    "device_number_category": _lt(
+        "Device number %(value)s: classification %(category)s is not a catalogue code."
+    ),
+    "device_filing_city": _lt(
+        "Filing number %(value)s: a domestic Class I filing names the province and the "
+        "city that filed it (e.g. 京海械备20150012); an imported one starts with 国械备."
+    ),
+    "classification_format": _lt(
+        "Classification code %(value)s must look like SS, SS-FF or SS-FF-NN (digits)."
+    ),
+    "classification_subject": _lt(
+        "Classification code %(value)s: subject %(subject)s is not one of the 22 subjects "
+        "01 to 22 of the 2017 catalogue."
+    ),
+}
+
+
+def translate_code_error(env, err):
+    """The translated message of a medtrace.gsp.GspCodeError."""
+    return env._(err.template, **err.params)

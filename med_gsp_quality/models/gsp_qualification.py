@@ -1,0 +1,468 @@
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from stdnum.cn import ric
+
+from medtrace.gsp import GspCodeError, validate_device_number, validate_uscc
+
+PARTNER_TYPES = [
+    ("business_licence", "Business Licence"),
+    ("device_production_licence", "Device Production Licence"),
+    ("device_trading_licence", "Device Trading Licence"),
+    ("device_trading_filing", "Device Trading Filing Certificate"),
+    ("drug_trading_licence", "Drug Trading Licence"),
+    ("sales_authorisation", "Sales Representative Authorisation"),
+    ("pickup_authorisation", "Pickup Person Authorisation"),
+]
+PRODUCT_TYPES = [
+    ("registration_certificate", "Device Registration Certificate"),
+    ("filing_certificate", "Class I Device Filing"),
+]
+PERSON_TYPES = ("sales_authorisation", "pickup_authorisation")
+DEVICE_LICENCES = ("device_production_licence", "device_trading_licence", "device_trading_filing")
+#: what a partner needs to deal in a device of each class
+LICENCES_FOR_CLASS = {
+    "I": (),
+    "II": DEVICE_LICENCES,
+    "III": ("device_production_licence", "device_trading_licence"),
+}
+#: years of validity set by the rules (经营许可证 5 years)
+VALIDITY_YEARS = {"device_trading_licence": 5, "device_production_licence": 5,
+                  "drug_trading_licence": 5, "registration_certificate": 5}  # fmt: skip
+
+
+class GspQualification(models.Model):
+    """A qualification document of a partner, a person of a partner, or a product."""
+
+    _name = "gsp.qualification"
+    _inherit = ["gsp.audited.mixin", "mail.thread", "mail.activity.mixin"]
+    _description = "GSP Qualification"
+    _order = "expiry_date, id"
+    _check_company_auto = True
+    _gsp_system_fields = (
+        "approved_by_id", "approved_date", "revoked_by_id", "revoked_date",
+        "notified_threshold", "state",
+    )  # fmt: skip
+
+    name = fields.Char(compute="_compute_name", store=True)
+    doc_type = fields.Selection(
+        PARTNER_TYPES + PRODUCT_TYPES, string="Document", required=True, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", index=True, check_company=True, ondelete="restrict"
+    )
+    product_tmpl_id = fields.Many2one(
+        "product.template", string="Product", index=True, check_company=True,
+        ondelete="restrict",
+    )  # fmt: skip
+    number = fields.Char(required=True, index=True, tracking=True)
+    holder = fields.Char(help="Holder named on the document (enterprise or registrant).")
+    issuing_authority = fields.Char()
+    issue_date = fields.Date()
+    expiry_date = fields.Date(index=True, tracking=True)
+    scope = fields.Text(string="Business Scope", help="Scope as printed on the document.")
+    scope_category_ids = fields.Many2many(
+        "gsp.device.category", string="Scope Categories",
+        help="Catalogue subjects or sub-categories the licence covers.",
+    )  # fmt: skip
+    scope_class_ii = fields.Boolean(string="Covers Class II")
+    scope_class_iii = fields.Boolean(string="Covers Class III")
+    device_class = fields.Selection(
+        [("I", "Class I"), ("II", "Class II"), ("III", "Class III")],
+        string="Management Class",
+    )
+    classification_code = fields.Char(help="Code of the 2017 catalogue, SS-FF-NN.")
+    person_name = fields.Char(string="Person")
+    person_id_number = fields.Char(string="ID Number")
+    region = fields.Char(help="Region the sales representative is authorised for.")
+    authorised_product_ids = fields.Many2many(
+        "product.template", "gsp_qualification_authorised_product_rel", "qualification_id",
+        "product_tmpl_id", string="Authorised Products",
+    )  # fmt: skip
+    attachment = fields.Binary(string="Scanned Document", attachment=True)
+    attachment_name = fields.Char()
+    state = fields.Selection(
+        [("draft", "Draft"), ("approved", "Approved"), ("revoked", "Revoked")],
+        default="draft", required=True, readonly=True, tracking=True, index=True,
+    )  # fmt: skip
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    approved_date = fields.Datetime(readonly=True, copy=False)
+    revoked_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    revoked_date = fields.Datetime(readonly=True, copy=False)
+    revoke_reason = fields.Char()
+    notified_threshold = fields.Integer(
+        readonly=True, copy=False,
+        help="Smallest warning threshold (days) already notified for this expiry date.",
+    )  # fmt: skip
+    validity = fields.Selection(
+        [("draft", "Draft"), ("valid", "Valid"), ("expiring", "Expiring Soon"),
+         ("expired", "Expired"), ("revoked", "Revoked")],
+        compute="_compute_validity", search="_search_validity",
+    )  # fmt: skip
+    days_to_expiry = fields.Integer(compute="_compute_validity")
+
+    _sql_constraints = [
+        ("owner_present", "CHECK(partner_id IS NOT NULL OR product_tmpl_id IS NOT NULL)",
+         "A qualification belongs to a partner or a product."),
+    ]  # fmt: skip
+
+    @api.depends("doc_type", "number")
+    def _compute_name(self):
+        labels = dict(self._fields["doc_type"]._description_selection(self.env))
+        for qual in self:
+            qual.name = f"{labels.get(qual.doc_type, '')} {qual.number or ''}".strip()
+
+    @api.depends("state", "expiry_date")
+    @api.depends_context("date")
+    def _compute_validity(self):
+        today = fields.Date.context_today(self)
+        warn = max(self.env.company._gsp_warning_days() or [90])
+        for qual in self:
+            qual.days_to_expiry = (qual.expiry_date - today).days if qual.expiry_date else 0
+            if qual.state != "approved":
+                qual.validity = qual.state
+            elif qual.expiry_date and qual.expiry_date < today:
+                qual.validity = "expired"
+            elif qual.expiry_date and qual.days_to_expiry <= warn:
+                qual.validity = "expiring"
+            else:
+                qual.validity = "valid"
+
+    def _search_validity(self, operator, value):
+        if operator not in ("=", "in"):
+            raise UserError(_("Validity can only be searched with = or in."))
+        values = [value] if operator == "=" else list(value)
+        today = fields.Date.context_today(self)
+        warn = today + timedelta(days=max(self.env.company._gsp_warning_days() or [90]))
+        domains = {
+            "draft": [("state", "=", "draft")],
+            "revoked": [("state", "=", "revoked")],
+            "expired": [("state", "=", "approved"), ("expiry_date", "<", today)],
+            "expiring": [("state", "=", "approved"), ("expiry_date", ">=", today),
+                         ("expiry_date", "<=", warn)],
+            "valid": [("state", "=", "approved"), "|", ("expiry_date", "=", False),
+                      ("expiry_date", ">", warn)],
+        }  # fmt: skip
+        parts = [["&"] * (len(domains[v]) - 1) + domains[v] for v in values if v in domains]
+        if not parts:
+            return [("id", "=", 0)]
+        return ["|"] * (len(parts) - 1) + [leaf for part in parts for leaf in part]
+
+    # --- validation ------------------------------------------------------------
+
+    @api.constrains("doc_type", "partner_id", "product_tmpl_id")
+    def _check_owner(self):
+        product_types = {key for key, _label in PRODUCT_TYPES}
+        for qual in self:
+            if qual.doc_type in product_types and not qual.product_tmpl_id:
+                raise ValidationError(
+                    _("%(document)s %(number)s must name its product.",
+                      document=qual.name, number=qual.number)
+                )  # fmt: skip
+            if qual.doc_type not in product_types and not qual.partner_id:
+                raise ValidationError(
+                    _("%(document)s %(number)s must name its partner.",
+                      document=qual.name, number=qual.number)
+                )  # fmt: skip
+
+    @api.constrains("doc_type", "number", "device_class")
+    def _check_number(self):
+        year = fields.Date.context_today(self).year
+        for qual in self:
+            try:
+                if qual.doc_type == "business_licence":
+                    validate_uscc(qual.number)
+                elif qual.doc_type in ("registration_certificate", "filing_certificate"):
+                    parsed = validate_device_number(qual.number, today_year=year)
+                    expected = "registration" if qual.doc_type == "registration_certificate" \
+                        else "filing"  # fmt: skip
+                    if parsed.kind != expected or (
+                        qual.device_class and qual.device_class != parsed.device_class
+                    ):
+                        raise ValidationError(
+                            _("Number %(number)s is a Class %(number_class)s %(kind)s "
+                              "number, not a %(document)s of Class %(device_class)s.",
+                              number=qual.number, number_class=parsed.device_class,
+                              kind=parsed.kind, document=qual.name,
+                              device_class=qual.device_class or "-")
+                        )  # fmt: skip
+            except GspCodeError as err:
+                raise ValidationError(_(err.template, **err.params)) from err
+
+    @api.constrains("person_id_number", "doc_type")
+    def _check_person(self):
+        for qual in self:
+            if qual.doc_type not in PERSON_TYPES:
+                continue
+            if not qual.person_name or not qual.person_id_number:
+                raise ValidationError(
+                    _("%(document)s must name the person and their ID number.",
+                      document=qual.name)
+                )  # fmt: skip
+            if not ric.is_valid(qual.person_id_number):
+                raise ValidationError(
+                    _("ID number %(value)s of %(person)s is not a valid resident ID number.",
+                      value=qual.person_id_number, person=qual.person_name)
+                )  # fmt: skip
+
+    @api.constrains("issue_date", "expiry_date", "doc_type")
+    def _check_dates(self):
+        for qual in self:
+            if qual.issue_date and qual.expiry_date and qual.expiry_date < qual.issue_date:
+                raise ValidationError(
+                    _("%(document)s expires on %(expiry)s, before it was issued (%(issue)s).",
+                      document=qual.name, expiry=qual.expiry_date, issue=qual.issue_date)
+                )  # fmt: skip
+            years = VALIDITY_YEARS.get(qual.doc_type)
+            if years and qual.issue_date and qual.expiry_date and qual.expiry_date > (
+                qual.issue_date + relativedelta(years=years)
+            ):
+                raise ValidationError(
+                    _("%(document)s is valid %(years)s years at most; %(expiry)s is too late.",
+                      document=qual.name, years=years, expiry=qual.expiry_date)
+                )  # fmt: skip
+
+    @api.onchange("number", "doc_type")
+    def _onchange_number_class(self):
+        if self.doc_type in ("registration_certificate", "filing_certificate") and self.number:
+            try:
+                self.device_class = validate_device_number(self.number).device_class
+            except GspCodeError:
+                return
+
+    # --- workflow (quality staff) ----------------------------------------------
+
+    def _check_quality(self):
+        officer = "med_gsp_quality.group_gsp_quality_officer"
+        if not self.env.su and not self.env.user.has_group(officer):
+            raise UserError(_("Only quality staff may approve or revoke qualifications."))
+
+    def action_approve(self):
+        self._check_quality()
+        for qual in self:
+            if qual.state != "draft":
+                raise UserError(_("%(document)s is not a draft.", document=qual.name))
+            if qual.doc_type not in PERSON_TYPES and not qual.expiry_date \
+                    and qual.doc_type != "filing_certificate":  # fmt: skip
+                raise UserError(_("%(document)s needs its expiry date.", document=qual.name))
+        self._gsp_system_write().write(
+            {"state": "approved", "approved_by_id": self.env.uid,
+             "approved_date": fields.Datetime.now(), "notified_threshold": 0}
+        )  # fmt: skip
+        return True
+
+    def action_revoke(self):
+        self._check_quality()
+        if any(not qual.revoke_reason for qual in self):
+            raise UserError(_("Give the reason of the revocation first."))
+        self._gsp_system_write().write(
+            {"state": "revoked", "revoked_by_id": self.env.uid,
+             "revoked_date": fields.Datetime.now()}
+        )  # fmt: skip
+        return True
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        for qual in self:
+            if qual.state != "draft":
+                raise UserError(
+                    _("%(document)s has been approved: it is a quality record and is kept.",
+                      document=qual.name)
+                )  # fmt: skip
+
+    # --- expiry warnings ---------------------------------------------------------
+
+    @api.model
+    def _cron_expiry_warnings(self):
+        """One activity per qualification and warning threshold (set-based)."""
+        today = fields.Date.context_today(self)
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        group = self.env.ref("med_gsp_quality.group_gsp_quality_officer")
+        for company in self.env["res.company"].search([]):
+            thresholds = sorted(company._gsp_warning_days(), reverse=True)
+            if not thresholds:
+                continue
+            quals = self.search([
+                ("company_id", "=", company.id), ("state", "=", "approved"),
+                ("expiry_date", "!=", False),
+                ("expiry_date", "<=", today + timedelta(days=thresholds[0])),
+            ])  # fmt: skip
+            users = group.users.filtered(lambda u, c=company: c in u.company_ids)[:1] \
+                or self.env.ref("base.user_admin")  # fmt: skip
+            activities, notified = [], {}
+            for qual in quals:
+                days = (qual.expiry_date - today).days
+                reached = [t for t in thresholds if days <= t]
+                threshold = min(reached) if reached else None
+                if threshold is None or (
+                    qual.notified_threshold and qual.notified_threshold <= threshold
+                ):
+                    continue
+                notified.setdefault(threshold, []).append(qual.id)
+                activities.append({
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": qual.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": users.id,
+                    "date_deadline": qual.expiry_date,
+                    "summary": _("%(document)s of %(owner)s expires on %(date)s "
+                                 "(%(days)s days)", document=qual.name,
+                                 owner=(qual.partner_id or qual.product_tmpl_id).display_name,
+                                 date=qual.expiry_date, days=days),
+                })  # fmt: skip
+            self.env["mail.activity"].sudo().create(activities)
+            for threshold, ids in notified.items():
+                self.browse(ids)._gsp_system_write().write({"notified_threshold": threshold})
+
+    # --- the business check ------------------------------------------------------
+
+    @api.model
+    def _gsp_regulated_products(self, products):
+        """The products whose category (or a parent category) is GSP regulated."""
+        categories = products.categ_id
+        regulated = self.env["product.category"].search(
+            [("id", "parent_of", categories.ids), ("gsp_regulated", "=", True)]
+        )
+        if not regulated:
+            return products.browse()
+        regulated_ids = set(regulated.ids)
+        return products.filtered(
+            lambda p: regulated_ids & {int(i) for i in p.categ_id.parent_path.split("/") if i}
+        )
+
+    @api.model
+    def _gsp_check_business(self, partners, products, document_label, role=None,
+                            raise_error=False):  # fmt: skip
+        """Refusals for doing business with these partners in these products.
+
+        partners: res.partner (their commercial entities are checked), products:
+        product.product or product.template, document_label: names the document in
+        the messages, role: "supplier" or "customer" (first-time review needed for
+        that role), raise_error: raise a UserError instead of returning the list.
+        Nothing is checked when the company does not enforce GSP or no product is in
+        a regulated category.  Returns a list of translated messages (empty: allowed).
+        """
+        company = self.env.company
+        if not company.gsp_enforce or not products:
+            return []
+        if products._name == "product.product":
+            products = products.product_tmpl_id
+        products = self._gsp_regulated_products(products)
+        if not products:
+            return []
+        partners = partners.commercial_partner_id
+        today = fields.Date.context_today(self)
+        quals = self.sudo().search([
+            ("company_id", "in", [company.id, False]), ("state", "!=", "draft"),
+            "|", ("partner_id", "in", partners.ids), ("product_tmpl_id", "in", products.ids),
+        ])  # fmt: skip
+        reviews = self.env["gsp.first.review"].sudo().search([
+            ("company_id", "=", company.id), ("state", "=", "approved"),
+            "|", ("partner_id", "in", partners.ids), ("product_tmpl_id", "in", products.ids),
+        ])  # fmt: skip
+        problems = []
+        for product in products:
+            product_reviews = reviews.filtered(lambda r, p=product: r.product_tmpl_id == p)
+            if not product_reviews:
+                problems.append(_("%(document)s: product %(product)s has not passed its "
+                                  "first-time review (首营品种) by quality.",
+                                  document=document_label, product=product.display_name))
+            if product.gsp_kind == "device":
+                needed = "filing_certificate" if product.gsp_device_class == "I" \
+                    else "registration_certificate"  # fmt: skip
+                own = quals.filtered(lambda q, p=product: q.product_tmpl_id == p)
+                problem = self._gsp_missing(own, (needed,), product.display_name,
+                                            document_label, today)  # fmt: skip
+                if problem:
+                    problems.append(problem)
+        for partner in partners:
+            own = quals.filtered(lambda q, p=partner: q.partner_id == p)
+            if role:
+                partner_reviews = reviews.filtered(
+                    lambda r, p=partner: r.partner_id == p and r.review_type == role
+                )
+                if not partner_reviews:
+                    role_label = dict(
+                        self.env["gsp.first.review"]._fields["review_type"]
+                        ._description_selection(self.env)
+                    )[role]  # fmt: skip
+                    problems.append(_("%(document)s: %(partner)s has not passed its "
+                                      "first-time review (首营企业) as %(role)s.",
+                                      document=document_label, partner=partner.display_name,
+                                      role=role_label))  # fmt: skip
+            problem = self._gsp_missing(own, ("business_licence",), partner.display_name,
+                                        document_label, today)  # fmt: skip
+            if problem:
+                problems.append(problem)
+            for product in products:
+                problem = self._gsp_scope_problem(own, partner, product, document_label, today)
+                if problem:
+                    problems.append(problem)
+        problems = list(dict.fromkeys(problems))
+        if problems and raise_error:
+            raise UserError("\n".join(problems))
+        return problems
+
+    @api.model
+    def _gsp_missing(self, quals, doc_types, owner, document_label, today):
+        """A refusal when none of quals of these types is approved and unexpired."""
+        candidates = quals.filtered(lambda q: q.doc_type in doc_types)
+        valid = candidates.filtered(
+            lambda q: q.state == "approved" and (not q.expiry_date or q.expiry_date >= today)
+        )
+        if valid:
+            return None
+        labels = dict(self._fields["doc_type"]._description_selection(self.env))
+        if not candidates:
+            return _("%(document)s: %(owner)s has no approved %(qualification)s.",
+                     document=document_label, owner=owner,
+                     qualification=" / ".join(labels[t] for t in doc_types))  # fmt: skip
+        latest = candidates.sorted(lambda q: (q.expiry_date or today, q.id))[-1]
+        if latest.state == "revoked":
+            return _("%(document)s: %(qualification)s of %(owner)s was revoked on %(date)s.",
+                     document=document_label, qualification=latest.name, owner=owner,
+                     date=fields.Date.to_string(latest.revoked_date))  # fmt: skip
+        return _("%(document)s: %(qualification)s of %(owner)s expired on %(date)s.",
+                 document=document_label, qualification=latest.name, owner=owner,
+                 date=fields.Date.to_string(latest.expiry_date))  # fmt: skip
+
+    @api.model
+    def _gsp_scope_problem(self, quals, partner, product, document_label, today):
+        if product.gsp_kind == "drug":
+            return self._gsp_missing(quals, ("drug_trading_licence",), partner.display_name,
+                                     document_label, today)  # fmt: skip
+        device_class = product.gsp_device_class or "III"
+        doc_types = LICENCES_FOR_CLASS[device_class]
+        if not doc_types:
+            return None
+        missing = self._gsp_missing(quals, doc_types, partner.display_name, document_label,
+                                    today)  # fmt: skip
+        if missing:
+            return missing
+        covering = quals.filtered(lambda q: q.doc_type in doc_types and q.state == "approved"
+                                  and (not q.expiry_date or q.expiry_date >= today)
+                                  and q._gsp_covers(product))  # fmt: skip
+        if covering:
+            return None
+        return _("%(document)s: no valid licence of %(partner)s covers %(product)s "
+                 "(Class %(device_class)s, %(code)s).", document=document_label,
+                 partner=partner.display_name, product=product.display_name,
+                 device_class=device_class, code=product.gsp_classification_code or "-")
+
+    def _gsp_covers(self, product):
+        self.ensure_one()
+        device_class = product.gsp_device_class or "III"
+        if device_class == "II" and not (self.scope_class_ii or self.scope_class_iii):
+            return False
+        if device_class == "III" and not self.scope_class_iii:
+            return False
+        code = product.gsp_classification_code
+        return bool(code) and any(
+            code == scope.code or code.startswith(scope.code + "-")
+            for scope in self.scope_category_ids
+        )

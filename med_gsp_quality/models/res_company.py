@@ -1,0 +1,48 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    gsp_enforce = fields.Boolean(
+        string="Enforce GSP Qualifications",
+        help="Refuse business in regulated products with unqualified partners or products.",
+    )
+    gsp_warning_days = fields.Char(
+        string="Expiry Warnings (days)", default="90,60,30,7",
+        help="Days before expiry at which quality staff get an activity, comma separated.",
+    )  # fmt: skip
+    gsp_head_user_id = fields.Many2one(
+        "res.users", string="Company Head", help="Decides class A events (within 24 hours)."
+    )
+    gsp_quality_user_id = fields.Many2one(
+        "res.users", string="Quality Head", help="Coordinates class B events."
+    )
+    gsp_hours_a = fields.Integer(string="Class A Deadline (hours)", default=24)
+    gsp_hours_b = fields.Integer(string="Class B Deadline (hours)", default=72)
+    gsp_hours_c = fields.Integer(string="Class C Deadline (hours)", default=168)
+
+    def _gsp_warning_days(self):
+        self.ensure_one()
+        try:
+            return sorted(
+                {int(part) for part in (self.gsp_warning_days or "").split(",") if part.strip()},
+                reverse=True,
+            )
+        except ValueError:
+            return [90, 60, 30, 7]
+
+    def _gsp_response_hours(self, info_class):
+        self.ensure_one()
+        return {"A": self.gsp_hours_a, "B": self.gsp_hours_b}.get(info_class, self.gsp_hours_c)
+
+    @api.constrains("gsp_warning_days")
+    def _check_gsp_warning_days(self):
+        for company in self:
+            parts = [p.strip() for p in (company.gsp_warning_days or "").split(",") if p.strip()]
+            if not all(p.isdigit() and int(p) > 0 for p in parts):
+                raise ValidationError(
+                    _("Expiry warnings %(value)s must be positive day counts separated by "
+                      "commas, e.g. 90,60,30,7.", value=company.gsp_warning_days)
+                )  # fmt: skip

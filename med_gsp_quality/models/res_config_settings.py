@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    gsp_enforce = fields.Boolean(related="company_id.gsp_enforce", readonly=False)
+    gsp_warning_days = fields.Char(related="company_id.gsp_warning_days", readonly=False)
+    gsp_head_user_id = fields.Many2one(related="company_id.gsp_head_user_id", readonly=False)
+    gsp_quality_user_id = fields.Many2one(
+        related="company_id.gsp_quality_user_id", readonly=False
+    )

@@ -1,0 +1,157 @@
+"""Consignor EDI: time to process an inbound purchase order of 1,000 / 10,000 / 50,000 lines.
+
+Run from the repository root against a database where med_consignor_edi is installed::
+
+    python tests/benchmarks/bench_edi.py -c <odoo.conf> -d <database> [--sizes 1000,10000,50000]
+
+For each size it builds a CSV purchase order (products found by GTIN, by the consignor's
+product code and by internal reference, one lot per line), then times
+``med.edi.backend._edi_receive``: storing the file, decoding, validating, the set-based
+product lookup and the creation of the purchase order with all its lines.  Everything
+happens in one transaction that is rolled back at the end: the database is left as it
+was.  Rewrites the ``## Consignor EDI`` section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import platform
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+PRODUCTS = 1_000
+GOAL_SECONDS = 30.0
+
+
+def _gtin(number: int) -> str:
+    body = f"0690{number:09d}"
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return body + str((10 - total % 10) % 10)
+
+
+def _setup(env):
+    partner = env["res.partner"].create({"name": "Bench consignor", "ref": "BENCH"})
+    backend = env["med.edi.backend"].create({
+        "name": "Bench", "partner_id": partner.id, "consignor_code": "BENCH",
+        "max_lines": 200_000, "max_file_size": 100 * 1024 * 1024,
+    })
+    products = env["product.product"].create([{
+        "name": f"Bench device {i}", "is_storable": True, "tracking": "lot",
+        "default_code": f"BENCH-{i}", "barcode": _gtin(i) if i % 3 == 0 else False,
+    } for i in range(PRODUCTS)])
+    env["product.supplierinfo"].create([{
+        "partner_id": partner.id, "product_tmpl_id": product.product_tmpl_id.id,
+        "product_code": f"C-{i}",
+    } for i, product in enumerate(products) if i % 3 == 1])
+    return backend
+
+
+def _order(size: int, run: int) -> bytes:
+    rows = ["message_id,consignor_code,date,order_ref,product_code,gtin,lot,expiry_date,"
+            "quantity,unit_price"]
+    for n in range(size):
+        i = n % PRODUCTS
+        code, gtin = (("", _gtin(i)) if i % 3 == 0 else
+                      (f"C-{i}", "") if i % 3 == 1 else (f"BENCH-{i}", ""))
+        rows.append(f"B{run}-{size},BENCH,2025-06-01,PO-{run}-{size},{code},{gtin},"
+                    f"L{n},2030-01-31,{1 + n % 7},12.5")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def _run(env, sizes):
+    backend = _setup(env)
+    results = []
+    for run, size in enumerate(sizes):
+        data = _order(size, run)
+        env.invalidate_all()
+        start = time.perf_counter()
+        exchange = backend._edi_receive(data, "purchase_order", filename=f"po-{size}.csv")
+        env.flush_all()
+        elapsed = time.perf_counter() - start
+        if exchange.state != "processed":
+            raise SystemExit(f"{size} lines: {exchange.state} "
+                             f"{exchange.problem_ids[:3].mapped('message')}")
+        lines = len(env["purchase.order"].browse(exchange.res_id).order_line)
+        assert lines == size, (lines, size)
+        results.append((size, elapsed))
+        print(f"{size:>7,} lines: {elapsed:7.2f} s ({size / elapsed:,.0f} lines/s)", flush=True)
+    return results
+
+
+def _write(results, command):
+    base_size, base_time = results[0]
+    rows = ["| lines | seconds | lines per second | time / time of "
+            f"{base_size:,} lines | lines / {base_size:,} |",
+            "| ---: | ---: | ---: | ---: | ---: |"]
+    for size, elapsed in results:
+        rows.append(f"| {size:,} | {elapsed:.2f} | {size / elapsed:,.0f} | "
+                    f"{elapsed / base_time:.1f} | {size / base_size:.0f} |")
+    ten = dict(results).get(10_000)
+    per_line = [elapsed / size for size, elapsed in results]
+    growth = max(per_line) / min(per_line)
+    linear = growth < 1.5
+    section = "\n".join([
+        "## Consignor EDI",
+        "",
+        f"Command: `{command}` (run {datetime.date.today()}, Python "
+        f"{platform.python_version()}, {platform.machine()}, 2 shared CPU cores).",
+        "",
+        "Inbound purchase order (CSV, one lot per line; a third of the products found by "
+        "GTIN, a third by the consignor's product code, a third by internal reference) "
+        "processed by `med.edi.backend._edi_receive`: file stored, decoded, validated, "
+        "products looked up (one query per kind of identifier), purchase order created "
+        "with all its lines in one `create`. Not confirmed (confirming creates the "
+        "receipt, a per-line stock flow of Odoo's).",
+        "",
+        *rows,
+        "",
+        (f"10,000 lines: {ten:.1f} s, goal under {GOAL_SECONDS:.0f} s: "
+         f"{'met' if ten < GOAL_SECONDS else 'NOT met'}." if ten else ""),
+        f"Time per line varies by a factor of {growth:.2f} across sizes: "
+        f"{'linear growth' if linear else 'NOT linear'}.",
+        "",
+    ])
+    path = ROOT / "docs/benchmarks.md"
+    text = path.read_text("utf-8")
+    pattern = re.compile(r"^## Consignor EDI\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section + "\n", text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text.rstrip("\n") + "\n", "utf-8")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+
+    import odoo
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(["-c", args.config])
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+        try:
+            results = _run(env, sizes)
+        finally:
+            cr.rollback()
+    if not args.no_write:
+        command = ("python tests/benchmarks/bench_edi.py -c <odoo.conf> -d <database> "
+                   f"--sizes {args.sizes}")
+        _write(results, command)
+
+
+if __name__ == "__main__":
+    main()
