@@ -49,11 +49,12 @@ class GspAuditedMixin(models.AbstractModel):
                     model=self._description,
                 )
             )
-        guarded = {
-            name
-            for name in set(self._gsp_guarded_fields or ()) & set(vals)
-            if not creating or vals[name]
-        }
+        guarded = set(self._gsp_guarded_fields or ()) & set(vals)
+        if creating and guarded:
+            # a new record holding the field's default (filled in by Odoo, e.g.
+            # for product.product -> product.template) is not a user's change
+            defaults = self.default_get(list(guarded))
+            guarded = {name for name in guarded if vals[name] and vals[name] != defaults.get(name)}
         if guarded and not self._gsp_is_quality():
             names = ", ".join(sorted(self._fields[name].string for name in guarded))
             raise AccessError(
