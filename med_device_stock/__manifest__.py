@@ -48,6 +48,15 @@
         "views/med_count_views.xml",
         "data/med_alert_cron.xml",
         "views/med_alert_views.xml",
+        "security/med_report_rules.xml",
+        "views/med_report_stock_views.xml",
+        "views/med_report_consumption_views.xml",
+        "views/med_report_turnover_views.xml",
+        "views/med_report_scrap_views.xml",
+        "views/med_report_timeliness_views.xml",
+        "views/med_kpi_dashboard_views.xml",
+        "wizard/med_report_xlsx_views.xml",
+        "views/med_report_alert_config_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

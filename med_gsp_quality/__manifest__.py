@@ -28,6 +28,7 @@
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
+        "views/stock_picking_views.xml",
         "views/menus.xml",
     ],
     "demo": ["demo/gsp_demo.xml"],

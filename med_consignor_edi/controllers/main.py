@@ -51,7 +51,11 @@ class MedEdiController(http.Controller):
         backend = self._backend(backend_id)
         if backend is None:
             return _json({"error": "forbidden"}, 403)
-        when = fields.Datetime.to_datetime(at) if at else None
+        try:
+            when = fields.Datetime.to_datetime(at) if at else None
+        except ValueError:
+            return _json({"error": "bad_time", "value": at,
+                          "expected": "YYYY-MM-DD HH:MM:SS (UTC)"}, 400)
         backend = backend.sudo()
         lines = backend._edi_stock_status_lines(at=when)
         message = Message("stock_status", backend._edi_header(),

@@ -9,5 +9,6 @@ from . import sale_order
 from . import stock_picking
 from . import stock_move
 from . import account_move
+from . import med_recall
 from . import med_edi_reconciliation
 from . import med_edi_reconciliation_line

@@ -345,17 +345,21 @@ class MedEdiBackend(models.Model):
             backend._edi_send_stock_status()
         return True
 
-    def _edi_notify_recall(self, lots, reason=""):
+    def _edi_notify_recall(self, lots, reason="", record=None):
         """Tell each consignor owning some of ``lots`` that they are recalled: a stock
-        status message listing its recalled units, blocked (冻结).  Returns the exchanges."""
+        status message listing its recalled units, blocked (冻结).  On an empty recordset,
+        every backend of the current company is considered.  Returns the exchanges."""
+        backends = self or self.search([("company_id", "=", self.env.company.id)])
+        owners = self.env["stock.quant"].sudo().search(
+            [("lot_id", "in", lots.ids), ("owner_id", "!=", False)]).owner_id
         exchanges = self.env["med.edi.exchange"]
-        for backend in self:
+        for backend in backends.filtered(lambda b: b.partner_id in owners):
             lines = backend._edi_stock_status_lines(lots=lots, status="blocked")
             if not lines:
                 continue
             header = backend._edi_header(note=(_("Recall: %(reason)s", reason=reason)
                                                if reason else _("Recall"))[:250])
-            exchanges |= backend._edi_generate("stock_status", header, lines)
+            exchanges |= backend._edi_generate("stock_status", header, lines, record=record)
         return exchanges
 
     # -- folder channel -------------------------------------------------------------

@@ -18,7 +18,11 @@ class StockMove(models.Model):
         patient_locations = companies.med_patient_location_id
         if not patient_locations:
             return
-        lines = self.move_line_ids.filtered(
+        # most moves never reach a patient: no further query for them
+        used = self.filtered(lambda move: move.location_dest_id in patient_locations)
+        if not used:
+            return
+        lines = used.move_line_ids.filtered(
             lambda ml: ml.state == "done" and ml.owner_id
             and ml.location_dest_id in patient_locations)
         if not lines:

@@ -13,7 +13,7 @@ class StockPicking(models.Model):
     def _med_edi_backend(self):
         self.ensure_one()
         backend = self.med_edi_backend_id
-        if not backend and "purchase_id" in self._fields:
+        if not backend and self.picking_type_code == "incoming":
             backend = self.purchase_id.med_edi_backend_id
         return backend
 
@@ -26,7 +26,9 @@ class StockPicking(models.Model):
         res = super()._action_done()
         # storekeepers validate transfers without any EDI right: the system reports them
         immediate = self.sudo().browse()
-        for picking in self.sudo().filtered(lambda p: p.state == "done"):
+        # internal transfers (quarantine, issue to departments) are never confirmed
+        for picking in self.sudo().filtered(
+                lambda p: p.state == "done" and p.picking_type_code in ("incoming", "outgoing")):
             backend = picking._med_edi_backend()
             if not backend:
                 continue

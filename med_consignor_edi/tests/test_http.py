@@ -68,6 +68,12 @@ class TestHttpEndpoint(ConsignorEdiCommon, HttpCase):
         self.assertEqual(payload["message_type"], "stock_status")
         self.assertEqual([(line["product_code"], line["lot"], line["quantity"])
                           for line in payload["lines"]], [("STENT-1", "L1", 6.0)])
+        bad = self.url_open(f"/med_edi/{self.backend.id}/stock_status?at=yesterday",
+                            headers={"Authorization": f"Bearer {self.key_a}"})
+        self.assertEqual(bad.status_code, 400)
+        past = self.url_open(f"/med_edi/{self.backend.id}/stock_status?at=2000-01-01 00:00:00",
+                             headers={"Authorization": f"Bearer {self.key_a}"})
+        self.assertEqual(json.loads(past.text)["lines"], [])
         other = self.url_open(f"/med_edi/{self.backend.id}/stock_status",
                               headers={"Authorization": f"Bearer {self.key_b}"})
         self.assertEqual(other.status_code, 403)

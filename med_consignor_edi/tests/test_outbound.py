@@ -245,3 +245,24 @@ class TestOutbound(ConsignorEdiCommon):
         lines = self._decoded(usage).lines
         self.assertEqual([(line.values["lot"], Decimal(line.values["unit_price"]))
                           for line in lines], [("C7", 350)])
+
+    def test_opening_a_recall_notifies_consignors_owning_the_units(self):
+        recall = self.env["med.recall"].create({
+            "reason": "Coating defect", "reference": "FSCA-2025-07",
+            "lot_ids": [Command.set(self.lot_stent.ids)],
+        })
+        recall.with_user(self.user_manager).action_open()
+        self.assertTrue(recall.supplier_notified)
+        exchange = recall.med_edi_exchange_ids
+        self.assertEqual(exchange.backend_id, self.backend)
+        message = self._decoded(exchange)
+        self.assertEqual({(line.values["lot"], line.values["stock_status"])
+                          for line in message.lines}, {("L1", "blocked")})
+        self.assertIn("FSCA-2025-07", message.header["note"])
+        # a recall of our own units notifies no consignor
+        own = self.env["stock.lot"].search([("name", "=", "OWN")])
+        recall = self.env["med.recall"].create({
+            "reason": "Own stock", "lot_ids": [Command.set(own.ids)]})
+        recall.with_user(self.user_manager).action_open()
+        self.assertFalse(recall.supplier_notified)
+        self.assertFalse(recall.med_edi_exchange_ids)

@@ -8,6 +8,7 @@ from . import hr_department
 from . import med_unit_event
 from . import stock_lot
 from . import stock_move
+from . import stock_move_line
 from . import med_device_operation_mixin
 from . import med_receipt_check
 from . import med_receipt_check_line
@@ -26,3 +27,11 @@ from . import med_count
 from . import med_count_line
 from . import med_count_scan
 from . import med_alert
+from . import product_category
+from . import med_report_mixin
+from . import med_report_stock
+from . import med_report_consumption
+from . import med_report_turnover
+from . import med_report_scrap
+from . import med_report_timeliness
+from . import med_kpi_dashboard

@@ -2,6 +2,7 @@ import datetime
 from collections import defaultdict
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from medtrace.stats import is_abnormal
 
@@ -11,12 +12,31 @@ ALERT_KINDS = [
     ("overdue_borrow", "Overdue Borrow"),
     ("slow_moving", "Slow-moving"),
     ("abnormal_consumption", "Abnormal Consumption"),
+    ("to_scrap", "Soon to be Scrapped"),
 ]
 
 #: system parameters (with their defaults) tuning the alerts
 PARAM_EXPIRY_DAYS = ("med_device_stock.alert_expiry_days", "90,60,30")
 PARAM_SLOW_DAYS = ("med_device_stock.alert_slow_moving_days", "180")
 PARAM_CONSUMPTION_WEEKS = ("med_device_stock.alert_consumption_weeks", "12")
+#: units quarantined or expired for more than these days are due for scrapping
+PARAM_SCRAP_DAYS = ("med_device_stock.alert_scrap_days", "30")
+#: "0" stops the job from moving expired units to quarantine
+PARAM_AUTO_QUARANTINE = ("med_device_stock.alert_auto_quarantine", "1")
+
+
+def parse_alert_days(text):
+    """The thresholds of ``"90,60,30"``, ascending; ``ValueError`` when one is not a
+    positive whole number of days."""
+    days = []
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        value = int(part.strip())
+        if value <= 0:
+            raise ValueError(part)
+        days.append(value)
+    return sorted(set(days))
 
 
 class MedAlert(models.Model):
@@ -59,27 +79,62 @@ class MedAlert(models.Model):
         candidates += self._med_overdue_borrows(today)
         candidates += self._med_slow_moving()
         candidates += self._med_abnormal_consumption(today)
+        candidates += self._med_to_scrap()
         return self._med_notify(candidates)
 
     def _med_param(self, param):
         return self.env["ir.config_parameter"].sudo().get_param(param[0], param[1])
 
+    def _med_expiry_thresholds(self):
+        """The near-expiry thresholds: the system default, and those set on products
+        and categories (one query).  Returns ``(default, {categ_id: days},
+        {template_text: days})``."""
+        default = parse_alert_days(self._med_param(PARAM_EXPIRY_DAYS))
+        self.env.cr.execute("""
+            SELECT 'categ', id, med_expiry_alert_days FROM product_category
+             WHERE COALESCE(med_expiry_alert_days, '') != ''
+            UNION ALL
+            SELECT DISTINCT 'product', 0, med_expiry_alert_days FROM product_template
+             WHERE COALESCE(med_expiry_alert_days, '') != ''
+        """)
+        by_categ, by_text = {}, {}
+        for kind, categ_id, text in self.env.cr.fetchall():
+            days = parse_alert_days(text)
+            if kind == "categ":
+                by_categ[categ_id] = days
+            else:
+                by_text[text] = days
+        return default, by_categ, by_text
+
     def _med_near_expiry(self, today):
-        thresholds = sorted(int(d) for d in self._med_param(PARAM_EXPIRY_DAYS).split(",")
-                            if d.strip())
-        if not thresholds:
+        """Units crossing a near-expiry threshold: the product's own thresholds, else its
+        category's (or the nearest parent category's), else the system default."""
+        default, by_categ, by_text = self._med_expiry_thresholds()
+        horizon = max([0] + default + [d for days in by_categ.values() for d in days]
+                      + [d for days in by_text.values() for d in days])
+        if not horizon:
             return []
         self.env.cr.execute("""
-            SELECT id, (expiration_date::date - %(today)s) AS days_left, med_department_id,
-                   company_id
-              FROM stock_lot
-             WHERE med_state IN ('in_stock', 'issued', 'borrowed')
-               AND expiration_date >= %(today)s
-               AND expiration_date < %(today)s::date + %(max)s + 1
-        """, {"today": today, "max": thresholds[-1]})
+            SELECT lot.id, (lot.expiration_date::date - %(today)s) AS days_left,
+                   lot.med_department_id, lot.company_id, pt.med_expiry_alert_days,
+                   categ.parent_path
+              FROM stock_lot lot
+              JOIN product_product pp ON pp.id = lot.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              JOIN product_category categ ON categ.id = pt.categ_id
+             WHERE lot.med_state IN ('in_stock', 'issued', 'borrowed')
+               AND lot.expiration_date >= %(today)s
+               AND lot.expiration_date < %(today)s::date + %(max)s + 1
+        """, {"today": today, "max": horizon})
         alerts = []
-        for lot_id, days_left, department_id, company_id in self.env.cr.fetchall():
-            threshold = next(t for t in thresholds if days_left <= t)
+        for lot_id, days_left, department_id, company_id, text, path in \
+                self.env.cr.fetchall():
+            thresholds = by_text.get(text) or next(
+                (by_categ[int(c)] for c in reversed((path or "").strip("/").split("/"))
+                 if c and int(c) in by_categ), default)
+            threshold = next((t for t in thresholds if days_left <= t), None)
+            if threshold is None:
+                continue
             alerts.append({
                 "kind": "near_expiry", "lot_id": lot_id, "department_id": department_id,
                 "threshold": threshold, "company_id": company_id,
@@ -90,15 +145,63 @@ class MedAlert(models.Model):
         return alerts
 
     def _med_expired(self):
+        """Expired units still usable somewhere: each is alerted once and, unless
+        disabled, moved to quarantine by a quarantine document of its own."""
         self.env.cr.execute("""
-            SELECT id, med_department_id, company_id FROM stock_lot
-             WHERE med_state = 'expired'
+            SELECT lot.id, lot.med_department_id, lot.company_id FROM stock_lot lot
+             WHERE (lot.med_state = 'expired'
+                    OR (lot.med_state IN ('in_stock', 'issued', 'borrowed')
+                        AND lot.expiration_date <= now() AT TIME ZONE 'UTC'))
+               AND NOT EXISTS (SELECT 1 FROM med_alert a
+                                WHERE a.key = 'expired:' || lot.id::text)
         """)
+        rows = self.env.cr.fetchall()
+        messages = {}
+        if rows and self._med_param(PARAM_AUTO_QUARANTINE) not in ("0", "False", "false"):
+            messages = self._med_quarantine_expired(
+                self.env["stock.lot"].browse([row[0] for row in rows]))
         return [{
             "kind": "expired", "lot_id": lot_id, "department_id": department_id,
             "company_id": company_id, "key": f"expired:{lot_id}",
-            "message": _("Expired: move it to quarantine."),
-        } for lot_id, department_id, company_id in self.env.cr.fetchall()]
+            "message": messages.get(lot_id) or _("Expired: move it to quarantine."),
+        } for lot_id, department_id, company_id in rows]
+
+    def _med_quarantine_expired(self, lots):
+        """Move expired ``lots`` to their company's quarantine through quarantine
+        documents (Odoo transfers, the unit's timeline); returns the alert message of
+        each unit.  A unit that cannot move keeps a plain alert (its reason told)."""
+        Quarantine = self.env["med.device.quarantine"].sudo()
+        Scan = self.env["med.device.scan"].sudo()
+        Quant = self.env["stock.quant"].sudo()
+        messages = {}
+        for lot in lots.sudo():
+            source = Scan._med_source_location(lot, "quarantine")
+            quantity = 1.0 if lot.product_id.tracking == "serial" else (
+                source and Quant._get_available_quantity(
+                    lot.product_id, source, lot_id=lot, strict=True, allow_negative=False))
+            if not source or not quantity:
+                messages[lot.id] = _("Expired: it is not in a stock location and could "
+                                     "not be moved to quarantine.")
+                continue
+            expiry = fields.Date.to_string(lot.expiration_date.date())
+            document = Quarantine.with_company(lot.company_id or self.env.company).create({
+                "lot_id": lot.id, "quantity": quantity,
+                "company_id": (lot.company_id or self.env.company).id,
+                "reason": _("Expired on %(date)s: quarantined by the stock alert job.",
+                            date=expiry),
+            })
+            try:
+                with self.env.cr.savepoint():
+                    # product_expiry asks to confirm moving expired lots: that is the point
+                    document.with_context(skip_expired=True).action_done()
+            except UserError as error:
+                document.action_cancel()
+                messages[lot.id] = _("Expired: could not be moved to quarantine "
+                                     "(%(error)s).", error=str(error))
+                continue
+            messages[lot.id] = _("Expired on %(date)s: moved to quarantine by "
+                                 "%(document)s.", date=expiry, document=document.name)
+        return messages
 
     def _med_overdue_borrows(self, today):
         self.env.cr.execute("""
@@ -173,6 +276,42 @@ class MedAlert(models.Model):
                 })
         return alerts
 
+    def _med_to_scrap(self):
+        """Units due for scrapping: in quarantine (or expired) for more than the days
+        set, and units whose scrap document is still a draft."""
+        days = int(self._med_param(PARAM_SCRAP_DAYS))
+        self.env.cr.execute("""
+            SELECT lot.id, lot.med_department_id, lot.company_id, NULL::integer
+              FROM stock_lot lot
+             WHERE (lot.med_state = 'quarantined'
+                    AND (SELECT MAX(e.date) FROM med_unit_event e WHERE e.lot_id = lot.id)
+                        < now() AT TIME ZONE 'UTC' - make_interval(days => %(days)s))
+                OR (lot.med_state = 'expired'
+                    AND lot.expiration_date
+                        < now() AT TIME ZONE 'UTC' - make_interval(days => %(days)s))
+            UNION ALL
+            SELECT s.lot_id, NULL::integer, s.company_id, s.id
+              FROM med_device_scrap s
+             WHERE s.state = 'draft' AND s.lot_id IS NOT NULL
+        """, {"days": days})
+        alerts = []
+        for lot_id, department_id, company_id, scrap_id in self.env.cr.fetchall():
+            if scrap_id:
+                alerts.append({
+                    "kind": "to_scrap", "lot_id": lot_id, "company_id": company_id,
+                    "key": f"to_scrap:draft:{scrap_id}",
+                    "message": _("A scrap of this unit waits for validation."),
+                })
+            else:
+                alerts.append({
+                    "kind": "to_scrap", "lot_id": lot_id, "department_id": department_id,
+                    "threshold": days, "company_id": company_id,
+                    "key": f"to_scrap:{lot_id}:{days}",
+                    "message": _("In quarantine or expired for more than %(days)s days: "
+                                 "scrap it or release it.", days=days),
+                })
+        return alerts
+
     def _med_notify(self, candidates):
         """Record the alerts not yet notified and give each an activity for the
         department's manager (or the device managers)."""
@@ -213,3 +352,17 @@ class MedAlert(models.Model):
             mail_activity_quick_update=True, mail_notify_author=False,
         ).create(activities)
         return alerts
+
+
+
+def check_alert_days(records):
+    """Refuse near-expiry thresholds that are not positive whole numbers of days."""
+    for record in records:
+        try:
+            parse_alert_days(record.med_expiry_alert_days)
+        except ValueError as error:
+            raise ValidationError(_(
+                "%(record)s: Near-expiry Alerts (days) must list positive whole numbers of "
+                "days separated by commas (e.g. 90,60,30), not %(value)s.",
+                record=record.display_name, value=record.med_expiry_alert_days,
+            )) from error

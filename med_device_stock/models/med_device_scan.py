@@ -9,8 +9,8 @@ from medtrace.udi import UdiError, gs1_element_string, parse
 _logger = logging.getLogger(__name__)
 
 OPERATIONS = (
-    "receipt", "issue", "borrow", "return", "transfer", "use", "quarantine", "scrap",
-    "count", "trace",
+    "receipt", "receipt_reject", "issue", "borrow", "return", "transfer", "use", "quarantine",
+    "scrap", "count", "trace",
 )
 
 #: the device states a unit must be in for each operation
@@ -27,6 +27,7 @@ ALLOWED_STATES = {
 #: operations whose document is created and validated by a single scan
 DOCUMENT_MODELS = {
     "receipt": "med.receipt.check",
+    "receipt_reject": "med.receipt.check",
     "issue": "med.device.issue",
     "borrow": "med.device.issue",
     "return": "med.device.issue",
@@ -158,7 +159,7 @@ class MedDeviceScan(models.AbstractModel):
     def _scan_prepare(self, scan):
         """Complete ``scan`` from the operation's context (picking, partner...)."""
         values = scan["values"]
-        if scan["operation"] == "receipt":
+        if scan["operation"] in ("receipt", "receipt_reject"):
             picking = self.env["stock.picking"]
             if values.get("picking_id"):
                 picking = picking.browse(values["picking_id"])
@@ -190,6 +191,8 @@ class MedDeviceScan(models.AbstractModel):
         operation = scan["operation"]
         if operation == "receipt":
             return self._check_scan_receipt(scan)
+        if operation == "receipt_reject":
+            return self._check_scan_receipt_reject(scan)
         if operation in ("count", "trace"):
             if not scan["lot"]:
                 return [self._unknown_unit_message(scan)]
@@ -373,10 +376,24 @@ class MedDeviceScan(models.AbstractModel):
             ))
         return problems
 
+    def _check_scan_receipt_reject(self, scan):
+        """A unit may be rejected at an open receipt, with the reason of the rejection
+        (nothing else: the rejection records what arrived, whatever is wrong with it)."""
+        picking = scan.get("picking")
+        if not picking:
+            return [_("Scan receipts against a purchase order's incoming shipment.")]
+        if picking.state in ("done", "cancel"):
+            return [_("Receipt %(picking)s is already closed.", picking=picking.name)]
+        if not (scan["values"].get("reason") or "").strip():
+            return [_("Give the reason of the rejection of %(product)s.",
+                      product=scan["product"].display_name)]
+        return []
+
     # ------------------------------------------------------------------ the steps
     def _operation_labels(self):
         return [
-            ("receipt", _("receipt")), ("issue", _("issue")), ("borrow", _("borrow")),
+            ("receipt", _("receipt")), ("receipt_reject", _("receipt rejection")),
+            ("issue", _("issue")), ("borrow", _("borrow")),
             ("return", _("return")), ("transfer", _("transfer")),
             ("use", _("use on patient")), ("quarantine", _("quarantine")),
             ("scrap", _("scrap")), ("count", _("count")), ("trace", _("trace")),
@@ -443,6 +460,44 @@ class MedDeviceScan(models.AbstractModel):
               quantity=scan["quantity"], product=product.display_name, unit=lot.name,
               check=check.name),
             res_model=check._name, res_id=check.id, state="pending_receipt",
+        )
+
+    def _scan_do_receipt_reject(self, scan):
+        """Record the scanned unit as rejected on the receipt check: a check line with
+        the result "rejected" and the reason; no unit is created and no stock moves."""
+        parsed = scan["parsed"]
+        values = scan["values"]
+        product = scan["product"]
+        picking = scan["picking"]
+        check = scan.get("document") or self.env["med.receipt.check"]._med_for_picking(picking)
+        template = product.product_tmpl_id
+        self.env["med.receipt.check.line"].create({
+            "check_id": check.id,
+            "product_id": product.id,
+            "product_model": template.med_model,
+            "product_specification": template.med_specification,
+            "registration_number": template.med_registration_number,
+            "lot_id": scan["lot"].id,
+            "udi_raw": parsed.raw,
+            "mfr_lot": parsed.lot,
+            "serial": parsed.serial,
+            "manufactured_date": parsed.manufactured,
+            "expiry_date": parsed.expiry,
+            "manufacturer_id": template.med_manufacturer_id.id,
+            "supplier_id": picking.partner_id.id,
+            "certificate_number": values.get("certificate_number") or False,
+            "quantity_arrived": scan["quantity"],
+            "quantity_accepted": 0.0,
+            "result": "rejected",
+            "reject_reason": values["reason"].strip(),
+        })
+        return self._scan_result(
+            scan, True,
+            _("Rejected %(quantity)s x %(product)s %(unit)s on %(check)s: %(reason)s.",
+              quantity=scan["quantity"], product=product.display_name,
+              unit=parsed.serial or parsed.lot or "", check=check.name,
+              reason=values["reason"].strip()),
+            res_model=check._name, res_id=check.id, state="rejected",
         )
 
     def _scan_do_move(self, scan):

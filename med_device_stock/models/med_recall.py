@@ -153,63 +153,18 @@ class MedRecall(models.Model):
         if not lots:
             return []
         self.env.flush_all()
-        cr = self.env.cr
-        Department = self.env["hr.department"].sudo()
-        departments = Department.search([("med_location_id", "!=", False)])
-        dept_by_location = {}
-        for department in departments:
-            dept_by_location[department.med_location_id.id] = department.id
-        quarantine_ids = set(self.env["res.company"].sudo().search([]).mapped(
-            "med_quarantine_location_id").ids)
-        patient_ids = set(self.env["res.company"].sudo().search([]).mapped(
-            "med_patient_location_id").ids)
-        lines = []
-        # 1. quants (internal and transit)
-        cr.execute("""
-            SELECT q.lot_id, q.location_id, q.owner_id, l.usage, l.parent_path,
-                   SUM(q.quantity)
-              FROM stock_quant q
-              JOIN stock_location l ON l.id = q.location_id
-             WHERE q.lot_id = ANY(%s) AND l.usage IN ('internal', 'transit')
-             GROUP BY q.lot_id, q.location_id, q.owner_id, l.usage, l.parent_path
-            HAVING SUM(q.quantity) > 0
-        """, [lots.ids])
-        for lot_id, location_id, owner_id, usage, parent_path, quantity in cr.fetchall():
-            department_id = False
-            for part in reversed((parent_path or "").strip("/").split("/")):
-                if part and int(part) in dept_by_location:
-                    department_id = dept_by_location[int(part)]
-                    break
-            if usage == "transit":
-                place = "transit"
-            elif location_id in quarantine_ids:
-                place = "quarantine"
-            elif department_id:
-                place = "department"
-            else:
-                place = "stock"
-            lines.append({
-                "lot_id": lot_id, "location_id": location_id, "owner_id": owner_id,
-                "department_id": department_id, "place": place, "quantity": quantity,
-            })
-        # 2. use on patients
-        cr.execute("""
-            SELECT u.lot_id, u.id, u.department_id, u.patient_identifier, u.encounter_ref,
-                   u.surgery_ref, u.quantity, c.med_patient_location_id
-              FROM med_device_use u
-              JOIN res_company c ON c.id = u.company_id
-             WHERE u.lot_id = ANY(%s) AND u.state = 'done'
-        """, [lots.ids])
-        for row in cr.fetchall():
-            lot_id, use_id, department_id, patient, encounter, surgery, qty, location_id = row
-            lines.append({
-                "lot_id": lot_id, "location_id": location_id, "department_id": department_id,
-                "use_id": use_id, "patient_identifier": patient, "encounter_ref": encounter,
-                "surgery_ref": surgery, "place": "patient", "quantity": qty,
-            })
-        # 3. gone to suppliers / customers (net of what came back)
-        cr.execute("""
-            WITH flows AS (
+        # one query: a unit looked up alone must stay cheap (the department of a quant is
+        # the device department whose sub-store is its nearest parent location)
+        self.env.cr.execute("""
+            WITH quants AS (
+                SELECT q.lot_id, q.location_id, q.owner_id, l.usage, l.parent_path,
+                       SUM(q.quantity) AS quantity
+                  FROM stock_quant q
+                  JOIN stock_location l ON l.id = q.location_id
+                 WHERE q.lot_id = ANY(%(lots)s) AND l.usage IN ('internal', 'transit')
+                 GROUP BY q.lot_id, q.location_id, q.owner_id, l.usage, l.parent_path
+                HAVING SUM(q.quantity) > 0
+            ), flows AS (
                 SELECT ml.lot_id, ml.location_dest_id AS location_id, ml.quantity AS qty,
                        p.partner_id
                   FROM stock_move_line ml
@@ -224,19 +179,70 @@ class MedRecall(models.Model):
                  WHERE ml.lot_id = ANY(%(lots)s) AND ml.state = 'done'
                    AND s.usage IN ('supplier', 'customer')
                    AND ml.location_dest_id IS NOT NULL
+            ), gone AS (
+                SELECT f.lot_id, f.location_id, l.usage, MAX(f.partner_id) AS partner_id,
+                       SUM(f.qty) AS quantity
+                  FROM flows f JOIN stock_location l ON l.id = f.location_id
+                 WHERE f.location_id NOT IN (
+                        SELECT med_patient_location_id FROM res_company
+                         WHERE active AND med_patient_location_id IS NOT NULL)
+                 GROUP BY f.lot_id, f.location_id, l.usage
+                HAVING SUM(f.qty) > 0
             )
-            SELECT f.lot_id, f.location_id, l.usage, MAX(f.partner_id), SUM(f.qty)
-              FROM flows f JOIN stock_location l ON l.id = f.location_id
-             WHERE NOT (f.location_id = ANY(%(patient)s))
-             GROUP BY f.lot_id, f.location_id, l.usage
-            HAVING SUM(f.qty) > 0
-        """, {"lots": lots.ids, "patient": list(patient_ids) or [0]})
-        for lot_id, location_id, usage, partner_id, quantity in cr.fetchall():
-            lines.append({
-                "lot_id": lot_id, "location_id": location_id, "partner_id": partner_id,
-                "place": "supplier" if usage == "supplier" else "customer",
-                "quantity": quantity,
-            })
+            SELECT 1, q.lot_id, q.location_id, q.owner_id, q.usage,
+                   q.location_id IN (
+                        SELECT med_quarantine_location_id FROM res_company
+                         WHERE active AND med_quarantine_location_id IS NOT NULL),
+                   dep.id, NULL::integer, NULL::varchar, NULL::varchar, NULL::varchar,
+                   q.quantity::float
+              FROM quants q
+              LEFT JOIN LATERAL (
+                    SELECT d.id FROM hr_department d
+                      JOIN stock_location dl ON dl.id = d.med_location_id
+                     WHERE d.active AND q.parent_path LIKE dl.parent_path || '%%'
+                     ORDER BY length(dl.parent_path) DESC, d.id LIMIT 1) dep ON TRUE
+            UNION ALL
+            SELECT 2, u.lot_id, c.med_patient_location_id, NULL, NULL, NULL, u.department_id,
+                   u.id, u.patient_identifier, u.encounter_ref, u.surgery_ref, u.quantity
+              FROM med_device_use u
+              JOIN res_company c ON c.id = u.company_id
+             WHERE u.lot_id = ANY(%(lots)s) AND u.state = 'done'
+            UNION ALL
+            SELECT 3, g.lot_id, g.location_id, g.partner_id, g.usage, NULL, NULL, NULL, NULL,
+                   NULL, NULL, g.quantity::float
+              FROM gone g
+             ORDER BY 1, 2, 3
+        """, {"lots": lots.ids})
+        lines = []
+        for (section, lot_id, location_id, partner_id, usage, in_quarantine, department_id,
+             use_id, patient, encounter, surgery, quantity) in self.env.cr.fetchall():
+            if section == 1:  # in stock or in transit (owner = consignor)
+                if usage == "transit":
+                    place = "transit"
+                elif in_quarantine:
+                    place = "quarantine"
+                elif department_id:
+                    place = "department"
+                else:
+                    place = "stock"
+                lines.append({
+                    "lot_id": lot_id, "location_id": location_id, "owner_id": partner_id,
+                    "department_id": department_id or False, "place": place,
+                    "quantity": quantity,
+                })
+            elif section == 2:  # used on patients
+                lines.append({
+                    "lot_id": lot_id, "location_id": location_id,
+                    "department_id": department_id, "use_id": use_id,
+                    "patient_identifier": patient, "encounter_ref": encounter,
+                    "surgery_ref": surgery, "place": "patient", "quantity": quantity,
+                })
+            else:  # gone to suppliers / customers (net of what came back)
+                lines.append({
+                    "lot_id": lot_id, "location_id": location_id, "partner_id": partner_id,
+                    "place": "supplier" if usage == "supplier" else "customer",
+                    "quantity": quantity,
+                })
         return lines
 
     # ------------------------------------------------------------------ workflow

@@ -21,7 +21,7 @@ class MedReceiptCheck(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Supplier", related="picking_id.partner_id", store=True
     )
-    line_ids = fields.One2many("med.receipt.check.line", "check_id", string="Accepted Units")
+    line_ids = fields.One2many("med.receipt.check.line", "check_id", string="Checked Units")
     user_id = fields.Many2one(string="Inspector")
     date_done = fields.Datetime(string="Checked On")
 
@@ -40,11 +40,16 @@ class MedReceiptCheck(models.Model):
         return self.env["med.scan.wizard"]._open_for(self, "receipt")
 
     def action_done(self):
-        """Validate the receipt: the accepted units enter stock through the picking."""
+        """Validate the receipt: the accepted units enter stock through the picking.  A
+        check that only rejected units is closed without touching the picking (it stays
+        open for a new delivery)."""
         self._med_check_draft()
         for check in self:
             if not check.line_ids:
                 raise UserError(_("%(check)s has no accepted unit.", check=check.display_name))
+            if not check.line_ids.filtered(lambda line: line.result == "accepted"):
+                check._med_mark_done()
+                continue
             picking = check.picking_id
             picking.with_context(
                 skip_backorder=True,

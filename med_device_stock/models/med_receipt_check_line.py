@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class MedReceiptCheckLine(models.Model):
@@ -11,7 +11,7 @@ class MedReceiptCheckLine(models.Model):
     _description = "Device Receipt Check Line"
     _order = "check_id, id"
     _check_company_auto = True
-    _med_system_fields = ("inspector_id", "check_date")
+    _med_system_fields = ("inspector_id", "check_date", "result", "reject_reason")
 
     check_id = fields.Many2one(
         "med.receipt.check", required=True, ondelete="cascade", index=True
@@ -22,8 +22,8 @@ class MedReceiptCheckLine(models.Model):
     product_specification = fields.Char(string="Specification", readonly=True)
     registration_number = fields.Char(readonly=True)
     lot_id = fields.Many2one(
-        "stock.lot", string="Unit", required=True, readonly=True, check_company=True,
-        index=True,
+        "stock.lot", string="Unit", readonly=True, check_company=True, index=True,
+        help="The unit entered into stock (empty for a rejected unit never received).",
     )
     udi_raw = fields.Char(string="UDI", readonly=True)
     mfr_lot = fields.Char(string="Manufacturer Lot", readonly=True)
@@ -39,6 +39,7 @@ class MedReceiptCheckLine(models.Model):
         [("accepted", "Accepted"), ("rejected", "Rejected")], default="accepted",
         required=True, readonly=True,
     )
+    reject_reason = fields.Char(string="Rejection Reason", readonly=True)
     inspector_id = fields.Many2one(
         "res.users", readonly=True, default=lambda self: self.env.user
     )
@@ -53,6 +54,20 @@ class MedReceiptCheckLine(models.Model):
             vals["inspector_id"] = self.env.uid
             vals["check_date"] = now
         return super().create(vals_list)
+
+    @api.constrains("result", "lot_id", "reject_reason")
+    def _check_result(self):
+        for line in self:
+            if line.result == "accepted" and not line.lot_id:
+                raise ValidationError(_(
+                    "The accepted %(product)s of %(check)s needs its unit.",
+                    product=line.product_id.display_name, check=line.check_id.display_name,
+                ))
+            if line.result == "rejected" and not (line.reject_reason or "").strip():
+                raise ValidationError(_(
+                    "The rejected %(product)s of %(check)s needs the reason of the rejection.",
+                    product=line.product_id.display_name, check=line.check_id.display_name,
+                ))
 
     def write(self, vals):
         forbidden = set(vals) & set(self._med_system_fields)
@@ -73,7 +88,7 @@ class MedReceiptCheckLine(models.Model):
         """Give the accepted unit to the picking: a move line with its lot (replacing the
         lines Odoo prepared without a lot)."""
         MoveLine = self.env["stock.move.line"].sudo()
-        for line in self:
+        for line in self.filtered(lambda rec: rec.result == "accepted"):
             move = line._med_move()
             move.move_line_ids.filtered(lambda ml: not ml.lot_id and not ml.lot_name).unlink()
             existing = move.move_line_ids.filtered(lambda ml, lot=line.lot_id: ml.lot_id == lot)
@@ -95,7 +110,7 @@ class MedReceiptCheckLine(models.Model):
             move.picked = True
 
     def _med_unassign_move_line(self):
-        for line in self:
+        for line in self.filtered(lambda rec: rec.result == "accepted"):
             move = line._med_move()
             for ml in move.move_line_ids.filtered(lambda ml, lot=line.lot_id: ml.lot_id == lot):
                 if ml.quantity > line.quantity_accepted:

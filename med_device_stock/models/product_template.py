@@ -28,6 +28,11 @@ class ProductTemplate(models.Model):
     med_udi_di_ids = fields.One2many(
         "med.product.di", "product_tmpl_id", string="UDI Device Identifiers"
     )
+    med_expiry_alert_days = fields.Char(
+        string="Near-expiry Alerts (days)",
+        help="Days before expiry at which units of this device are alerted, e.g. 90,60,30. "
+        "Empty: its category's setting, else the system default.",
+    )
 
     def _med_required_tracking(self):
         self.ensure_one()
@@ -58,6 +63,12 @@ class ProductTemplate(models.Model):
                         current=template.tracking,
                     )
                 )
+
+    @api.constrains("med_expiry_alert_days")
+    def _check_med_expiry_alert_days(self):
+        from .med_alert import check_alert_days  # pylint: disable=import-outside-toplevel
+
+        check_alert_days(self)
 
     def _med_min_shelf_life(self, company):
         self.ensure_one()

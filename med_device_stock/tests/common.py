@@ -204,3 +204,50 @@ class MedRecallCommon(MedDeviceFlowCommon):
             Wizard = Wizard.with_user(user)
         action = Wizard.create(values).action_open_recall()
         return self.env["med.recall"].browse(action["res_id"])
+
+
+class MedReportCommon(MedDeviceFlowCommon):
+    """Stents (1000 each at standard price) and catheters (10 each) for the reports,
+    a department user of orthopedics besides cardiology's, and the storekeeper working."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_orthopedics = cls._make_user(
+            "med_ortho_rep", "med_device_stock.group_med_department_user")
+        cls._make_employee("Nurse Zhao", cls.orthopedics, user=cls.user_orthopedics)
+        cls.cardiology.manager_id = cls.nurse
+        cls.stent.standard_price = 1000.0
+        cls.catheter.standard_price = 10.0
+        cls.env = cls.env(user=cls.user_storekeeper)
+
+    def _use(self, lot, department=None, patient="MRN-0001"):
+        result = self.scan(self._raw(lot), "use", department_id=(department or self.cardiology).id,
+                           patient_identifier=patient)
+        self.assertTrue(result["ok"], result["message"])
+        return result
+
+    def _scrap(self, lot, quantity=1.0, reason="Damaged packaging"):
+        scrap = self.env["med.device.scrap"].create(
+            {"lot_id": lot.id, "quantity": quantity, "reason": reason})
+        scrap.action_done()
+        return scrap
+
+    def _shift_events(self, lots, days, event_type=None):
+        """Move the timeline events of ``lots`` ``days`` into the past."""
+        events = lots.sudo().med_event_ids
+        if event_type:
+            events = events.filtered(lambda e: e.event_type == event_type)
+        for event in events:
+            event.date = event.date - datetime.timedelta(days=days)
+        self.env.flush_all()
+
+    def _expire_in(self, lots, days):
+        lots.sudo().expiration_date = fields.Datetime.now() + datetime.timedelta(days=days)
+        self.env.flush_all()
+
+    def _report_groups(self, model, groupby, measures, domain=None, user=None):
+        Report = self.env[model]
+        if user:
+            Report = Report.with_user(user)
+        return Report.read_group(domain or [], measures, groupby, lazy=False)

@@ -75,13 +75,13 @@ class TestAlerts(MedDeviceFlowCommon):
         lots = self._receive(self.stent, [f"S{i}" for i in range(3)], lot="MFR1")
         self._expire_in(lots, 20)
         self.env.invalidate_all()
-        with self.assertQueryCount(med_store=35):
+        with self.assertQueryCount(med_store=38):
             self.assertEqual(len(self._run()), 3)
         more = self._receive(self.stent, [f"T{i}" for i in range(12)], lot="MFR2")
         self._expire_in(more, 20)
         self.env.invalidate_all()
-        with self.assertQueryCount(med_store=35):
+        with self.assertQueryCount(med_store=38):
             self.assertEqual(len(self._run()), 12)
         self.env.invalidate_all()
-        with self.assertQueryCount(med_store=7):
+        with self.assertQueryCount(med_store=10):
             self.assertFalse(self._run())

@@ -1,1 +1,1 @@
-from . import med_count_import, med_recall_wizard, med_scan_wizard
+from . import med_count_import, med_recall_wizard, med_report_xlsx, med_scan_wizard

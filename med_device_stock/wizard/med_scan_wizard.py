@@ -19,6 +19,9 @@ class MedScanWizard(models.TransientModel):
     res_id = fields.Integer(readonly=True)
     barcode = fields.Char(string="UDI")
     certificate_number = fields.Char(string="Certificate of Conformity No.")
+    reject_reason = fields.Char(
+        string="Rejection Reason", help="Why the scanned unit is refused at receipt."
+    )
     location_id = fields.Many2one("stock.location", string="Counted Location")
     log_html = fields.Html(string="Scanned", readonly=True, sanitize=True)
     last_lot_id = fields.Many2one("stock.lot", string="Last Unit", readonly=True)
@@ -53,10 +56,18 @@ class MedScanWizard(models.TransientModel):
 
     def action_scan(self):
         self.ensure_one()
+        return self._scan_barcode(self.operation, self._scan_context())
+
+    def action_reject(self):
+        """Record the scanned unit as rejected at receipt, for the reason given."""
+        self.ensure_one()
+        return self._scan_barcode(
+            "receipt_reject", dict(self._scan_context(), reason=self.reject_reason or "")
+        )
+
+    def _scan_barcode(self, operation, values):
         if self.barcode:
-            result = self.env["med.device.scan"].scan(
-                self.barcode, self.operation, self._scan_context()
-            )
+            result = self.env["med.device.scan"].scan(self.barcode, operation, values)
             css = "text-success" if result["ok"] else "text-danger"
             entry = Markup('<p class="%s">%s</p>') % (css, escape(result["message"]))
             self.write({

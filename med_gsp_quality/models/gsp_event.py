@@ -32,6 +32,10 @@ class GspEvent(models.Model):
     partner_id = fields.Many2one("res.partner", check_company=True)
     product_id = fields.Many2one("product.product", check_company=True)
     department_id = fields.Many2one("hr.department", check_company=True)
+    qualification_id = fields.Many2one(
+        "gsp.qualification", check_company=True, index="btree_not_null", readonly=True,
+        help="The qualification whose expiry or revocation raised the event.",
+    )  # fmt: skip
     info_class = fields.Selection(CLASSES, string="Information Class", readonly=True,
                                   index=True)  # fmt: skip
     responsible_id = fields.Many2one("res.users", string="Decides", readonly=True)

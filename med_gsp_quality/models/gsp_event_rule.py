@@ -5,6 +5,7 @@ EVENT_TYPES = [
     ("complaint", "Complaint"),
     ("adverse_event", "Adverse Event"),
     ("qualification_expired", "Expired Qualification"),
+    ("qualification_revoked", "Revoked Qualification"),
     ("count_difference", "Count Difference"),
     ("consignor_dispute", "Consignor Dispute"),
 ]

@@ -318,6 +318,112 @@ class GspQualification(models.Model):
             self.env["mail.activity"].sudo().create(activities)
             for threshold, ids in notified.items():
                 self.browse(ids)._gsp_system_write().write({"notified_threshold": threshold})
+        self._gsp_create_lapse_events()
+
+    @api.model
+    def _gsp_create_lapse_events(self):
+        """A quality event for each qualification that expired or was revoked, once
+        (set-based: one search of the lapsed, one of their events, one create)."""
+        today = fields.Date.context_today(self)
+        lapsed = self.sudo().search([
+            "|", ("state", "=", "revoked"),
+            "&", ("state", "=", "approved"), ("expiry_date", "<", today),
+        ])  # fmt: skip
+        if not lapsed:
+            return self.env["gsp.event"]
+        Event = self.env["gsp.event"].sudo()
+        known = set(Event.search([
+            ("qualification_id", "in", lapsed.ids),
+            ("event_type", "in", ("qualification_expired", "qualification_revoked")),
+        ]).qualification_id.ids)  # fmt: skip
+        vals_list = []
+        for qual in lapsed.filtered(lambda q: q.id not in known):
+            owner = qual.partner_id or qual.product_tmpl_id
+            if qual.state == "revoked":
+                event_type = "qualification_revoked"
+                name = _("%(document)s of %(owner)s revoked", document=qual.name,
+                         owner=owner.display_name)
+                description = _("Revoked on %(date)s: %(reason)s",
+                                date=fields.Date.to_string(qual.revoked_date),
+                                reason=qual.revoke_reason or "-")
+            else:
+                event_type = "qualification_expired"
+                name = _("%(document)s of %(owner)s expired", document=qual.name,
+                         owner=owner.display_name)
+                description = _("Expired on %(date)s: business with it is locked until "
+                                "quality approves a renewal.",
+                                date=fields.Date.to_string(qual.expiry_date))
+            vals_list.append({
+                "name": name,
+                "event_type": event_type,
+                "description": description,
+                "company_id": qual.company_id.id,
+                "partner_id": qual.partner_id.id,
+                "product_id": qual.product_tmpl_id.product_variant_id.id,
+                "qualification_id": qual.id,
+            })  # fmt: skip
+        return Event.create(vals_list)
+
+    # --- persons of partners (sales representatives, pickup persons) -------------
+
+    def _gsp_person_problem(self, partner, today, product=None):
+        """Why this person authorisation does not allow business with ``partner`` (in
+        ``product``), as a short translated phrase; None when it does."""
+        self.ensure_one()
+        if self.partner_id != partner.commercial_partner_id:
+            return _("it was given by %(partner)s", partner=self.partner_id.display_name)
+        if self.state == "revoked":
+            return _("revoked on %(date)s", date=fields.Date.to_string(self.revoked_date))
+        if self.state != "approved":
+            return _("not approved by quality")
+        if self.expiry_date and self.expiry_date < today:
+            return _("expired on %(date)s", date=fields.Date.to_string(self.expiry_date))
+        if self.issue_date and self.issue_date > today:
+            return _("valid from %(date)s only", date=fields.Date.to_string(self.issue_date))
+        if product and self.authorised_product_ids and \
+                product not in self.authorised_product_ids:  # fmt: skip
+            return _("%(product)s is not among its authorised products",
+                     product=product.display_name)
+        return None
+
+    @api.model
+    def _gsp_check_sales_authorisation(self, partner, products, document_label,
+                                       raise_error=False):  # fmt: skip
+        """When ``partner`` has sales representative authorisations on record, each
+        regulated product needs one whose term is valid and which covers it (an
+        authorisation listing no product covers all the partner's products)."""
+        company = self.env.company
+        if not company.gsp_enforce or not products:
+            return []
+        if products._name == "product.product":
+            products = products.product_tmpl_id
+        products = self._gsp_regulated_products(products)
+        partner = partner.commercial_partner_id
+        if not products or not partner:
+            return []
+        auths = self.sudo().search([
+            ("company_id", "in", [company.id, False]), ("partner_id", "=", partner.id),
+            ("doc_type", "=", "sales_authorisation"), ("state", "!=", "draft"),
+        ])  # fmt: skip
+        if not auths:
+            return []
+        today = fields.Date.context_today(self)
+        problems = []
+        for product in products:
+            reasons = [(auth, auth._gsp_person_problem(partner, today, product))
+                       for auth in auths]  # fmt: skip
+            if any(reason is None for _auth, reason in reasons):
+                continue
+            problems.append(_(
+                "%(document)s: no valid sales representative authorisation of %(partner)s "
+                "covers %(product)s (%(details)s).", document=document_label,
+                partner=partner.display_name, product=product.display_name,
+                details="; ".join(f"{auth.name}, {auth.person_name}: {reason}"
+                                  for auth, reason in reasons),
+            ))  # fmt: skip
+        if problems and raise_error:
+            raise UserError("\n".join(problems))
+        return problems
 
     # --- the business check ------------------------------------------------------
 

@@ -12,6 +12,10 @@ class PurchaseOrder(models.Model):
                 _("Purchase order %(order)s", order=order.name), role="supplier",
                 raise_error=True,
             )  # fmt: skip
+            checker._gsp_check_sales_authorisation(
+                order.partner_id, order.order_line.product_id,
+                _("Purchase order %(order)s", order=order.name), raise_error=True,
+            )  # fmt: skip
 
     def button_confirm(self):
         self._gsp_check()

@@ -9,6 +9,11 @@ class ResCompany(models.Model):
         string="Enforce GSP Qualifications",
         help="Refuse business in regulated products with unqualified partners or products.",
     )
+    gsp_require_pickup_person = fields.Boolean(
+        string="Pickup Persons Required",
+        help="Deliveries of regulated products to a customer are validated only with a "
+        "valid pickup person authorised by the customer.",
+    )
     gsp_warning_days = fields.Char(
         string="Expiry Warnings (days)", default="90,60,30,7",
         help="Days before expiry at which quality staff get an activity, comma separated.",

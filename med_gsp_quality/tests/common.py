@@ -135,3 +135,28 @@ class GspQualityCommon(MedDeviceStockCommon):
             [self.today - timedelta(days=days_ago), qual.id],
         )
         qual.invalidate_recordset()
+
+    @classmethod
+    def _regulated_device(cls, name, gtin_body, number="国械注准20153130736", code="13-04-01",
+                          implantable=True, review=True):  # fmt: skip
+        """A device product with its UDI-DI (med_device_stock) in the regulated category,
+        with its approved registration certificate and first-time review."""
+        product = cls._make_device(name, gtin_body, implantable=implantable,
+                                   categ_id=cls.category_regulated.id)  # fmt: skip
+        template = product.product_tmpl_id
+        template.with_user(cls.user_quality_officer).write(
+            {"gsp_device_class": "III", "gsp_classification_code": code}
+        )
+        cert = cls._qualification(
+            template, "registration_certificate", number, device_class="III",
+            classification_code=code,
+        )  # fmt: skip
+        if review:
+            cls._review("product", template, cert)
+        return product, cert
+
+    def _renew(self, partner, doc_type, number, **vals):
+        """A renewal of a partner's qualification, approved by quality staff."""
+        renewal = self._qualification(partner, doc_type, number, approve=False, **vals)
+        renewal.with_user(self.user_quality_officer).action_approve()
+        return renewal

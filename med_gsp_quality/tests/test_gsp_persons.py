@@ -1,0 +1,149 @@
+"""Persons of partners: the supplier's sales representative at purchase confirmation and
+the customer's pickup person at delivery."""
+
+from datetime import timedelta
+
+from odoo import Command
+from odoo.exceptions import UserError
+
+from .common import ID_NUMBER, GspQualityCommon
+
+ID_NUMBER_2 = "11010519491231002X"
+
+
+class TestSalesAuthorisation(GspQualityCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.supplier, cls.licence = cls._qualified_supplier("Tianjin Implants")
+        cls.auth = cls.supplier.gsp_qualification_ids.filtered(
+            lambda q: q.doc_type == "sales_authorisation"
+        )
+        cls.product, _cert = cls._regulated_product()
+        cls.other, _cert = cls._regulated_product(name="Knee Plate",
+                                                  number="国械注准20163130112")  # fmt: skip
+
+    def _confirm(self, product=None):
+        order = self._purchase(self.supplier, product or self.product, user=self.user_purchaser)
+        order.button_confirm()
+        return order
+
+    def test_valid_authorisation_without_product_list_covers_all(self):
+        self.assertEqual(self._confirm().state, "purchase")
+
+    def test_expired_authorisation_refuses_confirmation(self):
+        self._expire(self.auth, days_ago=4)
+        order = self._purchase(self.supplier, self.product, user=self.user_purchaser)
+        with self.assertRaises(UserError) as err:
+            order.button_confirm()
+        message = str(err.exception)
+        self.assertIn(order.name, message)
+        self.assertIn(self.auth.number, message)
+        self.assertIn("Zhang San", message)
+        self.assertIn(str(self.today - timedelta(days=4)), message)
+        self.assertEqual(order.state, "draft")
+
+    def test_authorisation_not_yet_in_force_is_refused(self):
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE gsp_qualification SET issue_date = %s WHERE id = %s",
+                            [self.today + timedelta(days=3), self.auth.id])  # fmt: skip
+        self.auth.invalidate_recordset()
+        with self.assertRaises(UserError) as err:
+            self._confirm()
+        self.assertIn("valid from", str(err.exception))
+
+    def test_authorisation_must_list_the_product(self):
+        self.auth.with_user(self.user_quality_officer).write(
+            {"authorised_product_ids": [Command.set(self.other.product_tmpl_id.ids)]}
+        )
+        with self.assertRaises(UserError) as err:
+            self._confirm()
+        self.assertIn(self.product.name, str(err.exception))
+        self.assertIn("authorised products", str(err.exception))
+        self.assertEqual(self._confirm(self.other).state, "purchase")
+        # the purchaser cannot widen the authorisation: only quality staff change it
+        with self.assertRaises(UserError):
+            self.auth.with_user(self.user_purchaser).write(
+                {"authorised_product_ids": [Command.link(self.product.product_tmpl_id.id)]}
+            )
+        self.auth.with_user(self.user_quality_officer).write(
+            {"authorised_product_ids": [Command.link(self.product.product_tmpl_id.id)]}
+        )
+        self.assertEqual(self._confirm().state, "purchase")
+
+    def test_revoked_authorisation_with_a_valid_one_on_record(self):
+        self.auth.with_user(self.user_quality_officer).write({"revoke_reason": "Left"})
+        self.auth.with_user(self.user_quality_officer).action_revoke()
+        with self.assertRaises(UserError) as err:
+            self._confirm()
+        self.assertIn("revoked", str(err.exception))
+        self._qualification(self.supplier, "sales_authorisation", "AUTH-NEW",
+                            person_name="Li Si", person_id_number=ID_NUMBER_2)  # fmt: skip
+        self.assertEqual(self._confirm().state, "purchase")
+
+
+class TestPickupPerson(GspQualityCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer, _licence = cls._qualified_customer("People's Hospital")
+        cls.product, _cert = cls._regulated_product()
+        cls.company.gsp_require_pickup_person = True
+        cls.pickup = cls._qualification(
+            cls.customer, "pickup_authorisation", "PICK-1", person_name="Zhao Liu",
+            person_id_number=ID_NUMBER,
+        )  # fmt: skip
+        warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.env["stock.quant"]._update_available_quantity(
+            cls.product, warehouse.lot_stock_id, 10
+        )
+
+    def _delivery(self):
+        order = self._sale(self.customer, self.product)
+        order.action_confirm()
+        picking = order.picking_ids.with_user(self.user_storekeeper)
+        picking.action_assign()
+        picking.move_ids.write({"quantity": 1, "picked": True})
+        return picking
+
+    def test_delivery_needs_a_pickup_person(self):
+        picking = self._delivery()
+        with self.assertRaises(UserError) as err:
+            picking.button_validate()
+        self.assertIn(picking.name, str(err.exception))
+        self.assertIn("pickup person", str(err.exception))
+        self.assertNotEqual(picking.state, "done")
+        picking.gsp_pickup_person_id = self.pickup
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+
+    def test_expired_pickup_person_is_refused(self):
+        picking = self._delivery()
+        picking.gsp_pickup_person_id = self.pickup
+        self._expire(self.pickup, days_ago=6)
+        with self.assertRaises(UserError) as err:
+            picking.button_validate()
+        message = str(err.exception)
+        self.assertIn("Zhao Liu", message)
+        self.assertIn(str(self.today - timedelta(days=6)), message)
+        self.assertNotEqual(picking.state, "done")
+
+    def test_pickup_person_of_another_customer_is_refused(self):
+        other, _licence = self._qualified_customer("Other Clinic")
+        stranger = self._qualification(
+            other, "pickup_authorisation", "PICK-9", person_name="Sun Qi",
+            person_id_number=ID_NUMBER_2,
+        )  # fmt: skip
+        picking = self._delivery()
+        picking.gsp_pickup_person_id = stranger
+        with self.assertRaises(UserError) as err:
+            picking.button_validate()
+        self.assertIn("Other Clinic", str(err.exception))
+
+    def test_not_required_when_the_company_does_not_ask(self):
+        self.company.gsp_require_pickup_person = False
+        picking = self._delivery()
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
