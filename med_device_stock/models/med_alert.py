@@ -192,8 +192,7 @@ class MedAlert(models.Model):
             })
             try:
                 with self.env.cr.savepoint():
-                    # product_expiry asks to confirm moving expired lots: that is the point
-                    document.with_context(skip_expired=True).action_done()
+                    document.action_done()
             except UserError as error:
                 document.action_cancel()
                 messages[lot.id] = _("Expired: could not be moved to quarantine "

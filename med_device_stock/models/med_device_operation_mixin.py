@@ -7,6 +7,9 @@ SYSTEM_WRITE = object()
 
 DOCUMENT_STATES = [("draft", "Draft"), ("done", "Done"), ("cancel", "Cancelled")]
 
+#: unit events whose transfers move expired units on purpose
+SKIP_EXPIRED_CHECK = ("quarantine", "scrap", "recall")
+
 
 class MedDeviceOperationMixin(models.AbstractModel):
     """What every device operation document shares: a reference from a sequence, a
@@ -153,6 +156,9 @@ class MedDeviceOperationMixin(models.AbstractModel):
             picking.with_context(
                 skip_backorder=True,
                 picking_ids_not_to_backorder=picking.ids,
+                # taking expired units out of use is what quarantine, scrap and recall
+                # are for: product_expiry's "expired lots" confirmation is not asked
+                skip_expired=operation in SKIP_EXPIRED_CHECK,
                 med_event=event_info,
             ).button_validate()
             if picking.state != "done":

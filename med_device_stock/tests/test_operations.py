@@ -89,6 +89,16 @@ class TestOperations(MedDeviceFlowCommon):
         self.assertFalse(result["ok"])
         self.assertIn("expired", result["message"])
 
+    def test_expired_unit_goes_to_quarantine_by_scan(self):
+        """Taking an expired unit out of use must not be blocked by product_expiry's
+        confirmation of expired lots, which is meant for issuing them."""
+        stent = self._receive(self.stent, ["S1"])
+        stent.sudo().expiration_date = fields.Datetime.now() - datetime.timedelta(days=1)
+        result = self.scan(self._raw(stent), "quarantine", reason="Expired")
+        self.assertTrue(result["ok"], result["message"])
+        self.assertEqual(stent.med_state, "quarantined")
+        self.assertEqual(stent.med_location_id, self.company.med_quarantine_location_id)
+
     def test_recalled_unit_refused_for_issue(self):
         stent = self._receive(self.stent, ["S1"])
         with self.assertRaises(UserError):
