@@ -106,24 +106,21 @@ class MedCountLine(models.Model):
         return True
 
     def action_quality_event(self):
-        """Report the difference to quality (a GSP event when the quality addon is
-        installed, else an activity for the device managers)."""
+        """Report the difference to quality through ``_med_report_difference``."""
         self._med_check_resolvable()
         for line in self:
             text = _("Count %(count)s: %(unit)s expected %(expected)s, counted %(counted)s.",
                      count=line.count_id.name, unit=line.lot_id.display_name,
                      expected=line.expected_qty, counted=line.counted_qty)
-            if "gsp.event" in self.env:
-                self.env["gsp.event"].create({
-                    "name": text, "event_type": "count_difference",
-                    "quantity": abs(line.difference_qty),
-                    "product_id": line.product_id.id,
-                    "department_id": line.count_id.department_id.id,
-                })
-            else:
-                line.count_id.sudo().activity_schedule(
-                    "mail.mail_activity_data_todo", summary=_("Count difference"), note=text,
-                    user_id=line.count_id.user_id.id,
-                )
+            line._med_report_difference(text)
             line._med_resolve("quality_event")
         return True
+
+    def _med_report_difference(self, text):
+        """Hook: how a count difference reaches quality.  Here, an activity for the
+        count's responsible; med_gsp_quality makes it a classified quality event."""
+        self.ensure_one()
+        self.count_id.sudo().activity_schedule(
+            "mail.mail_activity_data_todo", summary=_("Count difference"), note=text,
+            user_id=self.count_id.user_id.id,
+        )

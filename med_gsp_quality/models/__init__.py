@@ -22,3 +22,4 @@ from . import sale_order
 from . import stock_picking
 from . import med_device_scan
 from . import med_receipt_check
+from . import med_count_line
