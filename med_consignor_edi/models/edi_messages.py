@@ -62,7 +62,7 @@ CODEC_MESSAGES = {
     'expired': _lt('%(field)s: %(value)s is before the document date %(date)s'),
     'production_after_expiry': _lt('%(field)s: production date %(value)s is after the expiry date %(expiry)s'),
     'serial_quantity': _lt('%(field)s: serial number %(serial)r identifies one unit, but the quantity is %(value)s'),
-    'balance_mismatch': _lt('%(field)s: %(value)s, but opening %(opening)s + received %(received)s - used %(used)s - returned %(returned)s = %(expected)s'),
+    'balance_mismatch': _lt('%(field)s: %(value)s, but opening %(opening)s + received %(received)s + gain %(gain)s - used %(used)s - returned %(returned)s - shipped %(shipped)s - loss %(loss)s = %(expected)s'),
     'difference_mismatch': _lt('%(field)s: %(value)s, but our quantity %(ours)s - their quantity %(theirs)s = %(expected)s'),
 }
 

@@ -1,10 +1,14 @@
+import datetime
 import json
 import logging
 import os
 import shutil
+from decimal import Decimal
 
+import pytz
+from dateutil.relativedelta import relativedelta
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import file_open
 
 from medtrace.edi.codecs import FORMATS, Limits
@@ -15,6 +19,11 @@ _logger = logging.getLogger(__name__)
 
 INBOUND_TYPES = [name for name, schema in SCHEMAS.items() if schema.direction == INBOUND]
 SEND_MODES = [("immediate", "At once"), ("scheduled", "On schedule"), ("never", "Never")]
+#: the messages a backend's monthly job generates for the previous month
+MONTHLY_TYPES = ("reconciliation", "usage_report", "gain_loss")
+#: logistics status of an order (DB15/T 961 §5.3.3 物流状态) by the state of its transfer
+ORDER_STATUS_BY_STATE = {"draft": "accepted", "waiting": "accepted", "confirmed": "accepted",
+                         "assigned": "picking", "cancel": "cancelled"}
 
 
 class MedEdiBackend(models.Model):
@@ -74,6 +83,23 @@ class MedEdiBackend(models.Model):
     confirm_orders = fields.Boolean(
         string="Confirm Purchase Orders",
         help="Confirm the purchase orders received, which creates their receipts.",
+    )
+    send_reports = fields.Selection(
+        [("immediate", "At once"), ("scheduled", "On schedule")], default="immediate",
+        required=True,
+        help="Reports (monthly reconciliation, usage report, gain/loss, logistics status) are "
+        "written to the outbox as soon as they are generated, or by the scheduled job.",
+    )
+    monthly_reports = fields.Boolean(
+        default=True,
+        help="On the first day of each month, the scheduled job generates last month's "
+        "reconciliation, usage report and gain/loss of this consignor.",
+    )
+    send_logistics_status = fields.Selection(
+        [("scheduled", "On schedule"), ("never", "On demand only")], default="scheduled",
+        required=True, string="Logistics Status",
+        help="The scheduled job sends the logistics status of every order of this consignor "
+        "whose transfer changed state (accepted, picking, shipped, delivered, cancelled).",
     )
     bill_on_use = fields.Selection(
         [("none", "No"), ("purchase_order", "Purchase order line"),
@@ -211,14 +237,16 @@ class MedEdiBackend(models.Model):
         header.update(values)
         return header
 
-    def _edi_generate(self, message_type, header, lines, record=None):
+    def _edi_generate(self, message_type, header, lines, record=None, send=True, period=None):
         """Create an outbound exchange holding ``lines`` (dicts of field values).
 
         The exchange is ``generated`` (or ``error`` with its problems), then sent at once
-        when the channel is a folder and ``send`` allows it.
+        when the channel is a folder and ``send`` allows it (otherwise the scheduled job
+        writes it).  ``period`` (YYYY-MM) marks the month a report is about.
         """
         self.ensure_one()
         exchange = self.env["med.edi.exchange"].create({
+            "period": period,
             "backend_id": self.id,
             "direction": "out",
             "message_type": message_type,
@@ -231,7 +259,7 @@ class MedEdiBackend(models.Model):
         message = Message(message_type, dict(header),
                           [Line(number, values) for number, values in enumerate(lines, 1)])
         message.header.setdefault("message_id", exchange._edi_outbound_message_id())
-        exchange._edi_encode(message)
+        exchange._edi_encode(message, send=send)
         exchange._edi_invalidate_document()
         return exchange
 
@@ -266,7 +294,8 @@ class MedEdiBackend(models.Model):
                 UNION ALL
                 SELECT ml.product_id, ml.lot_id, ml.location_id, -ml.quantity_product_uom
                   FROM stock_move_line ml JOIN stock_location l ON l.id = ml.location_id
-                 WHERE ml.state = 'done' AND ml.owner_id = %(owner)s AND ml.date <= %(at)s
+                 WHERE ml.state = 'done' AND ml.date <= %(at)s
+                   AND (ml.owner_id = %(owner)s OR ml.med_consignor_id = %(owner)s)
                    AND l.usage = 'internal' AND ml.company_id = %(company)s
             ) moves GROUP BY product_id, lot_id, location_id HAVING SUM(qty) != 0
         """, {"owner": owner.id, "at": at, "company": self.company_id.id})
@@ -405,6 +434,7 @@ class MedEdiBackend(models.Model):
         for backend in backends:
             backend._edi_read_inbox()
         self.env["stock.picking"]._edi_send_pending_confirmations()
+        self.search([("send_logistics_status", "=", "scheduled")])._edi_send_logistics_status()
         pending = self.env["med.edi.exchange"].search(
             [("direction", "=", "out"), ("state", "=", "generated"),
              ("backend_id.channel", "=", "folder")])
@@ -473,9 +503,13 @@ class MedEdiBackend(models.Model):
     # -- period reports: usage, gain/loss --------------------------------------------
 
     def _edi_done_move_lines(self, date_from, date_to, domain):
+        """Done move lines of the consignor's stock between the two datetimes (units
+        used on patients count although their ownership passed to us)."""
         self.ensure_one()
         return self.env["stock.move.line"].sudo().search([
-            ("state", "=", "done"), ("owner_id", "=", self.partner_id.id),
+            ("state", "=", "done"),
+            "|", ("owner_id", "=", self.partner_id.id),
+            ("med_consignor_id", "=", self.partner_id.id),
             ("company_id", "=", self.company_id.id),
             ("date", ">=", date_from), ("date", "<", date_to), *domain,
         ], order="date, id")
@@ -491,7 +525,7 @@ class MedEdiBackend(models.Model):
         })
         return values
 
-    def _edi_send_usage_report(self, date_from, date_to):
+    def _edi_send_usage_report(self, date_from, date_to, period=None):
         """Units of the consignor used on patients between the two datetimes."""
         self.ensure_one()
         patient = self.company_id._med_patient_location()
@@ -504,10 +538,12 @@ class MedEdiBackend(models.Model):
             values.update(usage_date=move_line.date.date(),
                           unit_price=self._edi_use_price(move_line.product_id))
             lines.append(values)
-        header = self._edi_header(period=f"{date_from:%Y-%m}")
-        return self._edi_generate("usage_report", header, lines)
+        period = period or f"{date_from:%Y-%m}"
+        header = self._edi_header(period=period)
+        return self._edi_generate("usage_report", header, lines, send=self._edi_send_now(),
+                                  period=period)
 
-    def _edi_send_gain_loss(self, date_from, date_to):
+    def _edi_send_gain_loss(self, date_from, date_to, period=None):
         """Inventory adjustments of the consignor's stock: gains and losses with reasons."""
         self.ensure_one()
         move_lines = self._edi_done_move_lines(
@@ -520,4 +556,240 @@ class MedEdiBackend(models.Model):
             values.update(direction="gain" if gain else "loss",
                           line_reason=(move_line.move_id.name or "")[:250] or None)
             lines.append(values)
-        return self._edi_generate("gain_loss", self._edi_header(), lines)
+        period = period or f"{date_from:%Y-%m}"
+        header = self._edi_header(note=_("Period %(period)s", period=period))
+        return self._edi_generate("gain_loss", header, lines, send=self._edi_send_now(),
+                                  period=period)
+
+    # -- monthly reconciliation ---------------------------------------------------------
+
+    def _edi_send_now(self):
+        """Whether a report is written to the outbox as soon as it is generated."""
+        self.ensure_one()
+        return self.send_reports == "immediate"
+
+    def _edi_period_bounds(self, period):
+        """(first day, start, end) of month ``period`` (``YYYY-MM`` or a date): start and
+        end are UTC datetimes of the first midnights of the month and of the next one in
+        the user's (or the company's) time zone."""
+        self.ensure_one()
+        if isinstance(period, str):
+            try:
+                first = datetime.datetime.strptime(period.strip(), "%Y-%m").date()
+            except ValueError:
+                raise UserError(_("Period %(period)s is not a month (YYYY-MM expected).",
+                                  period=period)) from None
+        else:
+            first = period.replace(day=1)
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz
+                           or self.company_id.partner_id.tz or "UTC")
+
+        def utc(day):
+            local = tz.localize(datetime.datetime.combine(day, datetime.time.min))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+        return first, utc(first), utc(first + relativedelta(months=1))
+
+    def _edi_last_month(self):
+        today = fields.Date.context_today(self)
+        return today.replace(day=1) - relativedelta(months=1)
+
+    def _edi_reconciliation_figures(self, date_from, date_to):
+        """Per product and lot, the consignor's stock at ``date_from`` and its movements
+        until ``date_to``: a list of dicts (product, lot, opening, received, used,
+        returned, shipped, gain, loss, closing), from done move lines in one grouped
+        query.  Only moves between our internal locations and elsewhere count
+        (transfers inside the stock change nothing); a unit used on a patient counts as
+        used although its ownership then passed to us."""
+        self.ensure_one()
+        patient = self.company_id._med_patient_location()
+        self.env["stock.move.line"].flush_model()
+        self.env["stock.location"].flush_model(["usage"])
+        self.env.cr.execute("""
+            SELECT ml.product_id, ml.lot_id,
+                   SUM(CASE WHEN ml.date >= %(start)s THEN 0
+                            WHEN dst.usage = 'internal' THEN ml.quantity_product_uom
+                            ELSE -ml.quantity_product_uom END),
+                   SUM(CASE WHEN ml.date >= %(start)s AND dst.usage = 'internal'
+                             AND src.usage != 'inventory' THEN ml.quantity_product_uom
+                            ELSE 0 END),
+                   SUM(CASE WHEN ml.date >= %(start)s AND src.usage = 'internal'
+                             AND dst.id = %(patient)s THEN ml.quantity_product_uom
+                            ELSE 0 END),
+                   SUM(CASE WHEN ml.date >= %(start)s AND src.usage = 'internal'
+                             AND dst.usage = 'supplier' THEN ml.quantity_product_uom
+                            ELSE 0 END),
+                   SUM(CASE WHEN ml.date >= %(start)s AND src.usage = 'internal'
+                             AND dst.id != %(patient)s
+                             AND dst.usage NOT IN ('supplier', 'inventory')
+                            THEN ml.quantity_product_uom ELSE 0 END),
+                   SUM(CASE WHEN ml.date >= %(start)s AND dst.usage = 'internal'
+                             AND src.usage = 'inventory' THEN ml.quantity_product_uom
+                            ELSE 0 END),
+                   SUM(CASE WHEN ml.date >= %(start)s AND src.usage = 'internal'
+                             AND dst.usage = 'inventory' THEN ml.quantity_product_uom
+                            ELSE 0 END)
+              FROM stock_move_line ml
+              JOIN stock_location src ON src.id = ml.location_id
+              JOIN stock_location dst ON dst.id = ml.location_dest_id
+             WHERE ml.state = 'done' AND ml.company_id = %(company)s AND ml.date < %(end)s
+               AND (src.usage = 'internal') != (dst.usage = 'internal')
+               AND (ml.owner_id = %(owner)s
+                    OR (ml.med_consignor_id = %(owner)s AND src.usage = 'internal'))
+          GROUP BY ml.product_id, ml.lot_id
+        """, {"start": date_from, "end": date_to, "patient": patient.id,
+              "company": self.company_id.id, "owner": self.partner_id.id})
+        rows = self.env.cr.fetchall()
+        Product, Lot = self.env["product.product"], self.env["stock.lot"]
+        Product.browse([row[0] for row in rows]).fetch(["uom_id", "tracking"])
+        names = ("opening", "received", "used", "returned", "shipped", "gain", "loss")
+        figures = []
+        for product_id, lot_id, *quantities in rows:
+            product = Product.browse(product_id)
+            digits = max(0, -Decimal(str(product.uom_id.rounding)).as_tuple().exponent)
+            values = dict(zip(names, (Decimal(str(round(q or 0.0, digits))) for q in quantities),
+                              strict=True))
+            values["closing"] = (values["opening"] + values["received"] + values["gain"]
+                                 - values["used"] - values["returned"] - values["shipped"]
+                                 - values["loss"])
+            if not any(values.values()):
+                continue
+            figures.append({"product": product, "lot": Lot.browse(lot_id or []), **values})
+        return figures
+
+    def _edi_reconciliation_lines(self, date_from, date_to):
+        """The lines of the reconciliation message: figures, price and amount of the
+        units used (what the consignor invoices)."""
+        self.ensure_one()
+        figures = self._edi_reconciliation_figures(date_from, date_to)
+        products = self.env["product.product"].union(*(f["product"] for f in figures))
+        product_values = self._edi_product_values(products)
+        prices = {product: self._edi_use_price(product) for product in products}
+        currency = self.company_id.currency_id
+        lines = []
+        for row in figures:
+            product, lot = row["product"], row["lot"]
+            price = Decimal(str(currency.round(prices[product])))
+            line = {key: value for key, value in product_values[product].items()
+                    if key != "uom" or value}
+            line.update({
+                "lot": lot.name if lot else None,
+                "unit_price": price,
+                "opening_quantity": row["opening"],
+                "received_quantity": row["received"],
+                "used_quantity": row["used"],
+                "returned_quantity": row["returned"],
+                "shipped_quantity": row["shipped"],
+                "gain_quantity": row["gain"],
+                "loss_quantity": row["loss"],
+                "closing_quantity": row["closing"],
+                "amount": Decimal(str(currency.round(float(row["used"] * price)))),
+            })
+            lines.append(line)
+        return lines
+
+    def _edi_send_reconciliation(self, period=None):
+        """Generate (and send, by the backend's channel and setting) the monthly
+        reconciliation of ``period`` (``YYYY-MM`` or a date; default last month)."""
+        self.ensure_one()
+        first, start, end = self._edi_period_bounds(period or self._edi_last_month())
+        month = f"{first:%Y-%m}"
+        header = self._edi_header(period=month, currency=self.company_id.currency_id.name)
+        return self._edi_generate("reconciliation", header,
+                                  self._edi_reconciliation_lines(start, end),
+                                  send=self._edi_send_now(), period=month)
+
+    def _edi_send_monthly(self, period=None, message_types=MONTHLY_TYPES):
+        """The month's reports not generated yet for ``period`` (default last month):
+        one exchange per type; a report already generated or sent is not made again,
+        one in error is.  Returns the new exchanges."""
+        self.ensure_one()
+        first, start, end = self._edi_period_bounds(period or self._edi_last_month())
+        month = f"{first:%Y-%m}"
+        done = set(self.env["med.edi.exchange"].sudo().search([
+            ("backend_id", "=", self.id), ("direction", "=", "out"), ("period", "=", month),
+            ("message_type", "in", list(message_types)), ("state", "!=", "error"),
+        ]).mapped("message_type"))
+        exchanges = self.env["med.edi.exchange"]
+        for message_type in message_types:
+            if message_type in done:
+                continue
+            if message_type == "reconciliation":
+                exchanges |= self._edi_send_reconciliation(first)
+            elif message_type == "usage_report":
+                exchanges |= self._edi_send_usage_report(start, end, period=month)
+            else:
+                exchanges |= self._edi_send_gain_loss(start, end, period=month)
+        return exchanges
+
+    def action_send_reconciliation(self):
+        """Button: last month's reconciliation, generated again even if it was before."""
+        self._check_edi_manager()
+        exchanges = self.env["med.edi.exchange"]
+        for backend in self:
+            exchanges |= backend.sudo()._edi_send_reconciliation()
+        return exchanges._edi_action_open()
+
+    def action_send_monthly_reports(self):
+        """Button: last month's reports not generated yet (reconciliation, usage, gain/loss)."""
+        self._check_edi_manager()
+        exchanges = self.env["med.edi.exchange"]
+        for backend in self:
+            exchanges |= backend.sudo()._edi_send_monthly()
+        return exchanges._edi_action_open()
+
+    def _check_edi_manager(self):
+        if not self.env.user.has_group("med_consignor_edi.group_edi_manager"):
+            raise UserError(_("Only an EDI manager sends reports to consignors."))
+        self.check_access("write")
+
+    @api.model
+    def _cron_monthly_reports(self):
+        """Scheduled job (monthly): last month's reports of every backend asking for them."""
+        for backend in self.search([("monthly_reports", "=", True)]):
+            backend._edi_send_monthly()
+            if self.env.context.get("med_edi_commit"):
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    # -- logistics status --------------------------------------------------------------
+
+    def _edi_order_pickings(self):
+        """The consignor's orders: transfers created from its inbound messages."""
+        return self.env["stock.picking"].sudo().search([
+            ("med_edi_backend_id", "in", self.ids),
+            ("picking_type_code", "in", ("incoming", "outgoing")),
+        ])
+
+    def _edi_send_logistics_status(self, pickings=None, changed_only=True):
+        """One logistics status message per order (``pickings``, default every order of
+        the backends), with the dated events it went through; by default only for the
+        orders whose status changed since last sent.  Returns the exchanges."""
+        Picking = self.env["stock.picking"].sudo()
+        if pickings is None:
+            pickings = self._edi_order_pickings()
+        if changed_only:
+            pickings = pickings.filtered_domain(Picking._edi_status_changed_domain())
+        exchanges = self.env["med.edi.exchange"]
+        events = pickings._edi_logistics_events()
+        for picking in pickings.sudo():
+            backend = picking._med_edi_backend()
+            status = picking._edi_logistics_status()
+            header = backend._edi_header(
+                order_ref=(picking.med_edi_order_ref or picking.origin or picking.name)[:35],
+                status=status, note=picking.name[:250])
+            lines = [{"event_date": day, "event_time": time, "event_status": event,
+                      "place": (place or "")[:70] or None}
+                     for event, day, time, place in events[picking]]
+            exchanges |= backend._edi_generate(
+                "logistics_status", header, lines, record=picking, send=backend._edi_send_now())
+            picking.med_edi_status_sent = status
+        return exchanges
+
+    def action_send_logistics_status(self):
+        """Button: the logistics status of the orders that changed since last sent."""
+        self.check_access("read")
+        exchanges = self.sudo()._edi_send_logistics_status()
+        if not exchanges:
+            raise UserError(_("No order of %(consignor)s changed since its last logistics "
+                              "status.", consignor=", ".join(self.partner_id.mapped("name"))))
+        return exchanges._edi_action_open()

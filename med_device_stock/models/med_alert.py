@@ -160,10 +160,12 @@ class MedAlert(models.Model):
         if rows and self._med_param(PARAM_AUTO_QUARANTINE) not in ("0", "False", "false"):
             messages = self._med_quarantine_expired(
                 self.env["stock.lot"].browse([row[0] for row in rows]))
+        # translated once, here: ``_`` finds no language inside a comprehension
+        default = _("Expired: move it to quarantine.")
         return [{
             "kind": "expired", "lot_id": lot_id, "department_id": department_id,
             "company_id": company_id, "key": f"expired:{lot_id}",
-            "message": messages.get(lot_id) or _("Expired: move it to quarantine."),
+            "message": messages.get(lot_id) or default,
         } for lot_id, department_id, company_id in rows]
 
     def _med_quarantine_expired(self, lots):
@@ -234,11 +236,12 @@ class MedAlert(models.Model):
              GROUP BY lot.id
             HAVING MAX(e.date) < now() at time zone 'UTC' - make_interval(days => %s)
         """, [days])
+        message = _("No movement for %(days)s days.", days=days)
         return [{
             "kind": "slow_moving", "lot_id": lot_id, "department_id": department_id,
             "threshold": days, "company_id": company_id,
             "key": f"slow_moving:{lot_id}:{days}",
-            "message": _("No movement for %(days)s days.", days=days),
+            "message": message,
         } for lot_id, department_id, company_id in self.env.cr.fetchall()]
 
     def _med_abnormal_consumption(self, today):

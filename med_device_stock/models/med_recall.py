@@ -153,54 +153,25 @@ class MedRecall(models.Model):
         if not lots:
             return []
         self.env.flush_all()
-        # one query: a unit looked up alone must stay cheap (the department of a quant is
-        # the device department whose sub-store is its nearest parent location)
+        # one query (a unit looked up alone must stay cheap): the quants in stock or in
+        # transit, with the device department whose sub-store is the nearest parent of
+        # their location; the uses on patients; the net quantity of the done move lines
+        # in and out of supplier / customer locations other than patient use
         self.env.cr.execute("""
-            WITH quants AS (
-                SELECT q.lot_id, q.location_id, q.owner_id, l.usage, l.parent_path,
-                       SUM(q.quantity) AS quantity
-                  FROM stock_quant q
-                  JOIN stock_location l ON l.id = q.location_id
-                 WHERE q.lot_id = ANY(%(lots)s) AND l.usage IN ('internal', 'transit')
-                 GROUP BY q.lot_id, q.location_id, q.owner_id, l.usage, l.parent_path
-                HAVING SUM(q.quantity) > 0
-            ), flows AS (
-                SELECT ml.lot_id, ml.location_dest_id AS location_id, ml.quantity AS qty,
-                       p.partner_id
-                  FROM stock_move_line ml
-                  JOIN stock_location d ON d.id = ml.location_dest_id
-                  LEFT JOIN stock_picking p ON p.id = ml.picking_id
-                 WHERE ml.lot_id = ANY(%(lots)s) AND ml.state = 'done'
-                   AND d.usage IN ('supplier', 'customer')
-                UNION ALL
-                SELECT ml.lot_id, ml.location_id, -ml.quantity, NULL
-                  FROM stock_move_line ml
-                  JOIN stock_location s ON s.id = ml.location_id
-                 WHERE ml.lot_id = ANY(%(lots)s) AND ml.state = 'done'
-                   AND s.usage IN ('supplier', 'customer')
-                   AND ml.location_dest_id IS NOT NULL
-            ), gone AS (
-                SELECT f.lot_id, f.location_id, l.usage, MAX(f.partner_id) AS partner_id,
-                       SUM(f.qty) AS quantity
-                  FROM flows f JOIN stock_location l ON l.id = f.location_id
-                 WHERE f.location_id NOT IN (
-                        SELECT med_patient_location_id FROM res_company
-                         WHERE active AND med_patient_location_id IS NOT NULL)
-                 GROUP BY f.lot_id, f.location_id, l.usage
-                HAVING SUM(f.qty) > 0
-            )
-            SELECT 1, q.lot_id, q.location_id, q.owner_id, q.usage,
-                   q.location_id IN (
-                        SELECT med_quarantine_location_id FROM res_company
-                         WHERE active AND med_quarantine_location_id IS NOT NULL),
-                   dep.id, NULL::integer, NULL::varchar, NULL::varchar, NULL::varchar,
-                   q.quantity::float
-              FROM quants q
-              LEFT JOIN LATERAL (
-                    SELECT d.id FROM hr_department d
+            SELECT 1 AS section, q.lot_id, q.location_id, q.owner_id, l.usage,
+                   l.id = ANY(ARRAY(SELECT med_quarantine_location_id FROM res_company
+                                     WHERE active AND med_quarantine_location_id IS NOT NULL)),
+                   (SELECT d.id FROM hr_department d
                       JOIN stock_location dl ON dl.id = d.med_location_id
-                     WHERE d.active AND q.parent_path LIKE dl.parent_path || '%%'
-                     ORDER BY length(dl.parent_path) DESC, d.id LIMIT 1) dep ON TRUE
+                     WHERE d.active AND l.parent_path LIKE dl.parent_path || '%%'
+                     ORDER BY length(dl.parent_path) DESC, d.id LIMIT 1),
+                   NULL::integer, NULL::varchar, NULL::varchar, NULL::varchar,
+                   SUM(q.quantity)::float
+              FROM stock_quant q
+              JOIN stock_location l ON l.id = q.location_id
+             WHERE q.lot_id = ANY(%(lots)s) AND l.usage IN ('internal', 'transit')
+             GROUP BY q.lot_id, q.location_id, q.owner_id, l.id
+            HAVING SUM(q.quantity) > 0
             UNION ALL
             SELECT 2, u.lot_id, c.med_patient_location_id, NULL, NULL, NULL, u.department_id,
                    u.id, u.patient_identifier, u.encounter_ref, u.surgery_ref, u.quantity
@@ -208,9 +179,21 @@ class MedRecall(models.Model):
               JOIN res_company c ON c.id = u.company_id
              WHERE u.lot_id = ANY(%(lots)s) AND u.state = 'done'
             UNION ALL
-            SELECT 3, g.lot_id, g.location_id, g.partner_id, g.usage, NULL, NULL, NULL, NULL,
-                   NULL, NULL, g.quantity::float
-              FROM gone g
+            SELECT 3, ml.lot_id, l.id,
+                   MAX(p.partner_id) FILTER (WHERE l.id = ml.location_dest_id), l.usage,
+                   NULL, NULL, NULL, NULL, NULL, NULL,
+                   SUM(CASE WHEN l.id = ml.location_dest_id THEN ml.quantity
+                            ELSE -ml.quantity END)::float
+              FROM stock_move_line ml
+              JOIN stock_location l ON l.id IN (ml.location_id, ml.location_dest_id)
+              LEFT JOIN stock_picking p ON p.id = ml.picking_id
+             WHERE ml.lot_id = ANY(%(lots)s) AND ml.state = 'done'
+               AND l.usage IN ('supplier', 'customer')
+               AND l.id != ALL(ARRAY(SELECT med_patient_location_id FROM res_company
+                                      WHERE active AND med_patient_location_id IS NOT NULL))
+             GROUP BY ml.lot_id, l.id
+            HAVING SUM(CASE WHEN l.id = ml.location_dest_id THEN ml.quantity
+                            ELSE -ml.quantity END) > 0
              ORDER BY 1, 2, 3
         """, {"lots": lots.ids})
         lines = []

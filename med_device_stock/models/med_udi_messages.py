@@ -112,6 +112,38 @@ UDI_MESSAGES = {
         "HIBCC %(value)r: the primary and secondary symbols cannot be told apart "
         "(%(count)s ways to split it pass the check characters)"
     ),
+    "isbt_unknown": _lt(
+        "ISBT 128 %(value)r: no ICCBBA data identifier starts at %(rest)r (position %(position)s)"
+    ),
+    "isbt_truncated": _lt(
+        "ISBT 128 data structure %(di)s %(title)s: %(data)r is cut short: %(expected)s "
+        "characters expected"
+    ),
+    "isbt_bad_format": _lt(
+        "ISBT 128 data structure %(di)s %(title)s: %(data)r does not match its format "
+        "%(format)s: %(reason)s"
+    ),
+    "isbt_bad_date": _lt(
+        "ISBT 128 data structure %(di)s %(title)s: %(data)r is not a valid %(format)s date "
+        "(%(reason)s)"
+    ),
+    "isbt_check": _lt(
+        "ISBT 128 data structure %(di)s %(title)s: %(data)r carries check value %(found)s, "
+        "%(expected)s expected (ISO/IEC 7064 mod 37-2)"
+    ),
+    "isbt_duplicate": _lt(
+        "ISBT 128 %(value)r: %(field)s is given twice with different values (%(first)r and "
+        "%(second)r)"
+    ),
+    "isbt_compound": _lt("ISBT 128 compound message %(value)r: %(reason)s"),
+    "ma_structure": _lt("MA (IDcode) %(value)r: %(part)s %(data)r %(reason)s"),
+    "ma_date": _lt(
+        "MA (IDcode) %(value)r: %(field)s %(data)r is not a valid YYMMDD or YYYYMMDD date "
+        "(%(reason)s)"
+    ),
+    "ma_duplicate": _lt(
+        "MA (IDcode) %(value)r: data unit %(unit)s is given twice (%(first)r and %(second)r)"
+    ),
     "build_missing": _lt("UDI label: %(field)s is required"),
     "build_bad": _lt("UDI label: %(field)s %(data)r %(reason)s"),
     "render_symbology": _lt(

@@ -148,8 +148,9 @@ MESSAGES = {
         "%(field)s: serial number %(serial)r identifies one unit, but the quantity is %(value)s"
     ),
     "balance_mismatch": (
-        "%(field)s: %(value)s, but opening %(opening)s + received %(received)s - used %(used)s "
-        "- returned %(returned)s = %(expected)s"
+        "%(field)s: %(value)s, but opening %(opening)s + received %(received)s + gain %(gain)s "
+        "- used %(used)s - returned %(returned)s - shipped %(shipped)s - loss %(loss)s = "
+        "%(expected)s"
     ),
     "difference_mismatch": (
         "%(field)s: %(value)s, but our quantity %(ours)s - their quantity %(theirs)s = "

@@ -59,13 +59,18 @@ def _line_rules(schema: Schema, raw: dict, typed: dict, header: dict, number,
                                           "closing_quantity")]
     if "closing_quantity" in names and None not in parts:
         opening, received, used, returned, closing = parts
-        expected = opening + received - used - returned
+        # shipped, gained and lost quantities are optional: absent means none
+        shipped, gain, loss = (typed.get(name) or 0 for name in (
+            "shipped_quantity", "gain_quantity", "loss_quantity"))
+        expected = opening + received + gain - used - returned - shipped - loss
         if closing != expected:
             problems.append(problem(
                 "balance_mismatch", line=number, field="closing_quantity",
                 value=format_value(closing), opening=format_value(opening),
                 received=format_value(received), used=format_value(used),
-                returned=format_value(returned), expected=format_value(expected)))
+                returned=format_value(returned), shipped=format_value(shipped),
+                gain=format_value(gain), loss=format_value(loss),
+                expected=format_value(expected)))
     ours, theirs, difference = (typed.get(n) for n in ("our_quantity", "their_quantity",
                                                         "difference"))
     if "difference" in names and None not in (ours, theirs, difference):

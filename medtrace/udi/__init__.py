@@ -1,4 +1,4 @@
-"""UDI reading and writing (GS1, HIBCC), with no Odoo dependency.
+"""UDI reading (GS1, HIBCC, ICCBBA ISBT 128, MA IDcode) and writing (GS1, HIBCC), no Odoo.
 
 >>> from medtrace.udi import parse
 >>> udi = parse("]d201095060001343521726013110ABC")

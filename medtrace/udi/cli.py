@@ -69,7 +69,8 @@ def register(subparsers) -> None:
     udi.set_defaults(func=lambda args: (udi.print_help(), 2)[1])
 
     parser = commands.add_parser(
-        "parse", help="parse GS1 / HIBCC barcodes (arguments, or lines on standard input)")
+        "parse", help="parse GS1 / HIBCC / ISBT 128 / MA barcodes (arguments, or lines on "
+        "standard input)")
     parser.add_argument("barcode", nargs="*", help="scanned data; none: read standard input")
     parser.add_argument("--json", action="store_true", help="one JSON object per input")
     parser.add_argument("--separator", metavar="C",

@@ -1,6 +1,7 @@
 """The one exception type of ``medtrace.udi`` and every message it can carry.
 
-Each template names the element (GS1 application identifier or HIBCC field),
+Each template names the element (GS1 application identifier, HIBCC field, ISBT 128
+data identifier or MA data unit),
 the offending value and what is wrong with it, so a translated message is
 enough for a user to fix the label or the scanner setup.
 """
@@ -105,6 +106,40 @@ MESSAGES = {
     "hibcc_ambiguous": (
         "HIBCC %(value)r: the primary and secondary symbols cannot be told apart "
         "(%(count)s ways to split it pass the check characters)"
+    ),
+    # ICCBBA ISBT 128
+    "isbt_unknown": (
+        "ISBT 128 %(value)r: no ICCBBA data identifier starts at %(rest)r (position %(position)s)"
+    ),
+    "isbt_truncated": (
+        "ISBT 128 data structure %(di)s %(title)s: %(data)r is cut short: %(expected)s "
+        "characters expected"
+    ),
+    "isbt_bad_format": (
+        "ISBT 128 data structure %(di)s %(title)s: %(data)r does not match its format "
+        "%(format)s: %(reason)s"
+    ),
+    "isbt_bad_date": (
+        "ISBT 128 data structure %(di)s %(title)s: %(data)r is not a valid %(format)s date "
+        "(%(reason)s)"
+    ),
+    "isbt_check": (
+        "ISBT 128 data structure %(di)s %(title)s: %(data)r carries check value %(found)s, "
+        "%(expected)s expected (ISO/IEC 7064 mod 37-2)"
+    ),
+    "isbt_duplicate": (
+        "ISBT 128 %(value)r: %(field)s is given twice with different values (%(first)r and "
+        "%(second)r)"
+    ),
+    "isbt_compound": "ISBT 128 compound message %(value)r: %(reason)s",
+    # MA (IDcode)
+    "ma_structure": "MA (IDcode) %(value)r: %(part)s %(data)r %(reason)s",
+    "ma_date": (
+        "MA (IDcode) %(value)r: %(field)s %(data)r is not a valid YYMMDD or YYYYMMDD date "
+        "(%(reason)s)"
+    ),
+    "ma_duplicate": (
+        "MA (IDcode) %(value)r: data unit %(unit)s is given twice (%(first)r and %(second)r)"
     ),
     # builders and labels
     "build_missing": "UDI label: %(field)s is required",

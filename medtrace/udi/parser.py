@@ -14,6 +14,8 @@ from .gs1 import (
     read_hri,
 )
 from .hibcc import parse_hibcc
+from .iccbba import parse_iccbba
+from .ma import parse_ma
 from .result import FrozenDict, UdiResult
 
 #: Symbology identifiers whose data is a GS1 element string (FNC1 in first position).
@@ -71,7 +73,9 @@ def parse(
     ``raw`` may be a GS1 element string (FNC1 sent as GS, ASCII 29, or as
     ``separator``; leading FNC1 and a symbology identifier such as ``]d2``
     allowed), GS1 human-readable text ``(01)...(10)...``, a GS1 Digital Link
-    URI, or an HIBCC code (``+...``, with or without Code 39 ``*``).
+    URI, an HIBCC code (``+...``, with or without Code 39 ``*``), ICCBBA ISBT 128
+    data structures (``=...``/``&...``: one, a scanner's concatenation or a
+    compound message) or an MA (IDcode) medical-device code (``MA.156.M0...``).
     ``today`` fixes the century of two-digit years (GS1 sliding window).
     """
     if not isinstance(raw, str):
@@ -110,9 +114,7 @@ def parse(
         elements, dates = read_digital_link(text.strip(" "), raw, years)
         return _gs1_result(raw, elements, dates, symbology)
     if first in "=&":
-        raise UdiError("unsupported", value=raw, issuer="ICCBBA (ISBT 128)",
-                       reason="ISBT 128 data structures are not read by medtrace yet")
+        return parse_iccbba(raw, text, symbology)
     if text.startswith("MA."):
-        raise UdiError("unsupported", value=raw, issuer="MA (IDcode)",
-                       reason="the MA code structure is not publicly specified")
+        return parse_ma(raw, text, years, symbology)
     raise UdiError("unknown_format", value=raw, start=text[:6])

@@ -34,12 +34,15 @@ class UdiResult:
 
     ``elements`` keeps every element as read, by its identifier: GS1
     application identifiers (``"01"``, ``"17"``, ``"10"``...) for GS1, field
-    names (``"LIC"``, ``"PCN"``, ``"UOM"``, ``"LOT"``, ``"16D"``...) for HIBCC.
+    names (``"LIC"``, ``"PCN"``, ``"UOM"``, ``"LOT"``, ``"16D"``...) for HIBCC,
+    ISBT 128 data identifiers (``"=/"``, ``"="`` for the DIN, ``"=,"``, ``"&,1"``...)
+    for ICCBBA, ``COUNTRY``/``INDUSTRY``/``REGISTRANT``/``PRODUCT`` and the data
+    unit letters (``"S"``, ``"L"``, ``"E"``...) for MA.
     """
 
     raw: str
-    issuer: str  # "GS1" or "HIBCC"
-    di: str | None  # GTIN-14, or HIBCC labeler + product + unit of measure
+    issuer: str  # "GS1", "HIBCC", "ICCBBA" or "MA"
+    di: str | None  # GTIN-14, HIBCC LIC+PCN+U, ISBT 128 =/ (or =)) content, MA.156.M0...
     gtin: str | None
     lot: str | None
     serial: str | None

@@ -148,7 +148,7 @@ def write_report(rates, ratio_biip, ratio_stdnum, compared, total) -> None:
         "Digital Link URIs and symbology identifiers; its time includes those refusals.",
         "",
     ]
-    section = "\n".join(lines)
+    section = "\n".join(lines) + "\n"  # keep the blank line before the next section
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text("utf-8") if path.exists() else "# Benchmarks\n\n"
     pattern = re.compile(r"^## UDI parsing\n.*?(?=^## |\Z)", re.S | re.M)

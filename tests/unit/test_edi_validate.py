@@ -149,3 +149,24 @@ def test_clean_refuses_an_invalid_message():
     assert caught.value.code == "invalid_message"
     assert caught.value.params["count"] == 2
     assert caught.value.params["first"] == "Line 2: quantity: 0 must be greater than zero"
+
+
+def test_reconciliation_balance_counts_shipped_gained_and_lost_units():
+    # example line: opening 10 + received 5 - used 3 - returned 0 = closing 12
+    balanced = {"shipped_quantity": "2", "gain_quantity": "1", "loss_quantity": "4",
+                "closing_quantity": "7"}
+    assert edi.validate(_message("reconciliation", [balanced])) == []
+    problems = edi.validate(_message("reconciliation", [{**balanced, "closing_quantity": "12"}]))
+    assert [(p.code, p.field, p.value) for p in problems] == \
+        [("balance_mismatch", "closing_quantity", "12")]
+    assert "shipped 2" in problems[0].message and "loss 4" in problems[0].message
+    assert "= 7" in problems[0].message
+    # the three are optional: files without them balance as before
+    line = {"shipped_quantity": None, "gain_quantity": None, "loss_quantity": None}
+    assert edi.validate(_message("reconciliation", [line])) == []
+
+
+def test_logistics_status_may_say_an_order_is_cancelled():
+    message = _message("logistics_status", [{"event_status": "已取消"}], status="cancelled")
+    assert edi.validate(message) == []
+    assert edi.clean(message).lines[0].values["event_status"] == "cancelled"

@@ -159,7 +159,7 @@ def test_hibcc_code39_asterisks():
 
 def test_unsupported_issuers_are_named():
     with pytest.raises(UdiError) as info:
-        parse("MA.156.M0.100001.1234")
+        parse("MA.156.1003.1629/10.46100000.riseplatform")  # a general IDcode, not a UDI
     assert info.value.code == "unsupported"
     assert "MA (IDcode)" in str(info.value)
 

@@ -1,0 +1,105 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A UDI scanned in OCA Stock Barcodes' reading wizard fills product, unit,
+quantity and, for a new unit, its expiry and manufacturer data."""
+
+import datetime
+
+from odoo.tests import tagged
+
+from medtrace.udi import hibcc_string
+
+from odoo.addons.med_device_stock.tests.common import gtin_with_check_digit
+
+from .common import MedStockBarcodesCommon
+
+
+@tagged("post_install", "-at_install")
+class TestStockBarcodesUdi(MedStockBarcodesCommon):
+    def test_new_serial_unit_is_named_by_its_serial_with_udi_data(self):
+        wiz = self._inventory_wizard()
+        raw = self.udi(self.implant, lot="B2405", serial="SN-0001", expiry=self.expiry)
+        self.action_barcode_scanned(wiz, raw)
+        self.assertEqual(wiz.product_id, self.implant)
+        self.assertEqual(wiz.lot_name, "SN-0001")
+        self.assertFalse(wiz.lot_id)
+        self.assertEqual(wiz.product_qty, 1.0)
+        self.assertTrue(wiz.action_confirm())
+        lot = self.env["stock.lot"].search([("product_id", "=", self.implant.id)])
+        self.assertEqual(lot.mapped("name"), ["SN-0001"], "no lot is created for the batch")
+        self.assertEqual(lot.expiration_date.date(), self.expiry)
+        self.assertEqual((lot.med_mfr_lot, lot.med_serial), ("B2405", "SN-0001"))
+        self.assertEqual(lot.med_di, self.implant.med_udi_di_ids.di)
+        self.assertEqual(lot.med_manufactured_date, datetime.date(2025, 1, 15))
+        self.assertEqual(self._counted(self.implant, lot), 1.0)
+
+    def test_serial_unit_in_stock_is_found_by_serial_not_by_batch(self):
+        # a unit named like the batch: Odoo's GS1 rules would pick it (AI 10 is a lot)
+        batch_named = self._lot(self.implant, "B2405", quantity=1)
+        unit = self._lot(self.implant, "SN-0002", quantity=1)
+        wiz = self._inventory_wizard()
+        self.action_barcode_scanned(
+            wiz, self.udi(self.implant, lot="B2405", serial="SN-0002", expiry=self.expiry)
+        )
+        self.assertEqual(wiz.product_id, self.implant)
+        self.assertEqual(wiz.lot_id, unit)
+        self.assertEqual(wiz.product_qty, 1.0)
+        self.assertTrue(wiz.action_confirm())
+        self.assertEqual(self._counted(self.implant, unit), 1.0)
+        self.assertFalse(self._counted(self.implant, batch_named))
+
+    def test_lot_device_box_reads_its_lot_and_box_quantity(self):
+        lot = self._lot(self.catheter, "C-77", quantity=30)
+        wiz = self._inventory_wizard()
+        box_di = self.catheter.med_udi_di_ids.filtered(lambda d: d.packaging_level == "box").di
+        raw = self.udi(self.catheter, lot="C-77", expiry=self.expiry, di=box_di)
+        self.action_barcode_scanned(wiz, raw)
+        self.assertEqual((wiz.product_id, wiz.lot_id), (self.catheter, lot))
+        self.assertEqual(wiz.product_qty, 10.0)
+        self.assertTrue(wiz.action_confirm())
+        self.assertEqual(self._counted(self.catheter, lot), 10.0)
+
+    def test_new_lot_gets_the_expiry_of_the_udi(self):
+        wiz = self._inventory_wizard(is_manual_confirm=False)
+        self.action_barcode_scanned(wiz, self.udi(self.catheter, lot="C-78", expiry=self.expiry))
+        lot = self.env["stock.lot"].search([("product_id", "=", self.catheter.id)])
+        self.assertEqual(lot.name, "C-78")
+        self.assertEqual(lot.expiration_date.date(), self.expiry)
+        self.assertEqual(lot.med_mfr_lot, "C-78")
+        self.assertFalse(lot.med_serial)
+        self.assertEqual(self._counted(self.catheter, lot), 1.0)
+
+    def test_hibcc_udi_reads_product_and_serial(self):
+        unit = self._lot(self.screw, "SN0007", quantity=1)
+        wiz = self._inventory_wizard()
+        raw = hibcc_string("H123", "PS550", uom="1", lot="LOT42", serial="SN0007",
+                           expiry=self.expiry)  # fmt: skip
+        self.action_barcode_scanned(wiz, raw)
+        self.assertEqual((wiz.product_id, wiz.lot_id), (self.screw, unit))
+        self.assertEqual(wiz.product_qty, 1.0)
+
+    def test_serial_device_udi_without_serial_is_refused(self):
+        wiz = self._inventory_wizard()
+        self.action_barcode_scanned(wiz, self.udi(self.implant, lot="B2405", expiry=self.expiry))
+        self.assertEqual(wiz.message_type, "not_found")
+        self.assertIn("tracked by serial number", wiz.message)
+        self.assertFalse(wiz.lot_id or wiz.lot_name)
+        self.assertFalse(self.env["stock.lot"].search([("product_id", "=", self.implant.id)]))
+
+    def test_unknown_device_identifier_is_refused_naming_it(self):
+        wiz = self._inventory_wizard()
+        unknown_di = gtin_with_check_digit("695000000999")
+        self.action_barcode_scanned(wiz, self.udi(self.implant, serial="SN-9", di=unknown_di))
+        self.assertEqual(wiz.message_type, "not_found")
+        self.assertIn(unknown_di, wiz.message)
+        self.assertFalse(wiz.product_id)
+
+    def test_plain_ean13_keeps_stock_barcodes_reading(self):
+        wiz = self._inventory_wizard()
+        self.action_barcode_scanned(wiz, self.product_wo_tracking.barcode)
+        self.assertEqual(wiz.product_id, self.product_wo_tracking)
+        self.assertEqual(wiz.product_qty, 1.0)
+        self.assertEqual(wiz.message_type, "info")  # "Review and confirm", as without the glue
+        # a location barcode still moves the reading there
+        self.action_barcode_scanned(wiz, self.location_1.barcode)
+        self.assertEqual(wiz.location_id, self.location_1)
+        self.assertEqual(wiz.product_id, self.product_wo_tracking)
