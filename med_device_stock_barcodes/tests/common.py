@@ -7,7 +7,6 @@ Needs OCA ``stock_barcodes`` on the addons path: see readme/USAGE.md.
 import datetime
 
 from odoo import Command, fields
-
 from odoo.addons.med_device_stock.tests.common import MedDeviceStockCommon
 from odoo.addons.stock_barcodes.tests.common import TestCommonStockBarcodes
 

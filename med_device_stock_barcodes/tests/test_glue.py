@@ -4,11 +4,10 @@ quantity and, for a new unit, its expiry and manufacturer data."""
 
 import datetime
 
+from odoo.addons.med_device_stock.tests.common import gtin_with_check_digit
 from odoo.tests import tagged
 
 from medtrace.udi import hibcc_string
-
-from odoo.addons.med_device_stock.tests.common import gtin_with_check_digit
 
 from .common import MedStockBarcodesCommon
 
