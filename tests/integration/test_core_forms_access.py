@@ -7,7 +7,6 @@ of the fields the addons add to those forms may raise an access error.
 """
 
 from lxml import etree
-
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
