@@ -11,7 +11,7 @@ class TestCountDifferenceEvent(MedDeviceFlowCommon):
         count = env["med.count"].create({"department_id": self.cardiology.id})
         count.action_start()
         count.action_reconcile()  # nothing scanned: S9 is missing
-        line = count.line_ids.filtered(lambda l: l.lot_id == unit)
+        line = count.line_ids.filtered(lambda count_line: count_line.lot_id == unit)
         self.assertEqual(line.difference_type, "missing")
         line.action_quality_event()
         event = self.env["gsp.event"].search([("name", "like", count.name)])
