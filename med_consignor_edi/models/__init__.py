@@ -8,6 +8,7 @@ from . import purchase_order
 from . import sale_order
 from . import stock_picking
 from . import stock_move
+from . import stock_move_line
 from . import account_move
 from . import med_recall
 from . import med_edi_reconciliation

@@ -85,6 +85,10 @@ ADDON_MESSAGES = {
         "Message %(value)r of %(consignor)s was already processed in exchange %(exchange)s"
     ),
     "duplicate_content": _lt("The same file was already received in exchange %(exchange)s"),
+    "duplicate_concurrent": _lt(
+        "Message %(value)r of %(consignor)s was processed at the same moment by another "
+        "delivery; this one is ignored"
+    ),
     "wrong_consignor": _lt(
         "%(field)s: %(value)r is not the code of this backend's consignor (%(expected)s)"
     ),

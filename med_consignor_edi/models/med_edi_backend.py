@@ -525,7 +525,7 @@ class MedEdiBackend(models.Model):
         })
         return values
 
-    def _edi_send_usage_report(self, date_from, date_to, period=None):
+    def _edi_send_usage_report(self, date_from, date_to, period=None, skip_empty=False):
         """Units of the consignor used on patients between the two datetimes."""
         self.ensure_one()
         patient = self.company_id._med_patient_location()
@@ -538,12 +538,14 @@ class MedEdiBackend(models.Model):
             values.update(usage_date=move_line.date.date(),
                           unit_price=self._edi_use_price(move_line.product_id))
             lines.append(values)
+        if skip_empty and not lines:
+            return self.env["med.edi.exchange"]
         period = period or f"{date_from:%Y-%m}"
         header = self._edi_header(period=period)
         return self._edi_generate("usage_report", header, lines, send=self._edi_send_now(),
                                   period=period)
 
-    def _edi_send_gain_loss(self, date_from, date_to, period=None):
+    def _edi_send_gain_loss(self, date_from, date_to, period=None, skip_empty=False):
         """Inventory adjustments of the consignor's stock: gains and losses with reasons."""
         self.ensure_one()
         move_lines = self._edi_done_move_lines(
@@ -556,6 +558,8 @@ class MedEdiBackend(models.Model):
             values.update(direction="gain" if gain else "loss",
                           line_reason=(move_line.move_id.name or "")[:250] or None)
             lines.append(values)
+        if skip_empty and not lines:
+            return self.env["med.edi.exchange"]
         period = period or f"{date_from:%Y-%m}"
         header = self._edi_header(note=_("Period %(period)s", period=period))
         return self._edi_generate("gain_loss", header, lines, send=self._edi_send_now(),
@@ -688,21 +692,24 @@ class MedEdiBackend(models.Model):
             lines.append(line)
         return lines
 
-    def _edi_send_reconciliation(self, period=None):
+    def _edi_send_reconciliation(self, period=None, skip_empty=False):
         """Generate (and send, by the backend's channel and setting) the monthly
         reconciliation of ``period`` (``YYYY-MM`` or a date; default last month)."""
         self.ensure_one()
         first, start, end = self._edi_period_bounds(period or self._edi_last_month())
         month = f"{first:%Y-%m}"
+        lines = self._edi_reconciliation_lines(start, end)
+        if skip_empty and not lines:
+            return self.env["med.edi.exchange"]
         header = self._edi_header(period=month, currency=self.company_id.currency_id.name)
-        return self._edi_generate("reconciliation", header,
-                                  self._edi_reconciliation_lines(start, end),
+        return self._edi_generate("reconciliation", header, lines,
                                   send=self._edi_send_now(), period=month)
 
     def _edi_send_monthly(self, period=None, message_types=MONTHLY_TYPES):
         """The month's reports not generated yet for ``period`` (default last month):
         one exchange per type; a report already generated or sent is not made again,
-        one in error is.  Returns the new exchanges."""
+        one in error is; a report with nothing to tell (no stock, no use, no adjustment)
+        is not made.  Returns the new exchanges."""
         self.ensure_one()
         first, start, end = self._edi_period_bounds(period or self._edi_last_month())
         month = f"{first:%Y-%m}"
@@ -715,11 +722,13 @@ class MedEdiBackend(models.Model):
             if message_type in done:
                 continue
             if message_type == "reconciliation":
-                exchanges |= self._edi_send_reconciliation(first)
+                exchanges |= self._edi_send_reconciliation(first, skip_empty=True)
             elif message_type == "usage_report":
-                exchanges |= self._edi_send_usage_report(start, end, period=month)
+                exchanges |= self._edi_send_usage_report(start, end, period=month,
+                                                         skip_empty=True)
             else:
-                exchanges |= self._edi_send_gain_loss(start, end, period=month)
+                exchanges |= self._edi_send_gain_loss(start, end, period=month,
+                                                      skip_empty=True)
         return exchanges
 
     def action_send_reconciliation(self):
@@ -753,22 +762,23 @@ class MedEdiBackend(models.Model):
 
     # -- logistics status --------------------------------------------------------------
 
-    def _edi_order_pickings(self):
+    def _edi_order_pickings(self, domain=()):
         """The consignor's orders: transfers created from its inbound messages."""
         return self.env["stock.picking"].sudo().search([
             ("med_edi_backend_id", "in", self.ids),
-            ("picking_type_code", "in", ("incoming", "outgoing")),
-        ])
+            ("picking_type_code", "in", ("incoming", "outgoing")), *domain,
+        ], order="id")
 
     def _edi_send_logistics_status(self, pickings=None, changed_only=True):
         """One logistics status message per order (``pickings``, default every order of
         the backends), with the dated events it went through; by default only for the
         orders whose status changed since last sent.  Returns the exchanges."""
         Picking = self.env["stock.picking"].sudo()
+        changed = Picking._edi_status_changed_domain() if changed_only else []
         if pickings is None:
-            pickings = self._edi_order_pickings()
-        if changed_only:
-            pickings = pickings.filtered_domain(Picking._edi_status_changed_domain())
+            pickings = self._edi_order_pickings(changed)
+        elif changed:
+            pickings = pickings.filtered_domain(changed)
         exchanges = self.env["med.edi.exchange"]
         events = pickings._edi_logistics_events()
         for picking in pickings.sudo():

@@ -2,6 +2,7 @@ import logging
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from psycopg2 import errors as pg_errors
 
 from medtrace.edi.codecs import decode, encode
 from medtrace.edi.errors import EdiError
@@ -13,6 +14,8 @@ from .edi_messages import addon_problem, codec_problem
 
 _logger = logging.getLogger(__name__)
 
+#: the unique index (created in ``init``) letting one delivery only of a message end processed
+MESSAGE_ONCE_INDEX = "med_edi_exchange_message_once"
 EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "json": "json", "edifact": "edi"}
 
 
@@ -85,6 +88,11 @@ class MedEdiExchange(models.Model):
     problem_ids = fields.One2many("med.edi.problem", "exchange_id", readonly=True)
     problem_count = fields.Integer(compute="_compute_problem_count")
     line_count = fields.Integer(readonly=True)
+    period = fields.Char(
+        readonly=True, index="btree_not_null",
+        help="The month (YYYY-MM) a periodic report is about: the monthly job makes each "
+        "report of a month once.",
+    )
     res_model = fields.Char(string="Document Model", readonly=True, index=True)
     res_id = fields.Many2oneReference(model_field="res_model", readonly=True, index=True)
 
@@ -199,26 +207,40 @@ class MedEdiExchange(models.Model):
             with self.env.cr.savepoint():
                 # the documents are created for the consignor by the system, as the user
                 record, warnings = self.sudo()._edi_process_data(vals)
+                self.sudo().write({
+                    **vals,
+                    "state": "processed",
+                    "date_processed": fields.Datetime.now(),
+                    "res_model": record._name if record else False,
+                    "res_id": record.id if record else False,
+                    "problem_ids": [Command.create(p) for p in warnings],
+                })
+                # released (and flushed) here: when another delivery of the same message
+                # was processed meanwhile, the unique index refuses this one
         except EdiRefused as refusal:
             self._edi_set_error(refusal.problems, vals)
             return False
         except _Duplicate as duplicate:
             return self._edi_set_duplicate(duplicate.original, duplicate.problem, vals)
+        except pg_errors.UniqueViolation as exc:
+            if exc.diag.constraint_name != MESSAGE_ONCE_INDEX:
+                return self._edi_set_failed(exc, vals)
+            # the documents of this delivery were rolled back with the savepoint
+            return self._edi_set_duplicate(
+                self._edi_duplicate_of([("message_type", "=", self.message_type),
+                                        ("message_ident", "=", vals.get("message_ident"))]),
+                addon_problem(self.env, "duplicate_concurrent", value=vals.get("message_ident"),
+                              consignor=self.backend_id.partner_id.display_name), vals)
         except Exception as exc:
-            _logger.exception("EDI exchange %s could not be processed", self.id)
-            self._edi_set_error([addon_problem(
-                self.env, "processing_failed", reason=str(exc)[:500])], vals)
-            return False
-        self.sudo().write({
-            **vals,
-            "state": "processed",
-            "date_processed": fields.Datetime.now(),
-            "res_model": record._name if record else False,
-            "res_id": record.id if record else False,
-            "problem_ids": [Command.create(p) for p in warnings],
-        })
+            return self._edi_set_failed(exc, vals)
         self._edi_invalidate_document()
         return record
+
+    def _edi_set_failed(self, exc, vals):
+        _logger.exception("EDI exchange %s could not be processed", self.id)
+        self._edi_set_error([addon_problem(
+            self.env, "processing_failed", reason=str(exc)[:500])], vals)
+        return False
 
     def _edi_invalidate_document(self):
         """The linked documents list their exchanges again (a non-stored compute)."""
@@ -514,7 +536,8 @@ class MedEdiExchange(models.Model):
 
     def _edi_create_picking(self, message, products, lots, picking_type, source, destination,
                             partner):
-        """One confirmed transfer of the consignor's stock (owner), a move per line."""
+        """One confirmed transfer of the consignor's stock (owner), a move per line,
+        reserving the lot a line names (``med_edi_lot_id``)."""
         backend = self.backend_id
         owner = backend.partner_id
         moves = []
@@ -529,6 +552,7 @@ class MedEdiExchange(models.Model):
                 "location_id": source.id,
                 "location_dest_id": destination.id,
                 "restrict_partner_id": owner.id,
+                "med_edi_lot_id": lot.id if lot else False,
                 "description_picking": lot.name if lot else line.values.get("lot"),
                 "company_id": backend.company_id.id,
             }))
@@ -565,9 +589,9 @@ class MedEdiExchange(models.Model):
         prefix = "".join(part[0] for part in self.message_type.split("_")).upper()
         return f"{prefix}-{self.backend_id.id}-{self.id:08d}"
 
-    def _edi_encode(self, message):
+    def _edi_encode(self, message, send=True):
         """Validate and write ``message`` as this outbound exchange's file; send it at
-        once when its channel is a folder."""
+        once when its channel is a folder and ``send`` is set."""
         self.ensure_one()
         problems = validate(message)
         vals = {"message_ident": message.message_id, "line_count": len(message.lines)}
@@ -581,7 +605,8 @@ class MedEdiExchange(models.Model):
             return False
         self.sudo().write({**vals, "state": "generated"})
         self._edi_attach(data, f"{message.message_id}.{EXTENSIONS[self.file_format]}")
-        if self.backend_id.channel == "folder" and self.env.context.get("med_edi_send", True):
+        if send and self.backend_id.channel == "folder" \
+                and self.env.context.get("med_edi_send", True):  # fmt: skip
             self._edi_send()
         return True
 
@@ -598,6 +623,17 @@ class MedEdiExchange(models.Model):
                 continue
             exchange.sudo().write({"state": "sent", "date": fields.Datetime.now()})
         return True
+
+    def _edi_action_open(self):
+        """The window showing these exchanges (a form when there is one)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "med_consignor_edi.med_edi_exchange_action")
+        if len(self) == 1:
+            action.update(res_id=self.id, view_mode="form",
+                          views=[(False, "form")])
+        else:
+            action["domain"] = [("id", "in", self.ids)]
+        return action
 
     def _edi_api_result(self):
         """What the HTTP endpoint answers about this exchange."""

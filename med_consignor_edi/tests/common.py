@@ -95,6 +95,38 @@ class ConsignorEdiCommon(GspQualityCommon):
     def _problem_fields(self, exchange):
         return {(p.line, p.field, p.code) for p in exchange.problem_ids}
 
+    @classmethod
+    def _transfer(cls, product, lot, quantity, source, destination, owner=None):
+        """A done transfer of ``quantity`` units of ``lot`` (owned by ``owner``) with its
+        move line written as a storekeeper scanning it would."""
+        warehouse = cls.warehouse
+        if source.usage == "internal" and destination.usage == "internal":
+            picking_type = warehouse.int_type_id
+        elif destination.usage == "internal":
+            picking_type = warehouse.in_type_id
+        else:
+            picking_type = warehouse.out_type_id
+        picking = cls.env["stock.picking"].create({
+            "picking_type_id": picking_type.id, "location_id": source.id,
+            "location_dest_id": destination.id, "owner_id": owner.id if owner else False,
+            "move_ids": [Command.create({
+                "name": product.display_name, "product_id": product.id,
+                "product_uom_qty": quantity, "product_uom": product.uom_id.id,
+                "location_id": source.id, "location_dest_id": destination.id,
+                "restrict_partner_id": owner.id if owner else False,
+            })],
+        })
+        picking.action_confirm()
+        picking.move_ids.move_line_ids.unlink()
+        picking.move_ids.write({"move_line_ids": [Command.create({
+            "product_id": product.id, "lot_id": lot.id, "quantity": quantity,
+            "location_id": source.id, "location_dest_id": destination.id,
+            "owner_id": owner.id if owner else False, "picking_id": picking.id,
+        })]})
+        picking.move_ids.picked = True
+        picking.button_validate()
+        return picking
+
     @staticmethod
     def _create_picking_done(picking):
         """Validate a transfer as a storekeeper would, every line at its demand."""

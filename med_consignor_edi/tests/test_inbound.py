@@ -1,4 +1,5 @@
 import json
+from unittest.mock import patch
 
 from odoo.exceptions import UserError
 
@@ -215,3 +216,38 @@ class TestDuplicates(ConsignorEdiCommon):
         self.assertEqual(self._receive(self._csv(bad)).state, "error")
         good = self._receive(self._csv(self._po_rows()))
         self.assertEqual(good.state, "processed")
+
+
+class TestConcurrentDuplicate(ConsignorEdiCommon):
+    def test_same_message_processed_meanwhile_ends_as_duplicate(self):
+        """Two deliveries of one message at the same moment: both pass the duplicate
+        check before either is stored; the unique index then refuses the second, which
+        is recorded as a duplicate (its documents undone), not a failed transaction."""
+        first = self._receive(self._csv(self._po_rows()))
+        self.assertEqual(first.state, "processed")
+        orders = self.env["purchase.order"].search_count([])
+        # the same message, other bytes (GBK): only the message id tells it is the same
+        second = self.backend._edi_receive(self._csv(self._po_rows(), encoding="gbk"),
+                                           "purchase_order", process=False)
+        Exchange = type(self.env["med.edi.exchange"])
+        real_lookup = Exchange._edi_duplicate_of
+        lookups = []
+
+        def racing_lookup(exchange, domain):
+            # the first delivery is not committed yet when the second one checks
+            lookups.append(domain)
+            return exchange.browse() if len(lookups) <= 2 else real_lookup(exchange, domain)
+
+        with patch.object(Exchange, "_edi_duplicate_of", racing_lookup):
+            second.action_process()
+        self.assertEqual(len(lookups), 3)
+        self.assertEqual(second.state, "duplicate")
+        self.assertEqual(second.duplicate_of_id, first)
+        self.assertEqual(second.problem_ids.mapped("code"), ["duplicate_concurrent"])
+        self.assertEqual(second.problem_ids.severity, "warning")
+        self.assertIn("PO-1", second.problem_ids.message)
+        self.assertEqual(second.message_ident, "PO-1")
+        # the second order was undone and the transaction goes on
+        self.assertEqual(self.env["purchase.order"].search_count([]), orders)
+        self.assertEqual(self.env["med.edi.exchange"].search_count(
+            [("message_ident", "=", "PO-1"), ("state", "=", "processed")]), 1)

@@ -76,3 +76,38 @@ class TestInboundPickings(ConsignorEdiCommon):
         gsp = exchange.problem_ids.filtered(lambda p: p.code == "gsp_refused")
         self.assertTrue(gsp)
         self.assertFalse(self.env["purchase.order"].search([("partner_ref", "=", "PO-2025-1")]))
+
+    def test_order_naming_a_lot_reserves_exactly_that_lot_of_the_consignor(self):
+        lot_2 = self._lot(self.stent, "L2", datetime.date(2031, 1, 31))
+        self._consigned(self.stent, lot_2, 5)
+        # our own stent units, received first, which FIFO would otherwise take
+        own = self._lot(self.stent, "OWN", datetime.date(2029, 1, 31))
+        self.env["stock.quant"]._update_available_quantity(
+            self.stent, self.stock_location, 20, lot_id=own,
+            in_date=datetime.datetime(2020, 1, 1))
+        exchange = self._receive(self._csv(
+            self._rows("SO-L", [("STENT-1", "L2", "2031-01-31", "3")]), header=RETURN_HEADER),
+            "sales_order")
+        self.assertEqual(exchange.state, "processed", exchange.problem_ids.mapped("message"))
+        picking = self.env["stock.picking"].browse(exchange.res_id)
+        self.assertEqual(picking.state, "assigned")
+        self.assertEqual([(ml.lot_id, ml.owner_id, ml.quantity) for ml in picking.move_line_ids],
+                         [(lot_2, self.consignor, 3.0)])
+        # without a lot, only the consignor's units are reserved, never ours
+        exchange = self._receive(self._csv(
+            self._rows("SO-N", [("STENT-1", "", "", "12")]), header=RETURN_HEADER),
+            "sales_order")
+        picking = self.env["stock.picking"].browse(exchange.res_id)
+        self.assertEqual(set(picking.move_line_ids.mapped("owner_id")), {self.consignor})
+        self.assertNotIn(own, picking.move_line_ids.lot_id)
+        self.assertEqual(sum(picking.move_line_ids.mapped("quantity")), 12)
+
+    def test_return_naming_a_lot_is_received_as_that_lot(self):
+        exchange = self._receive(self._csv(
+            self._rows("SR-L", [("STENT-1", "L1", "2030-01-31", "1")]), header=RETURN_HEADER),
+            "sales_return")
+        picking = self.env["stock.picking"].browse(exchange.res_id)
+        picking.action_assign()
+        self.assertEqual(picking.move_line_ids.lot_id, self.lot_stent)
+        self._create_picking_done(picking)
+        self.assertEqual(picking.move_line_ids.mapped("owner_id"), self.consignor)

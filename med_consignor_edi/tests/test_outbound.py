@@ -148,7 +148,8 @@ class TestOutbound(ConsignorEdiCommon):
             inbox, outbox = os.path.join(folder, "in"), os.path.join(folder, "out")
             os.makedirs(inbox)
             self.backend.write({"channel": "folder", "inbox_path": inbox, "outbox_path": outbox,
-                                "send_shipment_confirmation": "scheduled"})
+                                "send_shipment_confirmation": "scheduled",
+                                "send_logistics_status": "never"})
             header = "报文编号,委托方编码,单据日期,订单号,客户编码,商品编码,批号,数量"
             with open(os.path.join(inbox, "sales_order_1.csv"), "wb") as handle:
                 handle.write(self._csv(["SO-9,C0001,2025-06-01,O-9,K0001,STENT-1,L1,2"],
