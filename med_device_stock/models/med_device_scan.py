@@ -636,12 +636,18 @@ class MedDeviceScan(models.AbstractModel):
             (po2, udi("suture", lot="S2405", box=True)),
             (po2, udi("guidewire", lot="GW2406")),
         ]
+        def checked(raw, operation, values):
+            result = self.scan(raw, operation, values)
+            if not result["ok"]:  # demo data must not hide a refused step
+                raise UserError(result["message"])
+            return result
+
         for po, raw in scans:
-            self.scan(raw, "receipt", {"purchase_id": po.id, "certificate_number": "CoC-2024-88"})
+            checked(raw, "receipt", {"purchase_id": po.id, "certificate_number": "CoC-2024-88"})
         self.env["med.receipt.check"].search([("purchase_id", "in", (po1 | po2).ids)]).action_done()
 
         def run(raw, operation, **values):
-            return self.scan(raw, operation, values)
+            return checked(raw, operation, values)
 
         run(udi("stent", "DES24A0001", "24A"), "issue", department_id=cardio.id,
             requester_id=nurse.id)
