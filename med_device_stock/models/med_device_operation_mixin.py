@@ -42,15 +42,38 @@ class MedDeviceOperationMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        unnamed = []
         for vals in vals_list:
             for fname in self._med_system_fields:
                 vals.pop(fname, None)
             vals["user_id"] = self.env.uid
             if vals.get("name", "/") == "/" and self._med_sequence_code:
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code(self._med_sequence_code) or "/"
-                )
+                unnamed.append(vals)
+        for vals, name in zip(unnamed, self._med_next_names(len(unnamed)), strict=True):
+            vals["name"] = name
         return super().create(vals_list)
+
+    @api.model
+    def _med_next_names(self, count):
+        """``count`` references of the document's sequence (the current company's, as
+        ``next_by_code`` picks it), drawn in one query when the sequence is a plain
+        PostgreSQL sequence: creating many documents at once costs no query per
+        document."""
+        if not count:
+            return []
+        Sequence = self.env["ir.sequence"]
+        sequence = Sequence.sudo().search([
+            ("code", "=", self._med_sequence_code),
+            ("company_id", "in", [self.env.company.id, False]),
+        ], order="company_id", limit=1)
+        if count == 1 or not sequence or sequence.implementation != "standard" \
+                or sequence.use_date_range:
+            return [Sequence.next_by_code(self._med_sequence_code) or "/"
+                    for _index in range(count)]
+        Sequence.browse().check_access("read")
+        self.env.cr.execute("SELECT nextval(%s) FROM generate_series(1, %s)",
+                            [f"ir_sequence_{sequence.id:03d}", count])
+        return [sequence.get_next_char(row[0]) for row in self.env.cr.fetchall()]
 
     def write(self, vals):
         forbidden = set(vals) & set(self._med_system_fields)
@@ -91,10 +114,15 @@ class MedDeviceOperationMixin(models.AbstractModel):
         info.update(values)
         return info
 
-    def _med_move_units(self, units, location_dest, event_info, picking_type=None):
+    def _med_move_units(self, units, location_dest, event_info, picking_type=None,
+                        source=None, origin=None):
         """Move ``units`` (a list of ``(lot, quantity)``) to ``location_dest`` with Odoo's own
-        pickings: one picking per source location, a move per unit with a move line for
-        its lot, validated.  ``event_info`` describes the move in the unit's timeline.
+        pickings: one picking per source location, a move per product with a move line
+        for each lot, validated.  ``event_info`` describes the move in the unit's timeline
+        (``res_id_by_lot`` / ``note_by_lot``: the document and note of each unit when
+        one call moves the units of several documents).  ``source``: the location all
+        ``units`` are taken from, when the caller knows it; ``origin``: the pickings'
+        source document (default: this document's reference).
 
         Runs as superuser: the caller has checked the user may run the operation; the
         operator recorded is still the user.
@@ -105,53 +133,56 @@ class MedDeviceOperationMixin(models.AbstractModel):
         department = self._fields.get("department_id") and self.department_id
         operation = event_info.get("event_type")
         for lot, quantity in units:
-            source = Scan._med_source_location(lot, operation, department)
-            by_source.setdefault(source, []).append((lot, quantity))
+            lot_source = source or Scan._med_source_location(lot, operation, department)
+            by_source.setdefault(lot_source, []).append((lot, quantity))
         warehouse = self.company_id._med_warehouse()
         picking_type = picking_type or warehouse.int_type_id
         pickings = self.env["stock.picking"].sudo()
-        for source, source_units in by_source.items():
-            if not source or source.usage != "internal":
+        origin = origin or self.name
+        for location, source_units in by_source.items():
+            if not location or location.usage != "internal":
                 raise UserError(_(
                     "Unit %(unit)s is not in an internal stock location.",
                     unit=source_units[0][0].display_name,
                 ))
+            by_product = {}
+            for lot, quantity in source_units:
+                by_product.setdefault(lot.product_id, []).append((lot, quantity))
             picking = pickings.create({
                 "picking_type_id": picking_type.id,
-                "location_id": source.id,
+                "location_id": location.id,
                 "location_dest_id": location_dest.id,
-                "origin": self.name,
+                "origin": origin,
                 "company_id": self.company_id.id,
                 "partner_id": event_info.get("partner_id") or False,
+                # a move per product carrying its units' move lines from the start:
+                # confirming reserves nothing more (no search of the quants of the
+                # whole source location, no reservation undone)
                 "move_ids": [
                     Command.create({
-                        "name": self.name,
-                        "product_id": lot.product_id.id,
-                        "product_uom_qty": quantity,
-                        "product_uom": lot.product_id.uom_id.id,
-                        "location_id": source.id,
+                        "name": origin,
+                        "product_id": product.id,
+                        "product_uom_qty": sum(quantity for _lot, quantity in product_units),
+                        "product_uom": product.uom_id.id,
+                        "location_id": location.id,
                         "location_dest_id": location_dest.id,
                         "company_id": self.company_id.id,
+                        "move_line_ids": [Command.create({
+                            "product_id": product.id,
+                            "product_uom_id": product.uom_id.id,
+                            "lot_id": lot.id,
+                            "quantity": quantity,
+                            "picked": True,
+                            "location_id": location.id,
+                            "location_dest_id": location_dest.id,
+                            "company_id": self.company_id.id,
+                        }) for lot, quantity in product_units],
                     })
-                    for lot, quantity in source_units
+                    for product, product_units in by_product.items()
                 ],
             })
-            picking.action_confirm()  # merges the moves of a same product
-            picking.move_ids.move_line_ids.unlink()
-            for lot, quantity in source_units:
-                move = picking.move_ids.filtered(lambda m, p=lot.product_id: m.product_id == p)
-                self.env["stock.move.line"].sudo().create({
-                    "move_id": move.id,
-                    "picking_id": picking.id,
-                    "product_id": lot.product_id.id,
-                    "product_uom_id": lot.product_id.uom_id.id,
-                    "lot_id": lot.id,
-                    "quantity": quantity,
-                    "picked": True,
-                    "location_id": source.id,
-                    "location_dest_id": location_dest.id,
-                    "company_id": self.company_id.id,
-                })
+            picking.move_ids.move_line_ids.picking_id = picking
+            picking.action_confirm()
             picking.move_ids.picked = True
             picking.with_context(
                 skip_backorder=True,

@@ -14,7 +14,9 @@ class StockMove(models.Model):
 
         The document that made the move describes it in the context key ``med_event``
         (event_type, res_model, res_id, department_id, holder_id, partner_id, note);
-        a move made elsewhere in Odoo is recorded as a plain ``move``.
+        a move made elsewhere in Odoo is recorded as a plain ``move``.  When one transfer
+        carries the units of several documents, ``res_id_by_lot`` and ``note_by_lot``
+        (``{lot id: value}``) give each unit's own document and note.
         """
         lines = self.move_line_ids.filtered(
             lambda ml: ml.state == "done" and ml.lot_id and ml.product_id.med_is_device
@@ -22,6 +24,8 @@ class StockMove(models.Model):
         if not lines:
             return
         info = dict(self.env.context.get("med_event") or {})
+        res_id_by_lot = info.get("res_id_by_lot") or {}
+        note_by_lot = info.get("note_by_lot") or {}
         Department = self.env["hr.department"]
         now = fields.Datetime.now()
         vals_list = []
@@ -44,10 +48,14 @@ class StockMove(models.Model):
                 "partner_id": info.get("partner_id") or picking.partner_id.id or False,
                 "move_line_id": line.id,
                 "res_model": info.get("res_model") or (picking and "stock.picking") or False,
-                "res_id": info.get("res_id") or picking.id or False,
-                "note": info.get("note") or False,
+                "res_id": res_id_by_lot.get(line.lot_id.id) or info.get("res_id")
+                or picking.id or False,
+                "note": note_by_lot.get(line.lot_id.id) or info.get("note") or False,
                 "company_id": line.company_id.id,
             })
             if line.location_id.usage == "supplier" and not line.lot_id.med_supplier_id:
                 line.lot_id.sudo().med_supplier_id = picking.partner_id
         self.env["med.unit.event"].sudo().create(vals_list)
+        # the timelines read again in their order (date, id), not with the new events
+        # appended to what was in the cache
+        lines.lot_id.invalidate_recordset(["med_event_ids"])

@@ -28,8 +28,11 @@ class TestAlerts(MedDeviceFlowCommon):
         near = alerts.filtered(lambda a: a.kind == "near_expiry")
         self.assertEqual({(a.lot_id, a.threshold) for a in near}, {(s1, 90), (s2, 30)})
         # the department's manager gets the activity of its unit, managers the others
+        # one activity per person and kind, on one of the alerts, listing the units
         activity = near.filtered(lambda a: a.lot_id == s2).activity_ids
         self.assertEqual(activity.user_id, self.user_department)
+        self.assertIn(s2.name, activity.note)
+        self.assertNotIn(s1.name, activity.note)
         self.assertEqual(len(near.activity_ids), 2)
         # not again the next day; again when the next threshold is crossed
         self.assertFalse(self._run().filtered(lambda a: a.kind == "near_expiry"))
@@ -75,12 +78,12 @@ class TestAlerts(MedDeviceFlowCommon):
         lots = self._receive(self.stent, [f"S{i}" for i in range(3)], lot="MFR1")
         self._expire_in(lots, 20)
         self.env.invalidate_all()
-        with self.assertQueryCount(med_store=38):
+        with self.assertQueryCount(med_store=36):
             self.assertEqual(len(self._run()), 3)
         more = self._receive(self.stent, [f"T{i}" for i in range(12)], lot="MFR2")
         self._expire_in(more, 20)
         self.env.invalidate_all()
-        with self.assertQueryCount(med_store=38):
+        with self.assertQueryCount(med_store=36):
             self.assertEqual(len(self._run()), 12)
         self.env.invalidate_all()
         with self.assertQueryCount(med_store=10):

@@ -60,7 +60,13 @@ class TestAlertsMore(MedReportCommon):
         self.assertEqual(documents.mapped("state"), ["done", "done"])
         self.assertIn(documents[0].name, alerts.filtered(
             lambda a: a.lot_id == documents[0].lot_id).message)
+        self.env.invalidate_all()  # the timeline as read afresh, in its order
         self.assertEqual(s1.med_event_ids[:1].event_type, "quarantine")
+        # each unit's timeline points to its own document and reason
+        for document in documents:
+            event = document.lot_id.med_event_ids[:1]
+            self.assertEqual((event.res_model, event.res_id, event.note),
+                             (document._name, document.id, document.reason))
         # the next run neither alerts nor moves them again
         self.assertFalse(self._run())
         self.assertEqual(self.env["med.device.quarantine"].search_count(
@@ -86,12 +92,19 @@ class TestAlertsMore(MedReportCommon):
         self.assertEqual(sorted(alerts.mapped("key")),
                          sorted([f"to_scrap:{s1.id}:30", f"to_scrap:draft:{draft.id}"]))
         self.assertFalse(self._run(), "each alert is notified once")
-        self.assertEqual(len(alerts.activity_ids), 2)
+        # one activity for the device manager, listing both units
+        activity = alerts.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.env.ref(
+            "med_device_stock.group_med_manager").users[:1])
+        self.assertIn("2", activity.summary)
+        self.assertIn(s1.name, activity.note)
+        self.assertIn(s3.name, activity.note)
 
     def test_query_count_does_not_grow_with_units(self):
         def run(expected_alerts):
             self.env.invalidate_all()
-            with self.assertQueryCount(med_store=38):
+            with self.assertQueryCount(med_store=36):
                 self.assertEqual(len(self._run()), expected_alerts)
 
         self._expire_in(self._receive(self.valve, ["V1", "V2"], lot="MFRV"), 10)
@@ -101,3 +114,50 @@ class TestAlertsMore(MedReportCommon):
         self._expire_in(self._receive(self.pacemaker, [f"Q{i}" for i in range(6)], lot="Q"),
                         100)
         run(14)
+
+    def test_expired_units_of_one_place_move_in_one_transfer(self):
+        lots = self._receive(self.stent, [f"S{i}" for i in range(5)], lot="MFR1")
+        lots.sudo().expiration_date = fields.Datetime.now() - datetime.timedelta(days=1)
+        alerts = self._run()
+        self.assertEqual(alerts.lot_id, lots)
+        documents = self.env["med.device.quarantine"].search([("lot_id", "in", lots.ids)])
+        self.assertEqual(len(documents), 5)
+        self.assertEqual(set(documents.mapped("state")), {"done"})
+        self.assertEqual(len(set(documents.mapped("name"))), 5, "a reference each")
+        events = lots.med_event_ids.filtered(lambda e: e.event_type == "quarantine")
+        picking = events.move_line_id.picking_id
+        self.assertEqual(len(picking), 1)
+        self.assertEqual(picking.move_line_ids.lot_id, lots)
+        self.assertEqual(picking.state, "done")
+        self.assertEqual({(e.lot_id, e.res_id) for e in events},
+                         {(d.lot_id, d.id) for d in documents})
+        self.assertEqual(set(lots.mapped("med_state")), {"quarantined"})
+
+    def test_many_alerts_one_activity_per_user_and_kind(self):
+        lots = self._receive(self.stent, [f"U{i}" for i in range(100, 125)], lot="MFR1")
+        self._expire_in(lots, 20)
+        alerts = self._run()
+        self.assertEqual(len(alerts), 25, "one alert per unit")
+        activity = self.env["mail.activity"].sudo().search(
+            [("res_model", "=", "med.alert"), ("res_id", "in", alerts.ids)])
+        self.assertEqual(len(activity), 1)
+        self.assertIn("25", activity.summary)
+        listed = [lot for lot in lots if lot.name in activity.note]
+        self.assertEqual(len(listed), 20, "the note lists at most 20 units")
+        self.assertIn("5", activity.note.split("</ul>")[-1], "and counts the others")
+        self.assertFalse(self._run(), "notified once")
+
+    def test_query_count_of_quarantine_grows_only_with_odoo_quants(self):
+        """The job's own work is a fixed number of queries; moving the units through
+        one Odoo transfer still updates the quants of each move line in Odoo's core
+        (about 3 queries per unit: was 137 with a document validated per unit)."""
+        def run(names, queries):
+            lots = self._receive(self.stent, names, lot=names[0])
+            lots.sudo().expiration_date = fields.Datetime.now() - datetime.timedelta(days=1)
+            self.env.invalidate_all()
+            with self.assertQueryCount(med_store=queries):
+                self.assertEqual(len(self._run()), len(names))
+            self.assertEqual(set(lots.mapped("med_state")), {"quarantined"})
+
+        run([f"V{i}" for i in range(3)], 222)
+        run([f"W{i}" for i in range(14)], 222 + 11 * 4)

@@ -360,41 +360,43 @@ def report(args, scale, recall, alerts, count, no_index):
         "### Alert job over all units",
         "",
         "`med.alert._cron_med_alerts()` (near expiry, expired, overdue borrows, slow-moving, "
-        "abnormal consumption, due for scrapping; one alert and one activity per new "
-        "alert; by default each expired unit is also moved to quarantine by a quarantine "
-        "document of its own). Backlog: the first run over the generated history, every "
+        "abnormal consumption, due for scrapping; one alert per new key, inserted at once, "
+        "and one activity per responsible user and kind listing the units; by default each "
+        "expired unit is also moved to quarantine by a quarantine document of its own, the "
+        "units of a company and source location moved by one Odoo transfer). Backlog: the "
+        "first run over the generated history, every "
         "alert new, with the automatic quarantine switched off "
         "(`med_device_stock.alert_auto_quarantine` = 0). Next day: the alerts of what "
         "became due in the last 24 hours (units expired since, near-expiry thresholds "
         "crossed today) are new again, default settings. Same day again: nothing new.",
         "",
-        "The admin user is made a device manager (rolled back with the rest), so each new "
-        "alert gets its activity.",
+        "The admin user is made a device manager (rolled back with the rest), so the new "
+        "alerts get activities.",
         "",
         "| run | seconds | queries | new alerts | activities | units quarantined | by kind |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
+    activity_counts = {}
     for name, seconds, queries, number, kinds, quarantined in alerts["runs"]:
         activities = kinds.pop("activities", 0)
+        activity_counts[name] = activities
         by_kind = ", ".join(f"{kind} {n:,}" for kind, n in sorted(kinds.items())) or "-"
         lines.append(f"| {name} | {seconds:.2f} | {queries:,} | {number:,} | "
                      f"{activities:,} | {quarantined:,} | {by_kind} |")
     backlog, next_day, again = alerts["runs"]
     moved = next_day[5]
     per_unit = (
-        f" The backlog's {backlog[3]:,} alerts and their activities are created by two ORM "
-        f"creates in batches ({backlog[2]:,} queries in all): the time is Odoo's work per "
-        f"record (defaults, sanitizing the activity's HTML note, caches), about "
-        f"{backlog[1] / max(backlog[3], 1) * 1000:.2f} ms per alert."
+        f" The backlog's {backlog[3]:,} alerts are inserted by one SQL statement and "
+        f"notified by {activity_counts[backlog[0]]:,} activities ({backlog[2]:,} queries "
+        "in all)."
     )
     if moved:
         per_unit += (
-            f" The next day's run moved {moved} expired units to quarantine, each by a "
-            f"quarantine document of its own validated through its own Odoo transfer: about "
-            f"{(next_day[1] - again[1]) / moved:.2f} s and "
+            f" The next day's run moved {moved} expired units to quarantine (a document "
+            f"each, created at once, moved by one transfer per company and source "
+            f"location): about {(next_day[1] - again[1]) / moved * 1000:.0f} ms and "
             f"{(next_day[2] - again[2]) / moved:.0f} queries per unit (next day minus same "
-            "day again), i.e. a query per record in a loop; the rest of the job is a fixed "
-            "number of queries."
+            "day again), the queries being Odoo's own quant updates of each move line."
         )
     lines += [
         "",

@@ -1,5 +1,9 @@
 """medtrace.gsp: GB 32100 credit codes, device registration/filing numbers, catalogue codes."""
 
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
 import pytest
 from stdnum.cn import ric, uscc
 
@@ -178,3 +182,77 @@ def test_resident_id_numbers_use_stdnum():
     # the addon validates sales representatives' ID numbers with stdnum's cn.ric
     assert ric.is_valid("360426199101010071")
     assert not ric.is_valid("360426199101010072")
+
+
+# --- the catalogue data shipped by med_gsp_quality ------------------------------
+
+CATALOGUE_XML = (
+    Path(__file__).resolve().parents[2]
+    / "med_gsp_quality" / "data" / "gsp_device_category_data.xml"
+)
+
+
+def _catalogue_records():
+    root = ElementTree.parse(CATALOGUE_XML).getroot()
+    records = []
+    for record in root.iter("record"):
+        assert record.get("model") == "gsp.device.category"
+        fields = {field.get("name"): field for field in record.iter("field")}
+        records.append({
+            "id": record.get("id"),
+            "code": fields["code"].text,
+            "name": fields["name"].text,
+            "name_en": fields["name_en"].text if "name_en" in fields else None,
+            "parent": fields["parent_id"].get("ref") if "parent_id" in fields else None,
+        })  # fmt: skip
+    return root, records
+
+
+def test_shipped_catalogue_codes_all_validate():
+    root, records = _catalogue_records()
+    assert root.get("noupdate") == "1"
+    codes = [rec["code"] for rec in records]
+    assert len(codes) == len(set(codes)), "a catalogue code is shipped twice"
+    for rec in records:
+        assert gsp.validate_classification_code(rec["code"]) == rec["code"]
+        assert re.fullmatch(r"\d{2}(-\d{2})?", rec["code"]), rec["code"]
+        assert rec["name"] and rec["name_en"], rec["id"]
+
+
+def test_shipped_catalogue_matches_the_subject_table_and_xml_ids():
+    _root, records = _catalogue_records()
+    subjects = {rec["code"]: rec for rec in records if len(rec["code"]) == 2}
+    assert {code: rec["name"] for code, rec in subjects.items()} == gsp.CATALOGUE_SUBJECTS
+    for rec in records:
+        assert rec["id"] == "gsp_device_category_" + rec["code"].replace("-", "_")
+        if len(rec["code"]) == 2:
+            assert rec["parent"] is None
+        else:
+            # a first-level category hangs under its own subject
+            assert rec["parent"] == "gsp_device_category_" + rec["code"][:2]
+
+
+# --- provincial-level divisions --------------------------------------------------
+
+
+def test_34_provincial_divisions_agree_with_the_uscc_division_codes():
+    assert len(gsp.PROVINCIAL_DIVISIONS) == 34
+    assert set(gsp.PROVINCIAL_DIVISIONS) <= gsp._PROVINCE_CODES
+    assert gsp.PROVINCIAL_DIVISIONS["11"] == "北京市"
+    assert gsp.PROVINCIAL_DIVISIONS["65"] == "新疆维吾尔自治区"
+
+
+@pytest.mark.parametrize(
+    ("value", "codes"),
+    [("11", ("11",)), ("31, 11；44", ("11", "31", "44")), ("12 12", ("12",)), ("", ())],
+)
+def test_region_codes_parse(value, codes):
+    assert gsp.parse_region_codes(value) == codes
+
+
+@pytest.mark.parametrize("value", ["11,99", "Beijing", "10", "1"])
+def test_unknown_region_codes_are_refused(value):
+    with pytest.raises(GspCodeError) as err:
+        gsp.parse_region_codes(value)
+    assert err.value.code == "region_code"
+    assert err.value.params["value"] == value
