@@ -11,6 +11,8 @@
   number format of the former rules (``国食药监械(准)字2012第3460735号``).
 * :func:`validate_classification_code` -- a code of the 2017 classification
   catalogue (医疗器械分类目录), ``SS``, ``SS-FF`` or ``SS-FF-NN`` with subject 01..22.
+* :func:`parse_region_codes` -- a list of provincial-level division codes (GB/T 2260),
+  e.g. the regions of a sales representative authorisation.
 
 Each function returns a normalised value or raises :class:`GspCodeError` with a
 stable code, an English template and its parameters (see medtrace.errors).
@@ -55,6 +57,8 @@ class GspCodeError(MedtraceError):
         "SS-FF or SS-FF-NN (digits).",
         "classification_subject": "Classification code %(value)s: subject %(subject)s is "
         "not one of the 22 subjects 01 to 22 of the 2017 catalogue.",
+        "region_code": "Region list %(value)s: %(region)s is not the code of a provincial-level "
+        "division (e.g. 11 for Beijing, 31 for Shanghai).",
     }
 
 
@@ -291,3 +295,55 @@ def classification_covers(scope_code, product_code):
     if not scope_code or not product_code:
         return False
     return product_code == scope_code or product_code.startswith(scope_code + "-")
+
+
+# --- provincial-level divisions -------------------------------------------------
+
+#: China's 34 provincial-level divisions and their GB/T 2260 codes (the first two
+#: digits of an administrative division code)
+PROVINCIAL_DIVISIONS = {
+    "11": "北京市",
+    "12": "天津市",
+    "13": "河北省",
+    "14": "山西省",
+    "15": "内蒙古自治区",
+    "21": "辽宁省",
+    "22": "吉林省",
+    "23": "黑龙江省",
+    "31": "上海市",
+    "32": "江苏省",
+    "33": "浙江省",
+    "34": "安徽省",
+    "35": "福建省",
+    "36": "江西省",
+    "37": "山东省",
+    "41": "河南省",
+    "42": "湖北省",
+    "43": "湖南省",
+    "44": "广东省",
+    "45": "广西壮族自治区",
+    "46": "海南省",
+    "50": "重庆市",
+    "51": "四川省",
+    "52": "贵州省",
+    "53": "云南省",
+    "54": "西藏自治区",
+    "61": "陕西省",
+    "62": "甘肃省",
+    "63": "青海省",
+    "64": "宁夏回族自治区",
+    "65": "新疆维吾尔自治区",
+    "71": "台湾省",
+    "81": "香港特别行政区",
+    "82": "澳门特别行政区",
+}
+
+
+def parse_region_codes(value):
+    """Return the sorted tuple of the provincial division codes listed in ``value``
+    (separated by commas, semicolons or spaces); raise GspCodeError on an unknown code."""
+    codes = {part for part in re.split(r"[\s,，;；、]+", value or "") if part}
+    for code in sorted(codes):
+        if code not in PROVINCIAL_DIVISIONS:
+            raise GspCodeError("region_code", value=value, region=code)
+    return tuple(sorted(codes))

@@ -10,11 +10,12 @@ class GspDeviceCategory(models.Model):
     _name = "gsp.device.category"
     _description = "Device Classification Category"
     _order = "code"
-    _rec_names_search = ["code", "name"]
+    _rec_names_search = ["code", "name", "name_en"]
     _parent_store = True
 
     code = fields.Char(required=True, index=True)
-    name = fields.Char(required=True)
+    name = fields.Char(required=True, help="Name as printed in the catalogue (Chinese).")
+    name_en = fields.Char(string="English Name", help="A translation, not an official name.")
     parent_id = fields.Many2one("gsp.device.category", index=True, ondelete="restrict")
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("gsp.device.category", "parent_id")

@@ -56,6 +56,10 @@ GSP_CODE_MESSAGES = {
         "Classification code %(value)s: subject %(subject)s is not one of the 22 subjects "
         "01 to 22 of the 2017 catalogue."
     ),
+    "region_code": _lt(
+        "Region list %(value)s: %(region)s is not the code of a provincial-level division "
+        "(e.g. 11 for Beijing, 31 for Shanghai)."
+    ),
 }
 
 

@@ -5,7 +5,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from stdnum.cn import ric
 
-from medtrace.gsp import GspCodeError, validate_device_number, validate_uscc
+from medtrace.gsp import (
+    GspCodeError,
+    parse_region_codes,
+    validate_device_number,
+    validate_uscc,
+)
 
 PARTNER_TYPES = [
     ("business_licence", "Business Licence"),
@@ -80,6 +85,12 @@ class GspQualification(models.Model):
     person_name = fields.Char(string="Person")
     person_id_number = fields.Char(string="ID Number")
     region = fields.Char(help="Region the sales representative is authorised for.")
+    region_codes = fields.Char(
+        string="Authorised Regions",
+        help="Codes of the provinces the sales representative is authorised for, separated "
+        "by commas (e.g. 11,12,13 for Beijing, Tianjin and Hebei). Checked at purchase "
+        "confirmation when the company has set its GSP region.",
+    )  # fmt: skip
     authorised_product_ids = fields.Many2many(
         "product.template", "gsp_qualification_authorised_product_rel", "qualification_id",
         "product_tmpl_id", string="Authorised Products",
@@ -209,6 +220,21 @@ class GspQualification(models.Model):
                     _("ID number %(value)s of %(person)s is not a valid resident ID number.",
                       value=qual.person_id_number, person=qual.person_name)
                 )  # fmt: skip
+
+    @api.constrains("region_codes")
+    def _check_region_codes(self):
+        for qual in self.filtered("region_codes"):
+            try:
+                parse_region_codes(qual.region_codes)
+            except GspCodeError as err:
+                raise ValidationError(_(err.template, **err.params)) from err
+
+    def _gsp_region_codes(self):
+        self.ensure_one()
+        try:
+            return parse_region_codes(self.region_codes)
+        except GspCodeError:
+            return ()
 
     @api.constrains("issue_date", "expiry_date", "doc_type")
     def _check_dates(self):
@@ -366,9 +392,10 @@ class GspQualification(models.Model):
 
     # --- persons of partners (sales representatives, pickup persons) -------------
 
-    def _gsp_person_problem(self, partner, today, product=None):
+    def _gsp_person_problem(self, partner, today, product=None, region=None):
         """Why this person authorisation does not allow business with ``partner`` (in
-        ``product``), as a short translated phrase; None when it does."""
+        ``product``, in the province ``region``), as a short translated phrase; None when
+        it does."""
         self.ensure_one()
         if self.partner_id != partner.commercial_partner_id:
             return _("it was given by %(partner)s", partner=self.partner_id.display_name)
@@ -384,14 +411,24 @@ class GspQualification(models.Model):
                 product not in self.authorised_product_ids:  # fmt: skip
             return _("%(product)s is not among its authorised products",
                      product=product.display_name)
+        if region and region not in self._gsp_region_codes():
+            return _("the region %(region)s is not among its authorised regions "
+                     "(%(regions)s)", region=self._gsp_region_label(region),
+                     regions=self.region_codes or _("none listed"))
         return None
+
+    def _gsp_region_label(self, region):
+        labels = dict(self.env["res.company"]._fields["gsp_region"]._description_selection(
+            self.env))
+        return labels.get(region, region)
 
     @api.model
     def _gsp_check_sales_authorisation(self, partner, products, document_label,
-                                       raise_error=False):  # fmt: skip
+                                       raise_error=False, region=None):  # fmt: skip
         """When ``partner`` has sales representative authorisations on record, each
         regulated product needs one whose term is valid and which covers it (an
-        authorisation listing no product covers all the partner's products)."""
+        authorisation listing no product covers all the partner's products) and, when
+        ``region`` (a province code) is given, whose authorised regions include it."""
         company = self.env.company
         if not company.gsp_enforce or not products:
             return []
@@ -410,7 +447,7 @@ class GspQualification(models.Model):
         today = fields.Date.context_today(self)
         problems = []
         for product in products:
-            reasons = [(auth, auth._gsp_person_problem(partner, today, product))
+            reasons = [(auth, auth._gsp_person_problem(partner, today, product, region))
                        for auth in auths]  # fmt: skip
             if any(reason is None for _auth, reason in reasons):
                 continue

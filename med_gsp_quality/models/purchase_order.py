@@ -15,6 +15,7 @@ class PurchaseOrder(models.Model):
             checker._gsp_check_sales_authorisation(
                 order.partner_id, order.order_line.product_id,
                 _("Purchase order %(order)s", order=order.name), raise_error=True,
+                region=order.company_id.gsp_region,
             )  # fmt: skip
 
     def button_confirm(self):

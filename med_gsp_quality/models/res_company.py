@@ -1,6 +1,45 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+#: China's 34 provincial-level divisions by GB/T 2260 code (medtrace.gsp.PROVINCIAL_DIVISIONS
+#: holds the Chinese names)
+GSP_REGIONS = [
+    ("11", "11 Beijing"),
+    ("12", "12 Tianjin"),
+    ("13", "13 Hebei"),
+    ("14", "14 Shanxi"),
+    ("15", "15 Inner Mongolia"),
+    ("21", "21 Liaoning"),
+    ("22", "22 Jilin"),
+    ("23", "23 Heilongjiang"),
+    ("31", "31 Shanghai"),
+    ("32", "32 Jiangsu"),
+    ("33", "33 Zhejiang"),
+    ("34", "34 Anhui"),
+    ("35", "35 Fujian"),
+    ("36", "36 Jiangxi"),
+    ("37", "37 Shandong"),
+    ("41", "41 Henan"),
+    ("42", "42 Hubei"),
+    ("43", "43 Hunan"),
+    ("44", "44 Guangdong"),
+    ("45", "45 Guangxi"),
+    ("46", "46 Hainan"),
+    ("50", "50 Chongqing"),
+    ("51", "51 Sichuan"),
+    ("52", "52 Guizhou"),
+    ("53", "53 Yunnan"),
+    ("54", "54 Tibet"),
+    ("61", "61 Shaanxi"),
+    ("62", "62 Gansu"),
+    ("63", "63 Qinghai"),
+    ("64", "64 Ningxia"),
+    ("65", "65 Xinjiang"),
+    ("71", "71 Taiwan"),
+    ("81", "81 Hong Kong"),
+    ("82", "82 Macao"),
+]
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -24,6 +63,11 @@ class ResCompany(models.Model):
     gsp_quality_user_id = fields.Many2one(
         "res.users", string="Quality Head", help="Coordinates class B events."
     )
+    gsp_region = fields.Selection(
+        GSP_REGIONS, string="GSP Region",
+        help="Provincial-level division the company trades in. When set, a purchase is "
+        "confirmed only with a supplier's sales representative authorised for this region.",
+    )  # fmt: skip
     gsp_hours_a = fields.Integer(string="Class A Deadline (hours)", default=24)
     gsp_hours_b = fields.Integer(string="Class B Deadline (hours)", default=72)
     gsp_hours_c = fields.Integer(string="Class C Deadline (hours)", default=168)

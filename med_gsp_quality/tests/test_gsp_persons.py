@@ -4,7 +4,7 @@ the customer's pickup person at delivery."""
 from datetime import timedelta
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .common import ID_NUMBER, GspQualityCommon
 
@@ -147,3 +147,75 @@ class TestPickupPerson(GspQualityCommon):
         picking = self._delivery()
         picking.button_validate()
         self.assertEqual(picking.state, "done")
+
+
+class TestSalesAuthorisationRegion(GspQualityCommon):
+    """The company's own province (GSP region) must be among the provinces the
+    supplier's sales representative is authorised for."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.supplier, cls.licence = cls._qualified_supplier("Shanghai Implants")
+        cls.auth = cls.supplier.gsp_qualification_ids.filtered(
+            lambda q: q.doc_type == "sales_authorisation"
+        )
+        cls.product, _cert = cls._regulated_product()
+
+    def _order(self):
+        return self._purchase(self.supplier, self.product, user=self.user_purchaser)
+
+    def test_no_company_region_no_region_check(self):
+        self.assertFalse(self.company.gsp_region)
+        self.assertFalse(self.auth.region_codes)
+        order = self._order()
+        order.button_confirm()
+        self.assertEqual(order.state, "purchase")
+
+    def test_representative_not_authorised_for_the_company_region_is_refused(self):
+        self.company.gsp_region = "31"
+        self.auth.with_user(self.user_quality_officer).write({"region_codes": "11,12"})
+        order = self._order()
+        with self.assertRaises(UserError) as err:
+            order.button_confirm()
+        message = str(err.exception)
+        self.assertIn(order.name, message)
+        self.assertIn("Zhang San", message)  # the representative
+        self.assertIn(self.auth.name, message)  # the authorisation
+        self.assertIn("31 Shanghai", message)  # the region
+        self.assertIn("11,12", message)
+        self.assertEqual(order.state, "draft")
+        # the purchaser cannot widen the authorisation to get the order through
+        with self.assertRaises(UserError):
+            self.auth.with_user(self.user_purchaser).write({"region_codes": "11,12,31"})
+        self.auth.with_user(self.user_quality_officer).write({"region_codes": "11, 12, 31"})
+        order.button_confirm()
+        self.assertEqual(order.state, "purchase")
+
+    def test_authorisation_listing_no_region_does_not_cover_the_company_region(self):
+        self.company.gsp_region = "44"
+        order = self._order()
+        with self.assertRaises(UserError) as err:
+            order.button_confirm()
+        self.assertIn("44 Guangdong", str(err.exception))
+        self.assertIn("none listed", str(err.exception))
+        # another valid authorisation that covers the region lets the order through
+        self._qualification(self.supplier, "sales_authorisation", "AUTH-GD",
+                            person_name="Li Si", person_id_number=ID_NUMBER_2,
+                            region_codes="44")  # fmt: skip
+        order.button_confirm()
+        self.assertEqual(order.state, "purchase")
+
+    def test_region_codes_must_be_provinces(self):
+        with self.assertRaises(ValidationError) as err:
+            self.auth.with_user(self.user_quality_officer).write({"region_codes": "11,99"})
+        self.assertIn("11,99", str(err.exception))
+        self.assertIn("99", str(err.exception))
+
+    def test_only_administrators_set_the_company_region(self):
+        with self.assertRaises(AccessError):
+            self.company.with_user(self.user_purchaser).write({"gsp_region": "11"})
+        with self.assertRaises(AccessError):
+            self.company.with_user(self.user_quality_manager).write({"gsp_region": "11"})
+        self.company.with_user(self.user_admin).write({"gsp_region": "11"})
+        self.assertEqual(self.company.gsp_region, "11")
