@@ -507,20 +507,14 @@ class MedEdiExchange(models.Model):
             self.env.ref("stock.stock_location_suppliers"), backend.partner_id)
 
     def _edi_import_sales_order(self, message):
-        backend = self.backend_id
-        problems = []
-        customer = self._edi_customer(message, problems)
-        products, lots, more = self._edi_lookup(
-            message, True, customer or backend.partner_id, "customer")
-        problems += more
-        if problems:
-            raise EdiRefused(problems)
-        warehouse = backend.company_id._med_warehouse()
-        return self._edi_create_picking(
-            message, products, lots, warehouse.out_type_id, warehouse.lot_stock_id,
-            self.env.ref("stock.stock_location_customers"), customer)
+        return self._edi_import_customer_transfer(message, outgoing=True)
 
     def _edi_import_sales_return(self, message):
+        return self._edi_import_customer_transfer(message, outgoing=False)
+
+    def _edi_import_customer_transfer(self, message, outgoing):
+        """A sales order (shipped from the consignor's stock) or a sales return (received
+        back into it): a transfer between our stock and the customer."""
         backend = self.backend_id
         problems = []
         customer = self._edi_customer(message, problems)
@@ -530,9 +524,13 @@ class MedEdiExchange(models.Model):
         if problems:
             raise EdiRefused(problems)
         warehouse = backend.company_id._med_warehouse()
+        stock = warehouse.lot_stock_id
+        customers = self.env.ref("stock.stock_location_customers")
+        if outgoing:
+            return self._edi_create_picking(
+                message, products, lots, warehouse.out_type_id, stock, customers, customer)
         return self._edi_create_picking(
-            message, products, lots, warehouse.in_type_id,
-            self.env.ref("stock.stock_location_customers"), warehouse.lot_stock_id, customer)
+            message, products, lots, warehouse.in_type_id, customers, stock, customer)
 
     def _edi_create_picking(self, message, products, lots, picking_type, source, destination,
                             partner):
