@@ -39,9 +39,22 @@ class GspDeviceCategory(models.Model):
     @api.model
     def _find_for_code(self, code):
         """The most precise catalogue entry that covers a classification code."""
-        if not code:
-            return self.browse()
-        parts = code.split("-")
-        prefixes = ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]
-        categories = self.search([("code", "in", prefixes)])
-        return categories.sorted(lambda c: -len(c.code))[:1]
+        return self._find_for_codes([code]).get(code, self.browse())
+
+    def _find_for_codes(self, codes):
+        """``{code: most precise catalogue entry covering it}`` for many codes, in one
+        search (codes without an entry are left out)."""
+        prefixes_of = {
+            code: ["-".join(code.split("-")[:n]) for n in range(code.count("-") + 1, 0, -1)]
+            for code in set(codes) if code
+        }
+        if not prefixes_of:
+            return {}
+        wanted = {prefix for prefixes in prefixes_of.values() for prefix in prefixes}
+        by_code = {c.code: c for c in self.search([("code", "in", list(wanted))])}
+        found = {}
+        for code, prefixes in prefixes_of.items():
+            match = next((by_code[p] for p in prefixes if p in by_code), None)
+            if match:
+                found[code] = match
+        return found

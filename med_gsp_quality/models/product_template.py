@@ -41,8 +41,9 @@ class ProductTemplate(models.Model):
     @api.depends("gsp_classification_code")
     def _compute_gsp_category_id(self):
         categories = self.env["gsp.device.category"]
+        found = categories._find_for_codes(self.mapped("gsp_classification_code"))
         for product in self:
-            product.gsp_category_id = categories._find_for_code(product.gsp_classification_code)
+            product.gsp_category_id = found.get(product.gsp_classification_code, categories)
 
     @api.constrains("gsp_classification_code")
     def _check_gsp_classification_code(self):
