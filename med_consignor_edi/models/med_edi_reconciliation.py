@@ -8,6 +8,7 @@ class MedEdiReconciliation(models.Model):
     """Our stock of a consignor's goods against the figures it sent (stock statement)."""
 
     _name = "med.edi.reconciliation"
+    _inherit = ["med.xlsx.export.mixin"]
     _description = "Consignor Stock Reconciliation"
     _order = "id desc"
     _check_company_auto = True
@@ -141,15 +142,4 @@ class MedEdiReconciliation(models.Model):
 
     def action_export_xlsx(self):
         self.ensure_one()
-        attachment = self.env["ir.attachment"].create({
-            "name": f"{self.name}.xlsx",
-            "raw": self._edi_xlsx(),
-            "res_model": self._name,
-            "res_id": self.id,
-            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        })
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        return self._med_download_xlsx(f"{self.name}.xlsx", self._edi_xlsx())

@@ -10,6 +10,7 @@ from . import stock_lot
 from . import stock_move
 from . import stock_move_line
 from . import med_device_operation_mixin
+from . import med_xlsx_export_mixin
 from . import med_receipt_check
 from . import med_receipt_check_line
 from . import med_device_issue

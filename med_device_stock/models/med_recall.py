@@ -1,4 +1,3 @@
-import base64
 import io
 from collections import defaultdict
 
@@ -18,7 +17,10 @@ class MedRecall(models.Model):
     followed until each one is disposed of."""
 
     _name = "med.recall"
-    _inherit = ["med.device.operation.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "med.device.operation.mixin", "med.xlsx.export.mixin", "mail.thread",
+        "mail.activity.mixin",
+    ]
     _description = "Device Recall"
     _order = "id desc"
     _med_sequence_code = "med.recall"
@@ -381,15 +383,8 @@ class MedRecall(models.Model):
 
     def action_export_xlsx(self):
         self.ensure_one()
-        attachment = self.env["ir.attachment"].create({
-            "name": f"{self.name.replace('/', '_')}_impact.xlsx",
-            "datas": base64.b64encode(self._med_xlsx()),
-            "res_model": self._name,
-            "res_id": self.id,
-            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        })
-        return {"type": "ir.actions.act_url", "target": "self",
-                "url": f"/web/content/{attachment.id}?download=true"}
+        return self._med_download_xlsx(
+            f"{self.name.replace('/', '_')}_impact.xlsx", self._med_xlsx())
 
     @api.model
     def _med_open_lots(self):

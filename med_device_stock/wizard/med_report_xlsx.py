@@ -1,4 +1,3 @@
-import base64
 import io
 
 from odoo import _, api, fields, models
@@ -58,6 +57,7 @@ class MedReportXlsx(models.TransientModel):
     view (rows of the pivot, its measures, and the total)."""
 
     _name = "med.report.xlsx"
+    _inherit = ["med.xlsx.export.mixin"]
     _description = "Export a Device Report to XLSX"
 
     report = fields.Selection(
@@ -127,16 +127,5 @@ class MedReportXlsx(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
-        content = self._med_xlsx()
-        attachment = self.env["ir.attachment"].create({
-            "name": f"{self.report}_{fields.Date.context_today(self)}.xlsx",
-            "datas": base64.b64encode(content),
-            "res_model": self._name,
-            "res_id": self.id,
-            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        })
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        return self._med_download_xlsx(
+            f"{self.report}_{fields.Date.context_today(self)}.xlsx", self._med_xlsx())
