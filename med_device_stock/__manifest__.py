@@ -65,4 +65,5 @@
         ],
     },
     "demo": ["demo/med_device_stock_demo.xml"],
+    "uninstall_hook": "uninstall_hook",
 }

@@ -248,6 +248,7 @@ class TestOutbound(ConsignorEdiCommon):
                           for line in lines], [("C7", 350)])
 
     def test_opening_a_recall_notifies_consignors_owning_the_units(self):
+        self.consignor.email = "edi@consignor.example"
         recall = self.env["med.recall"].create({
             "reason": "Coating defect", "reference": "FSCA-2025-07",
             "lot_ids": [Command.set(self.lot_stent.ids)],
@@ -260,6 +261,9 @@ class TestOutbound(ConsignorEdiCommon):
         self.assertEqual({(line.values["lot"], line.values["stock_status"])
                           for line in message.lines}, {("L1", "blocked")})
         self.assertIn("FSCA-2025-07", message.header["note"])
+        # reached through its backend, the consignor gets no email besides
+        self.assertFalse(recall.message_ids.filtered(
+            lambda m: self.backend.partner_id in m.partner_ids))
         # a recall of our own units notifies no consignor
         own = self.env["stock.lot"].search([("name", "=", "OWN")])
         recall = self.env["med.recall"].create({

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 from medtrace.stats import is_abnormal
 
@@ -150,7 +150,7 @@ class MedAlert(models.Model):
 
     def _med_expired(self):
         """Expired units still usable somewhere: each is alerted once and, unless
-        disabled, moved to quarantine by a quarantine document of its own."""
+        disabled, given a quarantine document that the quarantine job moves."""
         self.env.cr.execute("""
             SELECT lot.id, lot.med_department_id, lot.company_id FROM stock_lot lot
              WHERE (lot.med_state = 'expired'
@@ -162,7 +162,7 @@ class MedAlert(models.Model):
         rows = self.env.cr.fetchall()
         messages = {}
         if rows and self._med_param(PARAM_AUTO_QUARANTINE) not in ("0", "False", "false"):
-            messages = self._med_quarantine_expired(
+            messages = self._med_prepare_quarantine(
                 self.env["stock.lot"].browse([row[0] for row in rows]))
         # translated once, here: ``_`` finds no language inside a comprehension
         default = _("Expired: move it to quarantine.")
@@ -172,13 +172,13 @@ class MedAlert(models.Model):
             "message": messages.get(lot_id) or default,
         } for lot_id, department_id, company_id in rows]
 
-    def _med_quarantine_expired(self, lots):
-        """Move expired ``lots`` to their company's quarantine in a fixed number of
-        transfers: a quarantine document per unit (created at once), the units of a
-        company and source location moved by one Odoo transfer (each unit's timeline
-        event pointing to its own document), the documents marked done in one write.
-        Returns the alert message of each unit; a unit that cannot move keeps a plain
-        alert (its reason told)."""
+    def _med_prepare_quarantine(self, lots):
+        """A quarantine document for each of the expired ``lots`` that sits in a stock
+        location, created at once per company (a fixed number of queries), marked to be
+        moved by the quarantine job (``med.device.quarantine._cron_med_move_expired``),
+        which is triggered to run right after this job, in transactions of its own.
+        The scan service refuses expired units meanwhile.  Returns the alert message of
+        each unit."""
         Quarantine = self.env["med.device.quarantine"].sudo()
         lots = lots.sudo()
         sources = self._med_quarantine_sources(lots)
@@ -186,54 +186,28 @@ class MedAlert(models.Model):
         not_movable = _("Expired: it is not in a stock location and could not be moved "
                         "to quarantine.")
         reason = _("Expired on %(date)s: quarantined by the stock alert job.")
-        moved = _("Expired on %(date)s: moved to quarantine by %(document)s.")
-        failed = _("Expired: could not be moved to quarantine (%(error)s).")
+        prepared = _("Expired on %(date)s: %(document)s moves it to quarantine.")
         messages = {}
-        groups = defaultdict(list)  # (company, source) -> [(lot, quantity)]
+        by_company = defaultdict(list)
         for lot in lots:
             source, quantity = sources.get(lot.id, (None, 0.0))
             if not source or source.usage != "internal" or not quantity:
                 messages[lot.id] = not_movable
                 continue
-            groups[lot.company_id or self.env.company, source].append((lot, quantity))
-        by_company = defaultdict(list)
-        for (company, _source), units in groups.items():
-            by_company[company] += units
-        documents = {}
+            by_company[lot.company_id or self.env.company].append((lot, quantity))
         for company, units in by_company.items():
-            created = Quarantine.with_company(company).create([{
+            documents = Quarantine.with_company(company).create([{
                 "lot_id": lot.id, "quantity": quantity, "company_id": company.id,
                 "reason": reason % {"date": fields.Date.to_string(lot.expiration_date)},
             } for lot, quantity in units])
-            documents.update(zip([lot.id for lot, _quantity in units], created, strict=True))
-        done = Quarantine.browse()
-        for (company, source), units in groups.items():
-            group = Quarantine.browse([documents[lot.id].id for lot, _quantity in units])
-            names = group.mapped("name")
-            try:
-                with self.env.cr.savepoint():
-                    group[:1].with_company(company)._med_move_units(
-                        units, company._med_quarantine_location(), {
-                            "event_type": "quarantine", "res_model": Quarantine._name,
-                            "res_id": group[:1].id, "department_id": False,
-                            "res_id_by_lot": {doc.lot_id.id: doc.id for doc in group},
-                            "note_by_lot": {doc.lot_id.id: doc.reason for doc in group},
-                        }, source=source,
-                        origin=", ".join(names) if len(names) <= 3
-                        else f"{names[0]} - {names[-1]} ({len(names)})",
-                    )
-            except UserError as error:
-                group.action_cancel()
-                for lot, _quantity in units:
-                    messages[lot.id] = failed % {"error": str(error)}
-                continue
-            done |= group
-        done._med_mark_done()
-        for document in done:
-            messages[document.lot_id.id] = moved % {
-                "date": fields.Date.to_string(document.lot_id.expiration_date),
-                "document": document.name,
-            }
+            documents._med_system_write({"expiry_move": True})
+            for (lot, _quantity), document in zip(units, documents, strict=True):
+                messages[lot.id] = prepared % {
+                    "date": fields.Date.to_string(lot.expiration_date),
+                    "document": document.name,
+                }
+        if by_company:
+            self.env.ref("med_device_stock.ir_cron_med_quarantine_expired")._trigger()
         return messages
 
     def _med_quarantine_sources(self, lots):

@@ -1,5 +1,10 @@
-from odoo import _, fields, models
+from collections import defaultdict
+
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+#: expired units moved by one run of the quarantine job (a transaction each)
+EXPIRY_MOVE_BATCH = 500
 
 
 class MedDeviceQuarantine(models.Model):
@@ -10,6 +15,7 @@ class MedDeviceQuarantine(models.Model):
     _description = "Device Quarantine"
     _order = "id desc"
     _med_sequence_code = "med.device.quarantine"
+    _med_system_fields = ("user_id", "date_done", "expiry_move", "move_error")
 
     lot_id = fields.Many2one("stock.lot", string="Unit", check_company=True, index=True,
                              domain="[('product_id.med_is_device', '=', True)]")
@@ -17,6 +23,16 @@ class MedDeviceQuarantine(models.Model):
     quantity = fields.Float(default=1.0, required=True)
     reason = fields.Text(required=True)
     released = fields.Boolean(readonly=True, copy=False)
+    expiry_move = fields.Boolean(
+        string="Expired Unit", readonly=True, copy=False, index="btree_not_null",
+        help="Prepared by the stock alert job for a unit found expired; the quarantine "
+        "job moves it unless a storekeeper does first.",
+    )  # fmt: skip
+    move_error = fields.Text(
+        readonly=True, copy=False,
+        help="Why the quarantine job could not move the unit; the document was cancelled "
+        "and the unit waits for a storekeeper.",
+    )  # fmt: skip
 
     def _med_scan_context(self):
         self.ensure_one()
@@ -65,3 +81,70 @@ class MedDeviceQuarantine(models.Model):
             )
             record.released = True
         return True
+
+    # ------------------------------------------------------------------ quarantine job
+    @api.model
+    def _cron_med_move_expired(self, batch=EXPIRY_MOVE_BATCH):
+        """Move the expired units the stock alert job prepared documents for: up to
+        ``batch`` units per run, in one Odoo transfer per company and source location;
+        the cron runs again at once while some are left.  Returns the documents done."""
+        documents = self.sudo().search(
+            [("expiry_move", "=", True), ("state", "=", "draft"), ("lot_id", "!=", False)],
+            order="id", limit=batch,
+        )
+        moved = documents._med_move_expired()
+        remaining = self.sudo().search_count(
+            [("expiry_move", "=", True), ("state", "=", "draft"), ("lot_id", "!=", False)])
+        self.env["ir.cron"]._notify_progress(done=len(documents), remaining=remaining)
+        return moved
+
+    def _med_move_expired(self):
+        """Move the units of these documents to their company's quarantine in a fixed
+        number of transfers: the units of a company and source location by one Odoo
+        transfer, each unit's timeline event pointing to its own document, the documents
+        marked done in one write.  A group that cannot move is cancelled with the reason
+        in ``move_error``; the others move."""
+        Alert = self.env["med.alert"]
+        sources = Alert._med_quarantine_sources(self.lot_id)
+        error_text = _("The quarantine job could not move the unit: %(error)s")
+        groups = defaultdict(lambda: self.browse())
+        failed = {}
+        for document in self:
+            source, available = sources.get(document.lot_id.id, (None, 0.0))
+            if not source or source.usage != "internal" or not available:
+                failed[document] = _("it is not in a stock location any more.")
+                continue
+            groups[document.company_id, source] |= document
+        done = self.browse()
+        for (company, source), group in groups.items():
+            names = group.mapped("name")
+            try:
+                with self.env.cr.savepoint():
+                    group[:1].with_company(company)._med_move_units(
+                        [(doc.lot_id, doc.quantity) for doc in group],
+                        company._med_quarantine_location(), {
+                            "event_type": "quarantine", "res_model": self._name,
+                            "res_id": group[:1].id, "department_id": False,
+                            "res_id_by_lot": {doc.lot_id.id: doc.id for doc in group},
+                            "note_by_lot": {doc.lot_id.id: doc.reason for doc in group},
+                        }, source=source,
+                        origin=", ".join(names) if len(names) <= 3
+                        else f"{names[0]} - {names[-1]} ({len(names)})",
+                    )
+            except UserError as error:
+                failed.update(dict.fromkeys(group, str(error)))
+                continue
+            done |= group
+        done._med_mark_done()
+        for error, documents in _group_by_value(failed).items():
+            documents._med_system_write(
+                {"state": "cancel", "move_error": error_text % {"error": error}})
+        return done
+
+
+def _group_by_value(mapping):
+    """``{value: recordset of the keys with that value}`` of ``{record: value}``."""
+    grouped = {}
+    for record, value in mapping.items():
+        grouped[value] = grouped.get(value, record.browse()) | record
+    return grouped

@@ -1,6 +1,7 @@
 import io
 from collections import defaultdict
 
+from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -9,6 +10,64 @@ RECALL_STATES = [("draft",), ("open", "Open"), ("closed", "Closed"), ("done",)]
 
 #: the dispositions after which a recall line needs nothing more
 FINAL_DISPOSITIONS = ("returned_supplier", "destroyed", "patient_informed", "released")
+
+#: where units are, in one query (see ``MedRecall._med_impact``): the quants in stock or in
+#: transit, with the device department whose sub-store is the nearest parent of their
+#: location; the uses on patients; the net quantity of the done move lines in and out of
+#: supplier / customer locations other than patient use. Kept in a PL/pgSQL function
+#: (``init``) so that its plan is made once per database session, not on every call.
+IMPACT_FUNCTION = """
+CREATE FUNCTION med_recall_impact(lot_ids integer[])
+RETURNS TABLE (section integer, lot_id integer, location_id integer, owner_id integer,
+               usage varchar, in_quarantine boolean, department_id integer,
+               use_id integer, patient varchar, encounter varchar, surgery varchar,
+               quantity double precision)
+LANGUAGE plpgsql STABLE
+SET plan_cache_mode = force_generic_plan
+AS $function$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+    SELECT 1 AS section, q.lot_id, q.location_id, q.owner_id, l.usage,
+           l.id = ANY(ARRAY(SELECT med_quarantine_location_id FROM res_company
+                             WHERE active AND med_quarantine_location_id IS NOT NULL)),
+           (SELECT d.id FROM hr_department d
+              JOIN stock_location dl ON dl.id = d.med_location_id
+             WHERE d.active AND l.parent_path LIKE dl.parent_path || '%'
+             ORDER BY length(dl.parent_path) DESC, d.id LIMIT 1),
+           NULL::integer, NULL::varchar, NULL::varchar, NULL::varchar,
+           SUM(q.quantity)::float
+      FROM stock_quant q
+      JOIN stock_location l ON l.id = q.location_id
+     WHERE q.lot_id = ANY(lot_ids) AND l.usage IN ('internal', 'transit')
+     GROUP BY q.lot_id, q.location_id, q.owner_id, l.id
+    HAVING SUM(q.quantity) > 0
+    UNION ALL
+    SELECT 2, u.lot_id, c.med_patient_location_id, NULL, NULL, NULL, u.department_id,
+           u.id, u.patient_identifier, u.encounter_ref, u.surgery_ref, u.quantity
+      FROM med_device_use u
+      JOIN res_company c ON c.id = u.company_id
+     WHERE u.lot_id = ANY(lot_ids) AND u.state = 'done'
+    UNION ALL
+    SELECT 3, ml.lot_id, l.id,
+           MAX(p.partner_id) FILTER (WHERE l.id = ml.location_dest_id), l.usage,
+           NULL, NULL, NULL, NULL, NULL, NULL,
+           SUM(CASE WHEN l.id = ml.location_dest_id THEN ml.quantity
+                    ELSE -ml.quantity END)::float
+      FROM stock_move_line ml
+      JOIN stock_location l ON l.id IN (ml.location_id, ml.location_dest_id)
+      LEFT JOIN stock_picking p ON p.id = ml.picking_id
+     WHERE ml.lot_id = ANY(lot_ids) AND ml.state = 'done'
+       AND l.usage IN ('supplier', 'customer')
+       AND l.id != ALL(ARRAY(SELECT med_patient_location_id FROM res_company
+                              WHERE active AND med_patient_location_id IS NOT NULL))
+     GROUP BY ml.lot_id, l.id
+    HAVING SUM(CASE WHEN l.id = ml.location_dest_id THEN ml.quantity
+                    ELSE -ml.quantity END) > 0
+     ORDER BY 1, 2, 3;
+END
+$function$
+"""
 
 
 class MedRecall(models.Model):
@@ -142,6 +201,13 @@ class MedRecall(models.Model):
         lots = self.env["stock.lot"].sudo().search(self._med_lot_domain())
         return lots | self.lot_ids.sudo()
 
+    def init(self):
+        res = super().init()
+        # replaced as a whole on every update: its result columns may have changed
+        self.env.cr.execute("DROP FUNCTION IF EXISTS med_recall_impact(integer[])")
+        self.env.cr.execute(IMPACT_FUNCTION)
+        return res
+
     @api.model
     def _med_impact(self, lots):
         """Where each unit of ``lots`` is: a list of line values, found set-based (a fixed
@@ -155,49 +221,9 @@ class MedRecall(models.Model):
         if not lots:
             return []
         self.env.flush_all()
-        # one query (a unit looked up alone must stay cheap): the quants in stock or in
-        # transit, with the device department whose sub-store is the nearest parent of
-        # their location; the uses on patients; the net quantity of the done move lines
-        # in and out of supplier / customer locations other than patient use
-        self.env.cr.execute("""
-            SELECT 1 AS section, q.lot_id, q.location_id, q.owner_id, l.usage,
-                   l.id = ANY(ARRAY(SELECT med_quarantine_location_id FROM res_company
-                                     WHERE active AND med_quarantine_location_id IS NOT NULL)),
-                   (SELECT d.id FROM hr_department d
-                      JOIN stock_location dl ON dl.id = d.med_location_id
-                     WHERE d.active AND l.parent_path LIKE dl.parent_path || '%%'
-                     ORDER BY length(dl.parent_path) DESC, d.id LIMIT 1),
-                   NULL::integer, NULL::varchar, NULL::varchar, NULL::varchar,
-                   SUM(q.quantity)::float
-              FROM stock_quant q
-              JOIN stock_location l ON l.id = q.location_id
-             WHERE q.lot_id = ANY(%(lots)s) AND l.usage IN ('internal', 'transit')
-             GROUP BY q.lot_id, q.location_id, q.owner_id, l.id
-            HAVING SUM(q.quantity) > 0
-            UNION ALL
-            SELECT 2, u.lot_id, c.med_patient_location_id, NULL, NULL, NULL, u.department_id,
-                   u.id, u.patient_identifier, u.encounter_ref, u.surgery_ref, u.quantity
-              FROM med_device_use u
-              JOIN res_company c ON c.id = u.company_id
-             WHERE u.lot_id = ANY(%(lots)s) AND u.state = 'done'
-            UNION ALL
-            SELECT 3, ml.lot_id, l.id,
-                   MAX(p.partner_id) FILTER (WHERE l.id = ml.location_dest_id), l.usage,
-                   NULL, NULL, NULL, NULL, NULL, NULL,
-                   SUM(CASE WHEN l.id = ml.location_dest_id THEN ml.quantity
-                            ELSE -ml.quantity END)::float
-              FROM stock_move_line ml
-              JOIN stock_location l ON l.id IN (ml.location_id, ml.location_dest_id)
-              LEFT JOIN stock_picking p ON p.id = ml.picking_id
-             WHERE ml.lot_id = ANY(%(lots)s) AND ml.state = 'done'
-               AND l.usage IN ('supplier', 'customer')
-               AND l.id != ALL(ARRAY(SELECT med_patient_location_id FROM res_company
-                                      WHERE active AND med_patient_location_id IS NOT NULL))
-             GROUP BY ml.lot_id, l.id
-            HAVING SUM(CASE WHEN l.id = ml.location_dest_id THEN ml.quantity
-                            ELSE -ml.quantity END) > 0
-             ORDER BY 1, 2, 3
-        """, {"lots": lots.ids})
+        # one call of a function whose plan PostgreSQL keeps for the session: planning
+        # the query took several times longer than running it for a unit or a few
+        self.env.cr.execute("SELECT * FROM med_recall_impact(%s)", [lots.ids])
         lines = []
         for (section, lot_id, location_id, partner_id, usage, in_quarantine, department_id,
              use_id, patient, encounter, surgery, quantity) in self.env.cr.fetchall():
@@ -304,10 +330,78 @@ class MedRecall(models.Model):
             )
             dept_lines.write({"department_notified": True})
 
-    def _med_notify_supplier(self, lots):
-        if "med.edi.backend" in self.env:
-            self.env["med.edi.backend"].sudo()._edi_notify_recall(lots)
+    def _med_recall_suppliers(self, lots):
+        """``{partner: its units}``: who must hear of the recall. The recall's supplier
+        (the one who issued the notice) about every unit; the supplier each unit came
+        from and the consignor owning it in stock about their own units only."""
+        self.ensure_one()
+        suppliers = defaultdict(lambda: self.env["stock.lot"])
+        if self.supplier_id:
+            suppliers[self.supplier_id] |= lots
+        for lot in lots.filtered("med_supplier_id"):
+            suppliers[lot.med_supplier_id] |= lot
+        quants = self.env["stock.quant"].sudo().search(
+            [("lot_id", "in", lots.ids), ("owner_id", "!=", False)])
+        for quant in quants:
+            suppliers[quant.owner_id] |= quant.lot_id
+        return dict(suppliers)
+
+    def _med_notify_supplier(self, lots, suppliers=None):
+        """Tell each supplier and consignor of ``lots`` by email, from the recall's
+        chatter, which of its units the recall holds and where they stand (in stock,
+        quarantined, used...), never the patients.  ``suppliers``: ``{partner: units}``
+        (default ``_med_recall_suppliers``); the EDI addon takes out those it reaches
+        by a message.  Partners without an email address are named in a note for the
+        manager.  Returns the partners told."""
+        self.ensure_one()
+        if suppliers is None:
+            suppliers = self._med_recall_suppliers(lots)
+        told = self.env["res.partner"]
+        unreachable = self.env["res.partner"]
+        for partner, units in suppliers.items():
+            if not partner.email:
+                unreachable |= partner
+                continue
+            self.sudo().message_post(
+                subject=_("Recall %(recall)s (%(reference)s): your units",
+                          recall=self.name, reference=self.reference or self.reason),
+                body=self._med_supplier_body(partner, units),
+                partner_ids=partner.ids, subtype_xmlid="mail.mt_comment",
+                message_type="comment",
+            )
+            told |= partner
+        if unreachable:
+            self.sudo().message_post(body=_(
+                "No email address for %(partners)s: tell them of the recall otherwise.",
+                partners=", ".join(unreachable.mapped("display_name"))))
+        if told:
             self._med_system_write({"supplier_notified": True})
+        return told
+
+    def _med_supplier_body(self, partner, units):
+        """The table of ``units`` told to ``partner``: product, unit, manufacturer lot,
+        serial, expiry and where the unit stands, without any patient data."""
+        places = dict(self.env["med.recall.line"]._fields["place"]._description_selection(
+            self.env))
+        place_of = {line.lot_id: places.get(line.place, "") for line in self.line_ids}
+        rows = Markup("").join(
+            Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+                   "<td>%s</td></tr>") % (
+                lot.product_id.display_name, lot.name, lot.med_mfr_lot or "",
+                lot.med_serial or "",
+                fields.Date.to_string(lot.expiration_date.date()) if lot.expiration_date
+                else "", place_of.get(lot, ""))
+            for lot in units.sorted("name")
+        )
+        header = Markup("").join(Markup("<th>%s</th>") % label for label in (
+            _("Product"), _("Unit"), _("Manufacturer Lot"), _("Serial"), _("Expiry"),
+            _("Where")))
+        intro = _("%(company)s has opened recall %(recall)s (%(reason)s). It holds these "
+                  "%(count)s units of yours; please tell us how to dispose of them.",
+                  company=self.company_id.name, recall=self.name, reason=self.reason,
+                  count=len(units))
+        return Markup("<p>%s</p><table class='table table-sm'><thead><tr>%s</tr></thead>"
+                      "<tbody>%s</tbody></table>") % (intro, header, rows)
 
     def action_close(self):
         if not self.env.user.has_group("med_device_stock.group_med_manager"):

@@ -1,7 +1,7 @@
 import datetime
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .common import MedReportCommon
 
@@ -24,6 +24,9 @@ class TestAlertsMore(MedReportCommon):
 
     def _run(self):
         return self.env["med.alert"].sudo()._cron_med_alerts()
+
+    def _move_expired(self, **kwargs):
+        return self.env["med.device.quarantine"]._cron_med_move_expired(**kwargs)
 
     def test_thresholds_per_product_then_category_then_default(self):
         stents = self._receive(self.stent, ["S1"], lot="MFR1")
@@ -52,14 +55,23 @@ class TestAlertsMore(MedReportCommon):
         (s1 | s2).sudo().expiration_date = fields.Datetime.now() - datetime.timedelta(days=1)
         alerts = self._run().filtered(lambda a: a.kind == "expired")
         self.assertEqual(alerts.lot_id, s1 | s2)
+        # the alert job prepares a quarantine document per unit and triggers the job
+        # that moves them, in a transaction of its own
+        documents = self.env["med.device.quarantine"].search([("lot_id", "in", (s1 | s2).ids)])
+        self.assertEqual(documents.mapped("state"), ["draft", "draft"])
+        self.assertTrue(all(documents.mapped("expiry_move")))
+        cron = self.env.ref("med_device_stock.ir_cron_med_quarantine_expired")
+        self.assertTrue(self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)]))
+        self.assertIn(documents[0].name, alerts.filtered(
+            lambda a: a.lot_id == documents[0].lot_id).message)
+        # meanwhile the scan service refuses the expired units
+        self.assertFalse(self._issue(s1, operation="transfer")["ok"])
+        self.assertEqual(self._move_expired(), documents)
         quarantine = self.company.med_quarantine_location_id
         self.assertEqual((s1 | s2).mapped("med_state"), ["quarantined", "quarantined"])
         self.assertEqual((s1 | s2).med_location_id, quarantine)
         self.assertEqual(s3.med_state, "in_stock")
-        documents = self.env["med.device.quarantine"].search([("lot_id", "in", (s1 | s2).ids)])
         self.assertEqual(documents.mapped("state"), ["done", "done"])
-        self.assertIn(documents[0].name, alerts.filtered(
-            lambda a: a.lot_id == documents[0].lot_id).message)
         self.env.invalidate_all()  # the timeline as read afresh, in its order
         self.assertEqual(s1.med_event_ids[:1].event_type, "quarantine")
         # each unit's timeline points to its own document and reason
@@ -67,10 +79,55 @@ class TestAlertsMore(MedReportCommon):
             event = document.lot_id.med_event_ids[:1]
             self.assertEqual((event.res_model, event.res_id, event.note),
                              (document._name, document.id, document.reason))
-        # the next run neither alerts nor moves them again
+        # the next runs neither alert nor move them again
         self.assertFalse(self._run())
+        self.assertFalse(self._move_expired())
         self.assertEqual(self.env["med.device.quarantine"].search_count(
             [("lot_id", "in", (s1 | s2).ids)]), 2)
+
+    def test_quarantine_job_moves_in_batches_and_skips_what_was_done(self):
+        lots = self._receive(self.stent, [f"B{i}" for i in range(5)], lot="MFRB")
+        lots.sudo().expiration_date = fields.Datetime.now() - datetime.timedelta(days=1)
+        self._run()
+        documents = self.env["med.device.quarantine"].search([("lot_id", "in", lots.ids)])
+        # a storekeeper quarantines the first unit by hand before the job runs
+        documents[-1].action_done()
+        first = self._move_expired(batch=2)
+        self.assertEqual(len(first), 2)
+        self.assertEqual(set(first.mapped("state")), {"done"})
+        rest = self._move_expired(batch=2)
+        self.assertEqual(len(rest), 2)
+        self.assertFalse(first & rest)
+        self.assertFalse(self._move_expired(batch=2))
+        self.assertEqual(set(documents.mapped("state")), {"done"})
+        self.assertEqual(set(lots.mapped("med_state")), {"quarantined"})
+
+    def test_unit_gone_before_the_job_is_reported_not_moved(self):
+        s1, s2 = self._receive(self.stent, ["G1", "G2"], lot="MFRG")
+        (s1 | s2).sudo().expiration_date = fields.Datetime.now() - datetime.timedelta(days=1)
+        self._run()
+        documents = self.env["med.device.quarantine"].search([("lot_id", "in", (s1 | s2).ids)])
+        self._scrap(s1)  # scrapped at once by the storekeeper, before the job ran
+        moved = self._move_expired()
+        self.assertEqual(moved.lot_id, s2)
+        gone = documents.filtered(lambda d: d.lot_id == s1)
+        self.assertEqual(gone.state, "cancel")
+        self.assertIn("not in a stock location", gone.move_error)
+        self.assertEqual(s1.med_state, "scrapped")
+        self.assertEqual(s2.med_state, "quarantined")
+
+    def test_nobody_marks_a_document_for_the_job(self):
+        (s1,) = self._receive(self.stent, ["H1"], lot="MFRH")
+        for user in (self.user_storekeeper, self.user_manager):
+            document = self.env["med.device.quarantine"].with_user(user).create(
+                {"lot_id": s1.id, "reason": "Dented", "expiry_move": True})
+            self.assertFalse(document.expiry_move, "set by the alert job only")
+            with self.assertRaisesRegex(UserError, "set by the system"):
+                document.write({"expiry_move": True})
+            with self.assertRaisesRegex(UserError, "set by the system"):
+                document.write({"move_error": "nothing"})
+            document.action_cancel()
+        self.assertFalse(self._move_expired())
 
     def test_auto_quarantine_can_be_turned_off(self):
         self.env["ir.config_parameter"].sudo().set_param(
@@ -120,6 +177,7 @@ class TestAlertsMore(MedReportCommon):
         lots.sudo().expiration_date = fields.Datetime.now() - datetime.timedelta(days=1)
         alerts = self._run()
         self.assertEqual(alerts.lot_id, lots)
+        self._move_expired()
         documents = self.env["med.device.quarantine"].search([("lot_id", "in", lots.ids)])
         self.assertEqual(len(documents), 5)
         self.assertEqual(set(documents.mapped("state")), {"done"})
@@ -147,17 +205,20 @@ class TestAlertsMore(MedReportCommon):
         self.assertIn("5", activity.note.split("</ul>")[-1], "and counts the others")
         self.assertFalse(self._run(), "notified once")
 
-    def test_query_count_of_quarantine_grows_only_with_odoo_quants(self):
-        """The job's own work is a fixed number of queries; moving the units through
-        one Odoo transfer still updates the quants of each move line in Odoo's core
-        (about 3 queries per unit: was 137 with a document validated per unit)."""
-        def run(names, queries):
+    def test_query_count_of_expired_units_does_not_grow(self):
+        """The alert job prepares the quarantine of any number of expired units in the
+        same number of queries; the quarantine job moves them through one Odoo transfer,
+        where only Odoo's own work per move line (quants, lot) grows with the units."""
+        def run(names, queries, move_queries):
             lots = self._receive(self.stent, names, lot=names[0])
             lots.sudo().expiration_date = fields.Datetime.now() - datetime.timedelta(days=1)
             self.env.invalidate_all()
             with self.assertQueryCount(med_store=queries):
                 self.assertEqual(len(self._run()), len(names))
+            self.env.invalidate_all()
+            with self.assertQueryCount(med_store=move_queries):
+                self.assertEqual(len(self._move_expired()), len(names))
             self.assertEqual(set(lots.mapped("med_state")), {"quarantined"})
 
-        run([f"V{i}" for i in range(3)], 222)
-        run([f"W{i}" for i in range(14)], 222 + 11 * 4)
+        run([f"V{i}" for i in range(3)], 51, 127)
+        run([f"W{i}" for i in range(14)], 51, 127 + 11 * 6)

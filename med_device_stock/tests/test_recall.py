@@ -52,7 +52,42 @@ class TestRecall(MedRecallCommon):
         # every unit was located at once: the response time is the time since arrival
         self.assertTrue(recall.date_located)
         self.assertAlmostEqual(recall.response_hours, 3.0, delta=0.1)
-        self.assertFalse(recall.supplier_notified, "no EDI addon in this database")
+        # the supplier has no email address: the manager is told to reach it otherwise
+        self.assertFalse(recall.supplier_notified)
+        self.assertTrue(recall.message_ids.filtered(
+            lambda m: "No email address" in m.body and self.supplier.name in m.body))
+
+    def test_each_supplier_is_told_its_own_units_by_email(self):
+        maker = self._make_supplier("Stent Maker")
+        maker.email = "vigilance@maker.example"
+        first = self.supplier
+        first.email = "orders@first.example"
+        second = self.supplier = self._make_supplier("Second Source")
+        second.email = "qa@second.example"
+        s6 = self._receive(self.stent, ["S6"], lot="MFR1")
+        recall = self._open_recall(product_id=self.stent.id, mfr_lots="MFR1",
+                                   supplier_id=maker.id, reference="FSN-2026-11")
+        self.assertTrue(recall.supplier_notified)
+        sent = {message.partner_ids: message for message in recall.message_ids
+                if message.partner_ids}
+        self.assertEqual(set(sent), {maker, first, second}, "one message per supplier")
+        mine = self.s1 | self.s2 | self.s3 | self.s4
+        # the notice's issuer hears of every unit; each source of its own units only
+        for partner, units, others in ((maker, mine | s6, self.s5), (first, mine, s6),
+                                       (second, s6, mine)):
+            body = sent[partner].body
+            for unit in units:
+                self.assertIn(unit.name, body)
+            for unit in others:
+                self.assertNotIn(f"<td>{unit.name}</td>", body)
+            self.assertIn("FSN-2026-11", sent[partner].subject)
+            # where the unit stands, but never which patient it was used on
+            self.assertNotIn("MRN-0042", body)
+            self.assertNotIn("ENC-7", body)
+            notification = self.env["mail.notification"].sudo().search(
+                [("mail_message_id", "=", sent[partner].id),
+                 ("res_partner_id", "=", partner.id)])
+            self.assertEqual(notification.notification_type, "email")
 
     def test_dispositions_and_closing(self):
         recall = self._open_recall(product_id=self.stent.id, mfr_lots="MFR1")
