@@ -29,6 +29,7 @@
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
         "views/stock_picking_views.xml",
+        "views/purchase_order_views.xml",
         "views/menus.xml",
     ],
     "demo": ["demo/gsp_demo.xml"],

@@ -13,13 +13,18 @@
   catalogue (医疗器械分类目录), ``SS``, ``SS-FF`` or ``SS-FF-NN`` with subject 01..22.
 * :func:`parse_region_codes` -- a list of provincial-level division codes (GB/T 2260),
   e.g. the regions of a sales representative authorisation.
+* :func:`parse_business_scope` -- the business scope (经营范围) of a device licence:
+  the catalogue codes listed for each class, codes of the former 2002 catalogue, in
+  vitro diagnostic reagents, and what could not be read (it never raises).
 
-Each function returns a normalised value or raises :class:`GspCodeError` with a
+Each validating function returns a normalised value or raises :class:`GspCodeError` with a
 stable code, an English template and its parameters (see medtrace.errors).
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from medtrace.errors import MedtraceError
 
@@ -347,3 +352,493 @@ def parse_region_codes(value):
         if code not in PROVINCIAL_DIVISIONS:
             raise GspCodeError("region_code", value=value, region=code)
     return tuple(sorted(codes))
+
+
+# --- business scope (经营范围) of a device licence ------------------------------
+
+#: the 43 categories of the former catalogue (医疗器械分类目录, 国药监械〔2002〕302号,
+#: replaced by the 2017 catalogue on 2018-08-01), still printed on older licences.
+#: They are reported, never mapped: a 68xx category is split over several 2017 subjects.
+LEGACY_CATALOGUE = {
+    "6801": "基础外科手术器械",
+    "6802": "显微外科手术器械",
+    "6803": "神经外科手术器械",
+    "6804": "眼科手术器械",
+    "6805": "耳鼻喉科手术器械",
+    "6806": "口腔科手术器械",
+    "6807": "胸腔心血管外科手术器械",
+    "6808": "腹部外科手术器械",
+    "6809": "泌尿肛肠外科手术器械",
+    "6810": "矫形外科(骨科)手术器械",
+    "6812": "妇产科用手术器械",
+    "6813": "计划生育手术器械",
+    "6815": "注射穿刺器械",
+    "6816": "烧伤(整形)科手术器械",
+    "6820": "普通诊察器械",
+    "6821": "医用电子仪器设备",
+    "6822": "医用光学器具、仪器及内窥镜设备",
+    "6823": "医用超声仪器及有关设备",
+    "6824": "医用激光仪器设备",
+    "6825": "医用高频仪器设备",
+    "6826": "物理治疗及康复设备",
+    "6827": "中医器械",
+    "6828": "医用磁共振设备",
+    "6830": "医用X射线设备",
+    "6831": "医用X射线附属设备及部件",
+    "6832": "医用高能射线设备",
+    "6833": "医用核素设备",
+    "6834": "医用射线防护用品、装置",
+    "6840": "临床检验分析仪器",
+    "6841": "医用化验和基础设备器具",
+    "6845": "体外循环及血液处理设备",
+    "6846": "植入材料和人工器官",
+    "6854": "手术室、急救室、诊疗室设备及器具",
+    "6855": "口腔科设备及器具",
+    "6856": "病房护理设备及器具",
+    "6857": "消毒和灭菌设备及器具",
+    "6858": "医用冷疗、低温、冷藏设备及器具",
+    "6863": "口腔科材料",
+    "6864": "医用卫生材料及敷料",
+    "6865": "医用缝合材料及粘合剂",
+    "6866": "医用高分子材料及制品",
+    "6870": "软件",
+    "6877": "介入器材",
+}
+
+#: what :func:`parse_business_scope` could not read, by reason: English templates with
+#: named placeholders (text: the fragment as printed; device_class; code; other)
+SCOPE_MESSAGES = {
+    "no_code": 'Business scope "%(text)s" names Class %(device_class)s but no catalogue '
+    "code could be read from it.",
+    "unread": 'Business scope, Class %(device_class)s: "%(text)s" was not understood.',
+    "unknown_code": 'Business scope "%(text)s": %(code)s is a code of neither the 2017 '
+    "catalogue (01 to 22) nor the former 2002 catalogue (68xx).",
+    "no_class": 'Business scope "%(text)s" lists %(code)s without naming its class; it was '
+    "not read.",
+    "name_mismatch": 'Business scope "%(text)s": code %(code)s is printed with the name of '
+    "%(other)s; it was not read.",
+    "range": 'Business scope "%(text)s" gives a range of codes; only codes listed one by '
+    "one are read.",
+    "restriction": 'Business scope "%(text)s" restricts Class %(device_class)s; the '
+    "restriction was not applied to the scope categories.",
+    "ivd_conflict": "Business scope both lists and excludes in vitro diagnostic reagents for "
+    "Class %(device_class)s; they are taken as excluded.",
+}
+_CLASS_ORDER = {"I": 1, "II": 2, "III": 3}
+
+
+@dataclass(frozen=True)
+class ScopeIssue:
+    """A fragment of a business scope that was not read (see SCOPE_MESSAGES)."""
+
+    reason: str
+    text: str  # as printed (a slice of the parsed text)
+    device_class: str = ""  # "II", "III", "II/III" or "" when no class applies
+    code: str = ""
+    other: str = ""
+
+    @property
+    def template(self):
+        return SCOPE_MESSAGES[self.reason]
+
+    @property
+    def params(self):
+        return {
+            "text": self.text,
+            "device_class": self.device_class or "-",
+            "code": self.code,
+            "other": self.other,
+        }
+
+    def __str__(self):
+        return self.template % self.params
+
+
+@dataclass(frozen=True)
+class BusinessScope:
+    """What a business scope text says, as read by :func:`parse_business_scope`.
+
+    ``codes`` and ``legacy_codes`` map a class ("I", "II", "III") to the sorted tuple
+    of codes listed for it (2017 catalogue ``SS``/``SS-FF``/``SS-FF-NN``, and 68xx
+    codes of the 2002 catalogue, e.g. ``6815`` or ``6822-1``); ``ivd_reagents`` maps a
+    class to "included" or "excluded" (in vitro diagnostic reagents, 体外诊断试剂,
+    classified outside the 22 subjects); ``unread`` lists what was not read.
+    """
+
+    codes: MappingProxyType
+    legacy_codes: MappingProxyType
+    ivd_reagents: MappingProxyType
+    unread: tuple
+
+    @property
+    def classes(self):
+        """The classes the text lists something for (codes, 68xx codes, IVD reagents)."""
+        found = set(self.codes) | set(self.legacy_codes)
+        found |= {cls for cls, state in self.ivd_reagents.items() if state == "included"}
+        return tuple(sorted(found, key=_CLASS_ORDER.get))
+
+    @property
+    def all_codes(self):
+        """Every 2017 code listed, whatever its class."""
+        return tuple(sorted({code for codes in self.codes.values() for code in codes}))
+
+    def __hash__(self):
+        return hash((tuple(self.codes.items()), tuple(self.legacy_codes.items()),
+                     tuple(self.ivd_reagents.items()), self.unread))  # fmt: skip
+
+
+# separators: major ones end a class's list unless a code follows
+_SCOPE_MAJOR = ";。\n"
+_SCOPE_MINOR = ",、:"
+_SCOPE_OPEN = "([{【〔"
+_SCOPE_CLOSE = ")]}】〕"
+_SCOPE_DASHES = "‐‑‒–—―−﹘"
+# enclosed list numbers (①, ⑴, ⒈, ❶, ㈠ ...) would run into the code after them
+_SCOPE_ENCLOSED = re.compile("[\u2460-\u24ff\u2776-\u2793\u3220-\u3229\u3251-\u325f"
+                             "\u3280-\u3289\u32b1-\u32bf]")  # fmt: skip
+# bounded and deterministic: no nested unbounded repetition (linear on any input)
+_SCOPE_CLASS = r"(?:[Ii]{3}|[Ii]{2}|[Ii])(?![Ii])|[一二三123]"
+_SCOPE_MARKER = re.compile(
+    r"(?<![A-Za-z0-9同另每这那此某任单])第? ?(?:" + _SCOPE_CLASS + r")(?: ?类)?"
+    r"(?: ?[、,/和及与] ?第? ?(?:" + _SCOPE_CLASS + r")(?: ?类)?){0,3} ?类"
+)
+_SCOPE_CLASS_WORD = re.compile(_SCOPE_CLASS)
+_SCOPE_CLASS_OF = {"I": "I", "II": "II", "III": "III", "一": "I", "二": "II", "三": "III",
+                   "1": "I", "2": "II", "3": "III"}  # fmt: skip
+_SCOPE_TOKEN = re.compile(r"(?<![0-9])[0-9]+(?: ?- ?[0-9]+)*(?![0-9]|\.[0-9])")
+# a number followed by a unit (2018年, 2-8℃, 22号) or preceded by 第 is not a code
+_SCOPE_UNITS = "年月日号个度°%‰版期届条款项层楼室元万岁天周小"
+_SCOPE_RANGE = re.compile(r"[0-9] ?[~〜至到] ?[0-9]")
+_SCOPE_GROUP = re.compile(r"[(\[{【〔]([^()\[\]{}【】〔〕]*)[)\]}】〕]")
+_SCOPE_EXCLUSION = re.compile(r"^ ?(?:不含|不包含|不包括|不经营)|^ ?除.*外 ?$|除外 ?$")
+_SCOPE_LIMIT = re.compile(r"^ ?(?:仅限|仅|只限|限于|限)")
+_SCOPE_IVD = re.compile(r"诊断试剂")
+_SCOPE_CATALOGUE_HEADER = re.compile(r"分类目录|(?:19|20)[0-9]{2} ?[年版]")
+_SCOPE_NOISE = re.compile(
+    r"^(?:经营范围|许可项目|一般项目|许可经营项目|一般经营项目|.*依法须经批准.*|.*方可开展.*"
+    r"|(?:医疗器械|器械)?(?:产品)?(?:的)?(?:经营|销售|批发|零售|批零兼营|和|及|与)*"
+    r"|[0-9]{1,2}|[一二三四五六七八九十]{1,3})$"
+)
+_SCOPE_STRIP = " -_.:,;、*#/\\'\"“”‘’"
+_SCOPE_HEADER = re.compile(r" ?(?:医疗器械|器械)?(?:产品)? ?")
+
+
+def _scope_normalise(text):
+    """NFKC (full-width forms, Ⅲ -> III), dashes to '-', one space per blank run;
+    returns the text and, for each of its characters, its index in ``text``."""
+    chars, origin = [], []
+    blank = False
+    for index, char in enumerate(text):
+        norm = "," if _SCOPE_ENCLOSED.match(char) else unicodedata.normalize("NFKC", char)
+        for out in norm:
+            if out in _SCOPE_DASHES:
+                out = "-"
+            elif out == "\r":
+                out = "\n"
+            if out.isspace() and out != "\n":
+                if blank:
+                    continue
+                out, blank = " ", True
+            else:
+                blank = False
+            chars.append(out)
+            origin.append(index)
+    return "".join(chars), origin
+
+
+def _scope_classes(marker_text):
+    words = _SCOPE_CLASS_WORD.findall(marker_text)
+    return frozenset(_SCOPE_CLASS_OF[word.upper()] for word in words)
+
+
+def _scope_class_label(classes):
+    return "/".join(sorted(classes, key=_CLASS_ORDER.get))
+
+
+def _scope_names_with_separators():
+    """Positions of 、 inside catalogue names (呼吸、麻醉和急救器械) are not list separators."""
+    names = [name for name in (*CATALOGUE_SUBJECTS.values(), *LEGACY_CATALOGUE.values())
+             if "、" in name]  # fmt: skip
+    parts = [re.escape(name).replace("、", "[、,]") for name in names]
+    parts = [part.replace(r"\(", "[(]").replace(r"\)", "[)]") for part in parts]
+    return re.compile("|".join(parts))
+
+
+_SCOPE_SEPARATED_NAMES = _scope_names_with_separators()
+_SUBJECT_BY_NAME = {name: code for code, name in CATALOGUE_SUBJECTS.items()}
+# names are compared without their bracketed words: 矫形外科(骨科)手术器械 -> 矫形外科手术器械
+_LEGACY_BY_NAME = {re.sub(r"\(.*?\)", "", name): code for code, name in LEGACY_CATALOGUE.items()}
+
+
+class _ScopeReader:
+    """One pass over a normalised scope text (see parse_business_scope)."""
+
+    def __init__(self, text):
+        self.source = text
+        self.norm, self.origin = _scope_normalise(text)
+        self.codes = {}
+        self.legacy = {}
+        self.ivd = {}  # class (or "*": every class) -> set of states
+        self.issues = {}  # ScopeIssue -> None: ordered, without duplicates
+        self.segment = None
+
+    # --- helpers ---------------------------------------------------------------
+
+    def printed(self, start, end):
+        """The printed text of the normalised span [start, end), trimmed."""
+        while start < end and self.norm[start] in _SCOPE_STRIP:
+            start += 1
+        while end > start and self.norm[end - 1] in _SCOPE_STRIP:
+            end -= 1
+        if start >= end:
+            return ""
+        return self.source[self.origin[start]:self.origin[end - 1] + 1].strip()
+
+    def issue(self, reason, start, end, classes=(), **params):
+        text = self.printed(start, end)
+        self.issues[ScopeIssue(reason, text, _scope_class_label(classes), **params)] = None
+
+    def depths(self):
+        depth, depths = 0, []
+        for char in self.norm:
+            if char in _SCOPE_MAJOR:
+                depth = 0
+            depths.append(depth)
+            if char in _SCOPE_OPEN:
+                depth += 1
+            elif char in _SCOPE_CLOSE and depth:
+                depth -= 1
+        return depths
+
+    # --- events: class markers and pieces between separators ---------------------
+
+    def events(self):
+        depths = self.depths()
+        keep = {match.start() + offset
+                for match in _SCOPE_SEPARATED_NAMES.finditer(self.norm)
+                for offset, char in enumerate(match.group()) if char in "、,"}  # fmt: skip
+        markers = [m for m in _SCOPE_MARKER.finditer(self.norm) if depths[m.start()] == 0]
+        position = 0
+        for marker in [*markers, None]:
+            end = marker.start() if marker else len(self.norm)
+            major = False
+            start = position
+            for index in range(position, end):
+                char = self.norm[index]
+                if char in _SCOPE_MAJOR or (
+                    char in _SCOPE_MINOR and depths[index] == 0 and index not in keep
+                ):
+                    if self.printed(start, index):
+                        yield "piece", start, index, major
+                        major = False
+                    major = major or char in _SCOPE_MAJOR
+                    start = index + 1
+            if self.printed(start, end):
+                yield "piece", start, end, major
+            if marker:
+                yield "marker", marker.start(), marker.end(), _scope_classes(marker.group())
+                position = marker.end()
+
+    # --- reading -----------------------------------------------------------------
+
+    def read(self):
+        context = None
+        for kind, start, end, extra in self.events():
+            if kind == "marker":
+                self.close_segment()
+                context = extra
+                self.segment = {"classes": extra, "start": start, "end": end,
+                                "read": False, "pending": []}  # fmt: skip
+                continue
+            first = start == (self.segment or {}).get("end")
+            if first:
+                # the rest of "第三类医疗器械：" / "三类-6821": drop the header words
+                header = _SCOPE_HEADER.match(self.norm, start, end)
+                start = header.end() if header else start
+            piece = self.piece(start, end)
+            if context is not None and extra and not piece["device"]:
+                self.close_segment()  # "...；日用百货" after a major separator
+                context = None
+            self.apply(piece, context, start, end)
+            if self.segment is not None and context is not None:
+                self.segment["end"] = end
+        self.close_segment()
+        return self.result()
+
+    def close_segment(self):
+        segment, self.segment = self.segment, None
+        if segment is None:
+            return
+        if not segment["read"]:
+            self.issue("no_code", segment["start"], segment["end"], segment["classes"])
+            return
+        for start, end in segment["pending"]:
+            self.issue("unread", start, end, segment["classes"])
+
+    def piece(self, start, end):
+        """What one piece between separators holds (no side effects)."""
+        text = self.norm[start:end]
+        blanked = list(text)
+        override, exclusions = frozenset(), []
+        for group in _SCOPE_GROUP.finditer(text):
+            content = group.group(1)
+            inner = content.strip()
+            marker = _SCOPE_MARKER.fullmatch(re.sub(r" ?(?:医疗器械|器械)$", "", inner))
+            if marker and inner:
+                override |= _scope_classes(marker.group())
+            elif _SCOPE_EXCLUSION.search(content) or _SCOPE_LIMIT.search(content):
+                ivd = bool(_SCOPE_IVD.search(content)) and not _SCOPE_LIMIT.search(content)
+                exclusions.append((start + group.start(), start + group.end(), ivd))
+            blanked[group.start():group.end()] = " " * (group.end() - group.start())
+        bare = "".join(blanked)
+        plain = re.sub(r" +", "", bare).strip(_SCOPE_STRIP)
+        if plain and _SCOPE_EXCLUSION.search(plain):
+            exclusions.append((start, end, bool(_SCOPE_IVD.search(text))))
+            plain = bare = ""
+        tokens = []
+        for match in _SCOPE_TOKEN.finditer(bare):
+            after = bare[match.end():match.end() + 2].lstrip()[:1]
+            before = bare[max(0, match.start() - 1):match.start()]
+            digits = match.group().replace(" ", "")
+            if after and after in _SCOPE_UNITS or before == "第" or len(digits) == 1:
+                continue
+            tokens.append((start + match.start(), start + match.end(), digits))
+        name_code = _SUBJECT_BY_NAME.get(plain) or _LEGACY_BY_NAME.get(plain)
+        return {
+            "bare": bare,
+            "plain": plain,
+            "tokens": tokens,
+            "override": override,
+            "exclusions": exclusions,
+            "range": bool(tokens) and bool(_SCOPE_RANGE.search(bare)),
+            "ivd": bool(_SCOPE_IVD.search(bare)),
+            "name_code": name_code,
+            "noise": not plain or bool(_SCOPE_NOISE.match(plain))
+            or bool(_SCOPE_CATALOGUE_HEADER.search(plain)),
+            "device": bool(tokens or override or exclusions or name_code
+                           or _SCOPE_IVD.search(bare)),
+        }  # fmt: skip
+
+    def mark_read(self):
+        if self.segment is not None:
+            self.segment["read"] = True
+
+    def apply(self, piece, context, start, end):
+        classes = piece["override"] or context or frozenset()
+        in_segment = context is not None and not piece["override"]
+        for excl_start, excl_end, ivd in piece["exclusions"]:
+            if ivd:
+                for cls in classes or ("*",):
+                    self.ivd.setdefault(cls, set()).add("excluded")
+            elif classes:
+                self.issue("restriction", excl_start, excl_end, classes)
+        if piece["range"]:
+            self.issue("range", start, end, classes)
+            if in_segment:
+                self.mark_read()
+            return
+        if piece["tokens"]:
+            self.apply_codes(piece, classes, in_segment, start, end)
+        elif piece["name_code"]:
+            self.add(piece["name_code"], classes, start, end, in_segment)
+        elif piece["ivd"]:
+            if classes:
+                for cls in classes:
+                    self.ivd.setdefault(cls, set()).add("included")
+                if in_segment:
+                    self.mark_read()
+            else:
+                self.issue("no_class", start, end, code="体外诊断试剂")
+        elif not piece["noise"] and in_segment:
+            self.segment["pending"].append((start, end))
+
+    def apply_codes(self, piece, classes, in_segment, start, end):
+        tokens = piece["tokens"]
+        prefix = piece["bare"][:tokens[0][0] - start].strip(_SCOPE_STRIP + " ")
+        if prefix and in_segment and not (
+            _SCOPE_NOISE.match(prefix) or _SCOPE_CATALOGUE_HEADER.search(prefix)
+        ):
+            self.segment["pending"].append((start, tokens[0][0]))
+        for index, (tok_start, tok_end, code) in enumerate(tokens):
+            item_end = tokens[index + 1][0] if index + 1 < len(tokens) else end
+            name = re.sub(r" +", "", piece["bare"][tok_end - start:item_end - start])
+            name = name.strip(_SCOPE_STRIP)
+            self.add(code, classes, tok_start, item_end, in_segment, name=name)
+
+    def add(self, code, classes, start, end, in_segment, name=""):
+        kind = _scope_code_kind(code)
+        if kind is None:
+            if classes:
+                self.issue("unknown_code", start, end, classes, code=code)
+                if in_segment:
+                    self.mark_read()
+            return
+        if not classes:
+            self.issue("no_class", start, end, code=code)
+            return
+        if in_segment:
+            self.mark_read()
+        names, by_name = (CATALOGUE_SUBJECTS, _SUBJECT_BY_NAME) if kind == "2017" \
+            else (LEGACY_CATALOGUE, _LEGACY_BY_NAME)  # fmt: skip
+        other = by_name.get(name)
+        if other and other != code.split("-")[0] and code in names:
+            self.issue("name_mismatch", start, end, classes, code=code,
+                       other=f"{other} {names[other]}")  # fmt: skip
+            return
+        target = self.codes if kind == "2017" else self.legacy
+        for cls in classes:
+            target.setdefault(cls, set()).add(code)
+        if _SCOPE_IVD.search(name):
+            for cls in classes:
+                self.ivd.setdefault(cls, set()).add("included")
+
+    def result(self):
+        listed = set(self.codes) | set(self.legacy) | {c for c in self.ivd if c != "*"}
+        every = self.ivd.pop("*", set())  # excluded with no class named: for every class
+        for cls in listed if every else ():
+            self.ivd.setdefault(cls, set()).update(every)
+        ivd = {}
+        for cls, states in self.ivd.items():
+            if len(states) > 1:
+                self.issues[ScopeIssue("ivd_conflict", "", _scope_class_label({cls}))] = None
+            ivd[cls] = "excluded" if "excluded" in states else "included"
+
+        def frozen(mapping):
+            return MappingProxyType({cls: tuple(sorted(values))
+                                     for cls, values in sorted(mapping.items())})  # fmt: skip
+
+        return BusinessScope(
+            codes=frozen(self.codes),
+            legacy_codes=frozen(self.legacy),
+            ivd_reagents=MappingProxyType(dict(sorted(ivd.items()))),
+            unread=tuple(self.issues),
+        )
+
+
+def _scope_code_kind(code):
+    """"2017", "2002" or None (not a catalogue code) for a code read from a scope."""
+    if re.fullmatch(r"68[0-9]{2}(?:-[0-9]{1,2})?", code):
+        return "2002" if code[:4] in LEGACY_CATALOGUE else None
+    if _CLASSIFICATION.match(code) and code[:2] in CATALOGUE_SUBJECTS:
+        return "2017"
+    return None
+
+
+def parse_business_scope(text):
+    """Read the classes and catalogue codes of a licence's business scope (经营范围).
+
+    Understood: class headings in their printed forms (Ⅲ类, III类, 三类, 第三类医疗器械,
+    3类, Ⅱ、Ⅲ类, 三类-6821, and a class in brackets after an item, "体外诊断试剂(Ⅲ类)"),
+    full-width and half-width punctuation, codes of the 2017 catalogue with or without
+    their names (``14``, ``14-01``, ``03-13神经和心血管介入器械``, exact subject names
+    without a code), codes of the 2002 catalogue (``6815注射穿刺器械``, ``6822-1``),
+    in vitro diagnostic reagents listed or excluded (``(不含体外诊断试剂)``), and any
+    text outside the device lists (日用百货 ...), which is skipped.
+
+    Never guesses: what names a class but could not be read, codes that are in neither
+    catalogue, codes listed without a class, codes printed with another category's name,
+    ranges (01~22) and restrictions (不含 ...) come back in ``unread``.
+
+    Never raises for a ``str`` (or None): every problem is reported in the result.
+    """
+    return _ScopeReader(text or "").read()

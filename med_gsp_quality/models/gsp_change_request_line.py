@@ -1,7 +1,8 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-SUPPORTED = ("char", "text", "selection", "boolean", "integer", "float", "date", "many2one")
+SUPPORTED = ("char", "text", "selection", "boolean", "integer", "float", "date", "many2one",
+             "many2many")
 
 
 class GspChangeRequestLine(models.Model):
@@ -20,8 +21,33 @@ class GspChangeRequestLine(models.Model):
     )  # fmt: skip
     field_name = fields.Char(related="field_id.name")
     old_value = fields.Text(readonly=True)
-    new_value = fields.Text(help="Many2one: the ID of the new record; boolean: 1 or 0; "
-                                 "date: YYYY-MM-DD.")  # fmt: skip
+    new_value = fields.Text(help="Many2one: the ID of the new record; many2many: the whole "
+                                 "new list, IDs or exact names (a catalogue category also by "
+                                 "its code) separated by commas; boolean: 1 or 0; date: "
+                                 "YYYY-MM-DD.")  # fmt: skip
+    old_display = fields.Char(string="Old", compute="_compute_display_values")
+    new_display = fields.Char(string="New", compute="_compute_display_values")
+
+    @api.depends("old_value", "new_value", "field_id")
+    def _compute_display_values(self):
+        """The records a many2many list names, for the people deciding; other fields
+        show their value as written."""
+        for line in self:
+            line.old_display = line.old_value
+            line.new_display = line.new_value
+            if not line.field_id or not line.request_id.res_model:
+                continue
+            field = self.env[line.request_id.res_model]._fields.get(line.field_id.sudo().name)
+            if not field or field.type != "many2many":
+                continue
+            Comodel = self.env[field.comodel_name].sudo()
+            ids = [int(i) for i in (line.old_value or "").split(",") if i.strip().isdigit()]
+            line.old_display = ", ".join(Comodel.browse(ids).exists().mapped("display_name"))
+            try:
+                new = line._gsp_resolve_records(field, (line.new_value or "").strip())
+            except ValidationError:
+                continue  # shown as written; refused when saved
+            line.new_display = ", ".join(new.mapped("display_name"))
 
     @api.constrains("field_id", "new_value")
     def _check_value(self):
@@ -54,7 +80,7 @@ class GspChangeRequestLine(models.Model):
             if field.type not in SUPPORTED:
                 raise ValueError(field.type)
             if not raw:
-                return False
+                return [Command.clear()] if field.type == "many2many" else False
             if field.type == "boolean":
                 return raw.lower() in ("1", "true", "yes")
             if field.type == "integer":
@@ -68,6 +94,8 @@ class GspChangeRequestLine(models.Model):
                 if not record:
                     raise ValueError(raw)
                 return record.id
+            if field.type == "many2many":
+                return [Command.set(self._gsp_resolve_records(field, raw).ids)]
             if field.type == "selection":
                 allowed = [key for key, _label in field._description_selection(self.env)]
                 if raw not in allowed:
@@ -78,3 +106,26 @@ class GspChangeRequestLine(models.Model):
                 _("%(value)s is not a valid value for field %(field)s.",
                   value=raw, field=self.field_id.sudo().field_description)
             )  # fmt: skip
+
+    def _gsp_resolve_records(self, field, raw):
+        """The records of a many2many list: each comma-separated item an ID or the exact
+        name of one record (searched on the model's name fields, e.g. a catalogue
+        category's code).  An item naming none or several is refused with its value."""
+        Comodel = self.env[field.comodel_name].sudo()
+        records = Comodel.browse()
+        for item in (part.strip() for part in raw.replace("，", ",").split(",")):
+            if not item:
+                continue
+            if item.isdigit():
+                found = Comodel.browse(int(item)).exists()
+            else:
+                names = Comodel._rec_names_search or [Comodel._rec_name or "id"]
+                domain = ["|"] * (len(names) - 1) + [(name, "=", item) for name in names]
+                found = Comodel.search(domain, limit=2)
+            if len(found) != 1:
+                raise ValidationError(_(
+                    "%(value)s in field %(field)s: no single %(model)s has this ID or name.",
+                    value=item, field=self.field_id.sudo().field_description,
+                    model=Comodel._description))
+            records |= found
+        return records

@@ -66,3 +66,35 @@ GSP_CODE_MESSAGES = {
 def translate_code_error(env, err):
     """The translated message of a medtrace.gsp.GspCodeError."""
     return env._(err.template, **err.params)
+
+#: medtrace.gsp.SCOPE_MESSAGES: what parse_business_scope could not read
+GSP_SCOPE_MESSAGES = {
+    "no_code": _lt(
+        'Business scope "%(text)s" names Class %(device_class)s but no catalogue code could '
+        "be read from it."
+    ),
+    "unread": _lt('Business scope, Class %(device_class)s: "%(text)s" was not understood.'),
+    "unknown_code": _lt(
+        'Business scope "%(text)s": %(code)s is a code of neither the 2017 catalogue (01 to '
+        '22) nor the former 2002 catalogue (68xx).'
+    ),
+    "no_class": _lt(
+        'Business scope "%(text)s" lists %(code)s without naming its class; it was not read.'
+    ),
+    "name_mismatch": _lt(
+        'Business scope "%(text)s": code %(code)s is printed with the name of %(other)s; it '
+        "was not read."
+    ),
+    "range": _lt(
+        'Business scope "%(text)s" gives a range of codes; only codes listed one by one are '
+        "read."
+    ),
+    "restriction": _lt(
+        'Business scope "%(text)s" restricts Class %(device_class)s; the restriction was not '
+        "applied to the scope categories."
+    ),
+    "ivd_conflict": _lt(
+        "Business scope both lists and excludes in vitro diagnostic reagents for Class "
+        "%(device_class)s; they are taken as excluded."
+    ),
+}

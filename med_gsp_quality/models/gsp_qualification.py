@@ -1,12 +1,14 @@
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from markupsafe import Markup
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from stdnum.cn import ric
 
 from medtrace.gsp import (
     GspCodeError,
+    parse_business_scope,
     parse_region_codes,
     validate_device_number,
     validate_uscc,
@@ -74,6 +76,12 @@ class GspQualification(models.Model):
     scope_category_ids = fields.Many2many(
         "gsp.device.category", string="Scope Categories",
         help="Catalogue subjects or sub-categories the licence covers.",
+    )  # fmt: skip
+    scope_category_iii_ids = fields.Many2many(
+        "gsp.device.category", "gsp_qualification_scope_iii_rel", "qualification_id",
+        "category_id", string="Class III Categories",
+        help="When the document lists its Class III categories apart from its Class II "
+        "ones: a Class III product must be in these (the scope categories then hold both).",
     )  # fmt: skip
     scope_class_ii = fields.Boolean(string="Covers Class II")
     scope_class_iii = fields.Boolean(string="Covers Class III")
@@ -290,6 +298,8 @@ class GspQualification(models.Model):
             {"state": "revoked", "revoked_by_id": self.env.uid,
              "revoked_date": fields.Datetime.now()}
         )  # fmt: skip
+        # the quality event at once, not at the next scheduled check
+        self._gsp_create_lapse_events()
         return True
 
     @api.ondelete(at_uninstall=False)
@@ -346,15 +356,15 @@ class GspQualification(models.Model):
                 self.browse(ids)._gsp_system_write().write({"notified_threshold": threshold})
         self._gsp_create_lapse_events()
 
-    @api.model
     def _gsp_create_lapse_events(self):
         """A quality event for each qualification that expired or was revoked, once
-        (set-based: one search of the lapsed, one of their events, one create)."""
+        (set-based: one search of the lapsed, one of their events, one create); among
+        these qualifications, or all of them when called on an empty recordset."""
         today = fields.Date.context_today(self)
         lapsed = self.sudo().search([
             "|", ("state", "=", "revoked"),
             "&", ("state", "=", "approved"), ("expiry_date", "<", today),
-        ])  # fmt: skip
+        ] + ([("id", "in", self.ids)] if self else []))  # fmt: skip
         if not lapsed:
             return self.env["gsp.event"]
         Event = self.env["gsp.event"].sudo()
@@ -424,11 +434,15 @@ class GspQualification(models.Model):
 
     @api.model
     def _gsp_check_sales_authorisation(self, partner, products, document_label,
-                                       raise_error=False, region=None):  # fmt: skip
+                                       raise_error=False, region=None, representative=None,
+                                       required=False):  # fmt: skip
         """When ``partner`` has sales representative authorisations on record, each
         regulated product needs one whose term is valid and which covers it (an
         authorisation listing no product covers all the partner's products) and, when
-        ``region`` (a province code) is given, whose authorised regions include it."""
+        ``region`` (a province code) is given, whose authorised regions include it.
+
+        ``representative``: the authorisation of the person the business was placed with;
+        then only that one counts.  ``required``: a representative must be named."""
         company = self.env.company
         if not company.gsp_enforce or not products:
             return []
@@ -438,15 +452,26 @@ class GspQualification(models.Model):
         partner = partner.commercial_partner_id
         if not products or not partner:
             return []
-        auths = self.sudo().search([
-            ("company_id", "in", [company.id, False]), ("partner_id", "=", partner.id),
-            ("doc_type", "=", "sales_authorisation"), ("state", "!=", "draft"),
-        ])  # fmt: skip
-        if not auths:
-            return []
         today = fields.Date.context_today(self)
         problems = []
-        for product in products:
+        if representative:
+            auths = representative.sudo()
+            if auths.doc_type != "sales_authorisation":
+                problems.append(_(
+                    "%(document)s: %(qualification)s is not a sales representative "
+                    "authorisation.", document=document_label, qualification=auths.name))
+                auths = self.browse()
+        elif required:
+            problems.append(_(
+                "%(document)s: name the sales representative of %(partner)s the order was "
+                "placed with.", document=document_label, partner=partner.display_name))
+            auths = self.browse()
+        else:
+            auths = self.sudo().search([
+                ("company_id", "in", [company.id, False]), ("partner_id", "=", partner.id),
+                ("doc_type", "=", "sales_authorisation"), ("state", "!=", "draft"),
+            ])  # fmt: skip
+        for product in products if auths else ():
             reasons = [(auth, auth._gsp_person_problem(partner, today, product, region))
                        for auth in auths]  # fmt: skip
             if any(reason is None for _auth, reason in reasons):
@@ -605,7 +630,148 @@ class GspQualification(models.Model):
         if device_class == "III" and not self.scope_class_iii:
             return False
         code = product.gsp_classification_code
+        categories = self.scope_category_ids
+        if device_class == "III" and self.scope_category_iii_ids:
+            categories = self.scope_category_iii_ids
         return bool(code) and any(
-            code == scope.code or code.startswith(scope.code + "-")
-            for scope in self.scope_category_ids
+            code == scope.code or code.startswith(scope.code + "-") for scope in categories
         )
+
+    # --- business scope text (经营范围) -------------------------------------------
+
+    _gsp_scope_fields = ("scope_category_ids", "scope_class_ii", "scope_class_iii")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A device licence created with its scope text and no structured scope gets
+        the scope categories and classes read from the text (reported in the chatter)."""
+        records = super().create(vals_list)
+        to_read = records.browse([
+            record.id for record, vals in zip(records, vals_list, strict=True)
+            if vals.get("scope") and not any(vals.get(name) for name in self._gsp_scope_fields)
+        ]).filtered(lambda q: q.doc_type in DEVICE_LICENCES)  # fmt: skip
+        if to_read:
+            to_read._gsp_apply_scope()
+        return records
+
+    def action_gsp_read_scope(self):
+        """Quality staff: read the business scope text into the scope categories and
+        classes; what could not be read is listed in the chatter."""
+        if not self._gsp_is_quality():
+            raise AccessError(_("Only quality staff may read a business scope into the scope "
+                                "categories and classes of a qualification."))  # fmt: skip
+        for qual in self:
+            if qual.doc_type not in DEVICE_LICENCES:
+                raise UserError(_("%(document)s is not a device licence: its business scope "
+                                  "is not read.", document=qual.name))  # fmt: skip
+            if not (qual.scope or "").strip():
+                raise UserError(_("%(document)s has no business scope text to read.",
+                                  document=qual.name))  # fmt: skip
+        reports = self._gsp_apply_scope()
+        attention = any(report["attention"] for report in reports)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Business scope read"),
+                "message": " ".join(report["summary"] for report in reports),
+                "type": "warning" if attention else "success",
+                "sticky": attention,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _gsp_apply_scope(self):
+        """Write what each qualification's scope text says into its scope categories and
+        classes (when it names Class II or III with something read; otherwise nothing is
+        changed) and post in its chatter each value read, recorded or not recorded.
+        One catalogue search for all the records. Returns one report dict per record."""
+        scopes = {qual.id: parse_business_scope(qual.scope) for qual in self}
+        codes = {code for scope in scopes.values() for cls in ("II", "III")
+                 for code in scope.codes.get(cls, ())}  # fmt: skip
+        categories = self.env["gsp.device.category"].search([("code", "in", sorted(codes))]) \
+            if codes else self.env["gsp.device.category"]  # fmt: skip
+        by_code = {category.code: category for category in categories}
+        reports = []
+        for qual in self:
+            report = qual._gsp_scope_report(scopes[qual.id], by_code)
+            if report["vals"]:
+                qual.write(report["vals"])
+            qual.message_post(body=report["body"], subtype_xmlid="mail.mt_note")
+            reports.append(report)
+        return reports
+
+    def _gsp_scope_report(self, scope, by_code):
+        """The values to write for a parsed scope and the translated lines naming what
+        was read, recorded and not recorded."""
+        self.ensure_one()
+        lines, attention = [], []
+        licensed = [cls for cls in ("II", "III") if cls in scope.classes]
+        for cls in scope.classes:
+            if scope.codes.get(cls):
+                lines.append(_("Class %(device_class)s, 2017 catalogue: %(codes)s",
+                               device_class=cls, codes=", ".join(scope.codes[cls])))  # fmt: skip
+        for cls, codes in scope.legacy_codes.items():
+            attention.append(_(
+                "Class %(device_class)s, codes of the former 2002 catalogue, not mapped to the "
+                "2017 catalogue and not recorded: %(codes)s", device_class=cls,
+                codes=", ".join(codes)))  # fmt: skip
+        if scope.codes.get("I"):
+            attention.append(_("Class I needs no licence; its codes were not recorded: "
+                               "%(codes)s", codes=", ".join(scope.codes["I"])))  # fmt: skip
+        for cls, state in scope.ivd_reagents.items():
+            if state == "included":
+                lines.append(_("In vitro diagnostic reagents are listed for Class "
+                               "%(device_class)s (they are not catalogue categories).",
+                               device_class=cls))  # fmt: skip
+            else:
+                lines.append(_("In vitro diagnostic reagents are excluded for Class "
+                               "%(device_class)s.", device_class=cls))  # fmt: skip
+        vals, recorded = {}, self.env["gsp.device.category"]
+        if licensed:
+            wanted = sorted({code for cls in licensed for code in scope.codes.get(cls, ())})
+            missing = [code for code in wanted if code not in by_code]
+            recorded = recorded.union(*(by_code[code] for code in wanted if code in by_code))
+            removed = self.scope_category_ids - recorded
+            vals = {"scope_category_ids": [Command.set(recorded.ids)],
+                    "scope_category_iii_ids": [Command.clear()],
+                    "scope_class_ii": "II" in licensed, "scope_class_iii": "III" in licensed}
+            lines.append(_("Scope categories recorded: %(categories)s; covers Class II: "
+                           "%(class_ii)s; covers Class III: %(class_iii)s.",
+                           categories=", ".join(recorded.mapped("display_name")) or _("none"),
+                           class_ii=_("yes") if "II" in licensed else _("no"),
+                           class_iii=_("yes") if "III" in licensed else _("no")))  # fmt: skip
+            if missing:
+                attention.append(_("Not in the catalogue of this database, not recorded: "
+                                   "%(codes)s", codes=", ".join(missing)))  # fmt: skip
+            if removed:
+                attention.append(_("No longer in the scope categories (not in the text): "
+                                   "%(categories)s",
+                                   categories=", ".join(removed.mapped("display_name"))))
+            if len(licensed) == 2 and set(scope.codes.get("II", ())) != set(
+                scope.codes.get("III", ())
+            ):
+                class_iii = recorded.browse([by_code[code].id for code in
+                                             scope.codes.get("III", ()) if code in by_code])
+                vals["scope_category_iii_ids"] = [Command.set(class_iii.ids)]
+                lines.append(_("Class III categories, apart: %(categories)s.",
+                               categories=", ".join(class_iii.mapped("display_name"))
+                               or _("none")))  # fmt: skip
+        else:
+            attention.append(_("Nothing was read for Class II or Class III; the scope "
+                               "categories and classes were left unchanged."))  # fmt: skip
+        for issue in scope.unread:
+            params = dict(issue.params, text=_shorten(issue.text, 200))
+            attention.append(_(issue.template, **params))
+        title = _("Business scope of %(document)s read.", document=self.name)
+        body = Markup("<p>%s</p><ul>%s</ul>") % (
+            title, Markup().join(Markup("<li>%s</li>") % line for line in lines + attention))
+        summary = _("%(document)s: %(count)s scope categories recorded, %(problems)s items "
+                    "to check (listed in the chatter).", document=self.name,
+                    count=len(recorded), problems=len(attention))  # fmt: skip
+        return {"vals": vals, "lines": lines, "attention": attention, "body": body,
+                "summary": summary}  # fmt: skip
+
+
+def _shorten(text, size):
+    return text if len(text) <= size else text[:size - 1] + "…"

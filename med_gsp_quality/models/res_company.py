@@ -53,6 +53,11 @@ class ResCompany(models.Model):
         help="Deliveries of regulated products to a customer are validated only with a "
         "valid pickup person authorised by the customer.",
     )
+    gsp_require_sales_rep = fields.Boolean(
+        string="Sales Representatives Required",
+        help="Purchase orders of regulated products are confirmed only when they name the "
+        "supplier's authorised sales representative they were placed with.",
+    )
     gsp_warning_days = fields.Char(
         string="Expiry Warnings (days)", default="90,60,30,7",
         help="Days before expiry at which quality staff get an activity, comma separated.",

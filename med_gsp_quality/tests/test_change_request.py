@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .common import USCC, USCC_2, GspQualityCommon
@@ -85,3 +86,67 @@ class TestChangeRequest(GspQualityCommon):
         )
         with self.assertRaises(UserError):
             request.unlink()
+
+
+class TestChangeRequestLists(GspQualityCommon):
+    """Many2many lists (a licence's scope categories, a sales representative's products)
+    change through requests too: the whole new list, by IDs or names."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.supplier, cls.licence = cls._qualified_supplier("Scope Supplier")
+        cls.scope_field = cls.env["ir.model.fields"]._get(
+            "gsp.qualification", "scope_category_ids")
+        Category = cls.env["gsp.device.category"]
+        cls.subject_13 = Category.search([("code", "=", "13")])
+        cls.subject_14 = Category.search([("code", "=", "14")])
+        cls.licence.with_user(cls.user_quality_officer).write(
+            {"scope_category_ids": [Command.set(cls.subject_13.ids)]})
+
+    def _request(self, new, user=None):
+        request = self.env["gsp.change.request"].with_user(user or self.user_purchaser).create({
+            "res_model": "gsp.qualification", "res_id": self.licence.id,
+            "reason": "Scope extended by the authority.",
+            "line_ids": [Command.create({"field_id": self.scope_field.id, "new_value": new})],
+        })  # fmt: skip
+        request.action_submit()
+        return request
+
+    def test_scope_list_changed_by_codes_on_approval(self):
+        request = self._request("13, 14")
+        line = request.line_ids
+        self.assertEqual(line.old_value, str(self.subject_13.id))
+        self.assertIn("无源植入器械", line.old_display)
+        self.assertIn("14 注输", line.new_display)
+        self.assertEqual(self.licence.scope_category_ids, self.subject_13, "not before approval")
+        request.with_user(self.user_quality_officer).action_approve()
+        self.assertEqual(self.licence.scope_category_ids, self.subject_13 | self.subject_14)
+        entry = self.env["gsp.audit.log"].sudo().search([
+            ("model", "=", "gsp.qualification"), ("res_id", "=", self.licence.id),
+            ("field_name", "=", "scope_category_ids")], order="id desc", limit=1)
+        self.assertEqual(entry.reason, "Scope extended by the authority.")
+        self.assertEqual(entry.new_value, ",".join(
+            str(i) for i in (self.subject_13 | self.subject_14).sorted("code").ids))
+
+    def test_list_can_be_emptied_and_named_by_ids(self):
+        request = self._request("")
+        request.with_user(self.user_quality_officer).action_approve()
+        self.assertFalse(self.licence.scope_category_ids)
+        self._request(str(self.subject_14.id)).with_user(
+            self.user_quality_officer).action_approve()
+        self.assertEqual(self.licence.scope_category_ids, self.subject_14)
+
+    def test_unknown_item_is_refused_with_its_value(self):
+        with self.assertRaises(ValidationError) as err:
+            self._request("13, 99-99")
+        self.assertIn("99-99", str(err.exception))
+        self.assertEqual(self.licence.scope_category_ids, self.subject_13)
+
+    def test_list_changed_since_the_request_is_not_applied(self):
+        request = self._request("14")
+        self.licence.with_user(self.user_quality_officer).write(
+            {"scope_category_ids": [Command.link(self.subject_14.id)]})
+        with self.assertRaises(UserError):
+            request.with_user(self.user_quality_officer).action_approve()
+        self.assertEqual(self.licence.scope_category_ids, self.subject_13 | self.subject_14)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form
 
 from .common import ID_NUMBER, GspQualityCommon
 
@@ -219,3 +220,82 @@ class TestSalesAuthorisationRegion(GspQualityCommon):
             self.company.with_user(self.user_quality_manager).write({"gsp_region": "11"})
         self.company.with_user(self.user_admin).write({"gsp_region": "11"})
         self.assertEqual(self.company.gsp_region, "11")
+
+
+class TestNamedSalesRepresentative(GspQualityCommon):
+    """A purchase order records which of the supplier's sales representatives it was
+    placed with; then that person's authorisation alone decides."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.supplier, cls.licence = cls._qualified_supplier("Hebei Implants")
+        cls.zhang = cls.supplier.gsp_qualification_ids.filtered(
+            lambda q: q.doc_type == "sales_authorisation")
+        cls.product, _cert = cls._regulated_product()
+        cls.other, _cert = cls._regulated_product(name="Knee Plate",
+                                                  number="国械注准20163130112")  # fmt: skip
+        cls.li = cls._qualification(
+            cls.supplier, "sales_authorisation", "AUTH-LI", person_name="Li Si",
+            person_id_number=ID_NUMBER_2,
+            authorised_product_ids=[Command.set(cls.other.product_tmpl_id.ids)],
+        )  # fmt: skip
+
+    def _order(self, rep=None, product=None):
+        order = self._purchase(self.supplier, product or self.product, user=self.user_purchaser)
+        if rep:
+            order.gsp_sales_rep_id = rep
+        return order
+
+    def test_named_representative_must_cover_the_products(self):
+        # Li Si is authorised for the knee plate only: an order of the other product
+        # placed with Li Si is refused, though Zhang San would have covered it
+        order = self._order(self.li)
+        with self.assertRaises(UserError) as err:
+            order.button_confirm()
+        self.assertIn("Li Si", str(err.exception))
+        self.assertNotIn("Zhang San", str(err.exception))
+        self.assertEqual(order.state, "draft")
+        order.gsp_sales_rep_id = self.zhang
+        order.button_confirm()
+        self.assertEqual(order.state, "purchase")
+        self.assertEqual(order.gsp_sales_rep_id, self.zhang, "kept on the order")
+        self.assertEqual(self._order(self.li, self.other).button_confirm(), True)
+
+    def test_named_representative_expired_is_refused_even_with_others_valid(self):
+        self._expire(self.li, days_ago=2)
+        order = self._order(self.li, self.other)
+        with self.assertRaises(UserError) as err:
+            order.button_confirm()
+        self.assertIn("expired on", str(err.exception))
+        self.assertIn(order.name, str(err.exception))
+
+    def test_company_may_require_the_representative(self):
+        self.company.gsp_require_sales_rep = True
+        order = self._order()
+        with self.assertRaises(UserError) as err:
+            order.button_confirm()
+        self.assertIn("name the sales representative", str(err.exception))
+        self.assertIn("Hebei Implants", str(err.exception))
+        order.gsp_sales_rep_id = self.zhang
+        order.button_confirm()
+        self.assertEqual(order.state, "purchase")
+
+    def test_only_representative_is_proposed(self):
+        other_supplier, _licence = self._qualified_supplier("Jilin Devices")
+        only = other_supplier.gsp_qualification_ids.filtered(
+            lambda q: q.doc_type == "sales_authorisation")
+        form = Form(self.env["purchase.order"].with_user(self.user_purchaser))
+        form.partner_id = other_supplier
+        self.assertEqual(form.gsp_sales_rep_id, only)
+        form.partner_id = self.supplier  # two representatives: the purchaser chooses
+        self.assertFalse(form.gsp_sales_rep_id)
+
+    def test_another_suppliers_representative_is_refused(self):
+        other_supplier, _licence = self._qualified_supplier("Jilin Devices")
+        stranger = other_supplier.gsp_qualification_ids.filtered(
+            lambda q: q.doc_type == "sales_authorisation")
+        order = self._order(stranger)
+        with self.assertRaises(UserError) as err:
+            order.button_confirm()
+        self.assertIn("Jilin Devices", str(err.exception))

@@ -1,4 +1,5 @@
-"""An expired or revoked qualification raises a quality event, once, from the daily cron."""
+"""An expired or revoked qualification raises a quality event, once: an expiry from the
+daily cron, a revocation at once."""
 
 from odoo.exceptions import AccessError
 
@@ -41,8 +42,12 @@ class TestLapseEvent(GspQualityCommon):
         officer = self.user_quality_officer
         self.certificate.with_user(officer).write({"revoke_reason": "Cancelled by NMPA"})
         self.certificate.with_user(officer).action_revoke()
-        self._run_cron()
+        # raised by the revocation itself, before any scheduled check
         event = self._events(self.certificate)
+        self.assertEqual(len(event), 1)
+        self.assertFalse(self._events(self.licence), "nothing raised for the others")
+        self._run_cron()
+        self.assertEqual(self._events(self.certificate), event, "not raised again")
         self.assertEqual(event.event_type, "qualification_revoked")
         self.assertEqual(event.product_id, self.product)
         self.assertIn("Cancelled by NMPA", event.description)
