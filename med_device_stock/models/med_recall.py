@@ -1,4 +1,3 @@
-import io
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -10,6 +9,10 @@ RECALL_STATES = [("draft",), ("open", "Open"), ("closed", "Closed"), ("done",)]
 
 #: the dispositions after which a recall line needs nothing more
 FINAL_DISPOSITIONS = ("returned_supplier", "destroyed", "patient_informed", "released")
+
+#: units listed in the body of a supplier's recall notice; all of them are in an
+#: attached file when there are more
+SUPPLIER_MAIL_ROWS = 200
 
 #: where units are, in one query (see ``MedRecall._med_impact``): the quants in stock or in
 #: transit, with the device department whose sub-store is the nearest parent of their
@@ -335,24 +338,27 @@ class MedRecall(models.Model):
         (the one who issued the notice) about every unit; the supplier each unit came
         from and the consignor owning it in stock about their own units only."""
         self.ensure_one()
-        suppliers = defaultdict(lambda: self.env["stock.lot"])
+        lot_ids = defaultdict(set)
         if self.supplier_id:
-            suppliers[self.supplier_id] |= lots
+            lot_ids[self.supplier_id.id].update(lots.ids)
         for lot in lots.filtered("med_supplier_id"):
-            suppliers[lot.med_supplier_id] |= lot
-        quants = self.env["stock.quant"].sudo().search(
-            [("lot_id", "in", lots.ids), ("owner_id", "!=", False)])
+            lot_ids[lot.med_supplier_id.id].add(lot.id)
+        quants = self.env["stock.quant"].sudo().search_read(
+            [("lot_id", "in", lots.ids), ("owner_id", "!=", False)], ["lot_id", "owner_id"])
         for quant in quants:
-            suppliers[quant.owner_id] |= quant.lot_id
-        return dict(suppliers)
+            lot_ids[quant["owner_id"][0]].add(quant["lot_id"][0])
+        Partner, Lot = self.env["res.partner"], self.env["stock.lot"]
+        return {Partner.browse(partner_id): Lot.browse(sorted(ids))
+                for partner_id, ids in lot_ids.items()}
 
     def _med_notify_supplier(self, lots, suppliers=None):
         """Tell each supplier and consignor of ``lots`` by email, from the recall's
         chatter, which of its units the recall holds and where they stand (in stock,
-        quarantined, used...), never the patients.  ``suppliers``: ``{partner: units}``
-        (default ``_med_recall_suppliers``); the EDI addon takes out those it reaches
-        by a message.  Partners without an email address are named in a note for the
-        manager.  Returns the partners told."""
+        quarantined, used...), never the patients: the first ``SUPPLIER_MAIL_ROWS``
+        in the message, all of them in an attached XLSX file when there are more.
+        ``suppliers``: ``{partner: units}`` (default ``_med_recall_suppliers``); the EDI
+        addon takes out those it reaches by a message.  Partners without an email
+        address are named in a note for the manager.  Returns the partners told."""
         self.ensure_one()
         if suppliers is None:
             suppliers = self._med_recall_suppliers(lots)
@@ -362,10 +368,16 @@ class MedRecall(models.Model):
             if not partner.email:
                 unreachable |= partner
                 continue
+            rows = self._med_supplier_rows(units)
+            attachments = []
+            if len(rows) > SUPPLIER_MAIL_ROWS:
+                attachments = [(f"{self.name.replace('/', '_')}_units.xlsx",
+                                self._med_xlsx_table(_("Units"), self._med_supplier_header(),
+                                                     rows))]
             self.sudo().message_post(
                 subject=_("Recall %(recall)s (%(reference)s): your units",
                           recall=self.name, reference=self.reference or self.reason),
-                body=self._med_supplier_body(partner, units),
+                body=self._med_supplier_body(rows), attachments=attachments,
                 partner_ids=partner.ids, subtype_xmlid="mail.mt_comment",
                 message_type="comment",
             )
@@ -378,30 +390,39 @@ class MedRecall(models.Model):
             self._med_system_write({"supplier_notified": True})
         return told
 
-    def _med_supplier_body(self, partner, units):
-        """The table of ``units`` told to ``partner``: product, unit, manufacturer lot,
-        serial, expiry and where the unit stands, without any patient data."""
+    def _med_supplier_header(self):
+        return [_("Product"), _("Unit"), _("Manufacturer Lot"), _("Serial"), _("Expiry"),
+                _("Where")]
+
+    def _med_supplier_rows(self, units):
+        """Product, unit, manufacturer lot, serial, expiry and where each of ``units``
+        stands, without any patient data."""
         places = dict(self.env["med.recall.line"]._fields["place"]._description_selection(
             self.env))
         place_of = {line.lot_id: places.get(line.place, "") for line in self.line_ids}
-        rows = Markup("").join(
-            Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-                   "<td>%s</td></tr>") % (
-                lot.product_id.display_name, lot.name, lot.med_mfr_lot or "",
-                lot.med_serial or "",
-                fields.Date.to_string(lot.expiration_date.date()) if lot.expiration_date
-                else "", place_of.get(lot, ""))
-            for lot in units.sorted("name")
-        )
-        header = Markup("").join(Markup("<th>%s</th>") % label for label in (
-            _("Product"), _("Unit"), _("Manufacturer Lot"), _("Serial"), _("Expiry"),
-            _("Where")))
+        return [[lot.product_id.display_name, lot.name, lot.med_mfr_lot or "",
+                 lot.med_serial or "",
+                 fields.Date.to_string(lot.expiration_date.date()) if lot.expiration_date
+                 else "", place_of.get(lot, "")]
+                for lot in units.sorted("name")]  # fmt: skip
+
+    def _med_supplier_body(self, rows):
+        cells = Markup("<td>%s</td>") * 6
+        table = Markup("").join(Markup("<tr>") + cells % tuple(row) + Markup("</tr>")
+                                for row in rows[:SUPPLIER_MAIL_ROWS])  # fmt: skip
+        header = Markup("").join(Markup("<th>%s</th>") % label
+                                 for label in self._med_supplier_header())
         intro = _("%(company)s has opened recall %(recall)s (%(reason)s). It holds these "
                   "%(count)s units of yours; please tell us how to dispose of them.",
                   company=self.company_id.name, recall=self.name, reason=self.reason,
-                  count=len(units))
+                  count=len(rows))
+        more = ""
+        if len(rows) > SUPPLIER_MAIL_ROWS:
+            more = Markup("<p>%s</p>") % _(
+                "%(count)s more units are listed in the attached file.",
+                count=len(rows) - SUPPLIER_MAIL_ROWS)
         return Markup("<p>%s</p><table class='table table-sm'><thead><tr>%s</tr></thead>"
-                      "<tbody>%s</tbody></table>") % (intro, header, rows)
+                      "<tbody>%s</tbody></table>%s") % (intro, header, table, more)
 
     def action_close(self):
         if not self.env.user.has_group("med_device_stock.group_med_manager"):
@@ -459,21 +480,10 @@ class MedRecall(models.Model):
                 _("Patient ID"), _("Encounter"), _("Disposition")]
 
     def _med_xlsx(self):
-        import xlsxwriter  # pylint: disable=import-outside-toplevel
-
         self.ensure_one()
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = workbook.add_worksheet(_("Recall Impact"))
-        bold = workbook.add_format({"bold": True})
-        sheet.write_row(0, 0, [_("Recall"), self.name, self.reference or "",
-                               self.reason or ""], bold)
-        sheet.write_row(2, 0, self._med_export_header(), bold)
-        for index, row in enumerate(self._med_export_rows(), start=3):
-            sheet.write_row(index, 0, row)
-        sheet.set_column(0, 11, 18)
-        workbook.close()
-        return output.getvalue()
+        return self._med_xlsx_table(
+            _("Recall Impact"), self._med_export_header(), self._med_export_rows(),
+            title=[_("Recall"), self.name, self.reference or "", self.reason or ""])
 
     def action_export_xlsx(self):
         self.ensure_one()

@@ -2,11 +2,13 @@ import base64
 import datetime
 import io
 from collections import defaultdict
+from unittest.mock import patch
 
 import openpyxl
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 
+from ..models import med_recall
 from .common import MedRecallCommon
 
 
@@ -88,6 +90,21 @@ class TestRecall(MedRecallCommon):
                 [("mail_message_id", "=", sent[partner].id),
                  ("res_partner_id", "=", partner.id)])
             self.assertEqual(notification.notification_type, "email")
+
+    def test_long_unit_lists_go_to_suppliers_as_a_file(self):
+        self.supplier.email = "orders@first.example"
+        with patch.object(med_recall, "SUPPLIER_MAIL_ROWS", 3):
+            recall = self._open_recall(product_id=self.stent.id, mfr_lots="MFR1")
+        message = recall.message_ids.filtered(lambda m: self.supplier in m.partner_ids)
+        self.assertEqual(message.body.count("<tr><td>"), 3, "three units in the message")
+        self.assertIn("1 more units are listed in the attached file", message.body)
+        workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(
+            message.attachment_ids.datas)))
+        rows = list(workbook.active.iter_rows(values_only=True))
+        self.assertEqual(rows[0][:2], ("Product", "Unit"))
+        self.assertEqual(sorted(row[1] for row in rows[1:]),
+                         sorted((self.s1 | self.s2 | self.s3 | self.s4).mapped("name")))
+        self.assertNotIn("MRN-0042", str(rows), "no patient data leaves the hospital")
 
     def test_dispositions_and_closing(self):
         recall = self._open_recall(product_id=self.stent.id, mfr_lots="MFR1")
