@@ -24,6 +24,10 @@ ALLOWED_STATES = {
     "scrap": ("in_stock", "quarantined", "expired", "recalled"),
 }
 
+#: operations that take a unit from the store: not while it is still being received
+#: (the input and quality control steps of a warehouse receiving in two or three steps)
+RECEPTION_BLOCKED = ("issue", "borrow")
+
 #: operations whose document is created and validated by a single scan
 DOCUMENT_MODELS = {
     "receipt": "med.receipt.check",
@@ -222,6 +226,10 @@ class MedDeviceScan(models.AbstractModel):
             return [_("%(unit)s expired on %(date)s.", unit=unit,
                       date=fields.Date.to_string(lot.expiration_date.date()))]
         by_lot = lot.product_id.tracking != "serial"
+        if operation in RECEPTION_BLOCKED:
+            problem = self._med_reception_problem(scan, unit)
+            if problem:
+                return [problem]
         if by_lot and state in ("recalled", "expired"):
             allowed = ALLOWED_STATES[operation]
         elif by_lot:
@@ -296,6 +304,49 @@ class MedDeviceScan(models.AbstractModel):
         return problems
 
     @api.model
+    def _med_reception_locations(self, company):
+        """The input and quality control locations of ``company``'s warehouses that
+        receive in two or three steps: units there are not put away yet."""
+        warehouses = self.env["stock.warehouse"].sudo().search(
+            [("company_id", "=", company.id), ("reception_steps", "!=", "one_step")])
+        return warehouses.wh_input_stock_loc_id | warehouses.wh_qc_stock_loc_id
+
+    @api.model
+    def _med_in_reception(self, locations, company):
+        """The part of ``locations`` inside the reception steps of ``company``."""
+        reception = self._med_reception_locations(company)
+        return locations.filtered(lambda loc: any(
+            loc.parent_path.startswith(step.parent_path) for step in reception))
+
+    def _med_reception_problem(self, scan, unit):
+        """Why a unit cannot leave the store yet: all of it (a serial unit, or the
+        quantity asked of a lot) still sits in reception, waiting to be put away."""
+        lot = scan["lot"]
+        company = lot.company_id or scan["company"] or self.env.company
+        quants = self.env["stock.quant"].sudo().search([
+            ("lot_id", "=", lot.id), ("location_id.usage", "=", "internal"),
+            ("quantity", ">", 0),
+        ])
+        waiting = quants.filtered(
+            lambda q: q.location_id in self._med_in_reception(q.location_id, company))
+        if not waiting:
+            return None
+        if lot.product_id.tracking != "serial":
+            # a lot leaves from the store holding it (see _med_source_location)
+            source = self._med_source_location(lot, scan["operation"], scan["department"])
+            if sum(quants.filtered(lambda q: q.location_id == source).mapped("quantity")) \
+                    >= scan["quantity"]:  # fmt: skip
+                return None
+        transfers = self.env["stock.move.line"].sudo().search([
+            ("lot_id", "=", lot.id), ("state", "not in", ("done", "cancel")),
+            ("location_id", "in", waiting.location_id.ids),
+        ]).picking_id
+        return _("%(unit)s is still being received at %(location)s: put it away first "
+                 "(%(transfer)s).", unit=unit,
+                 location=", ".join(waiting.location_id.mapped("display_name")),
+                 transfer=", ".join(transfers.mapped("name")) or _("no transfer planned"))
+
+    @api.model
     def _med_source_location(self, lot, operation, department=None):
         """Where the operation takes the unit from.  A serial unit is in one place; a lot
         is taken from the main store (issue, borrow, quarantine, scrap) or from the
@@ -312,9 +363,11 @@ class MedDeviceScan(models.AbstractModel):
             ("quantity", ">", 0),
         ])
         Department = self.env["hr.department"]
+        reception = self._med_in_reception(quants.location_id, company)
         store = quants.filtered(
             lambda q: q.location_id != company.med_quarantine_location_id
             and not Department._med_from_location(q.location_id)
+            and q.location_id not in reception
         )
         if operation in ("quarantine", "scrap") and not store:
             store = quants
