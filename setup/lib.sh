@@ -27,6 +27,9 @@ else
 fi
 MED_ADDONS="med_device_stock,med_gsp_quality,med_consignor_edi"
 PY="$MED_VENV/bin/python"
+# this clone's medtrace first, whichever clone the shared venv's editable install
+# points to (the last one set up there)
+export PYTHONPATH="$MED_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 
 say() { printf '[medtrace] %s\n' "$*" >&2; }
 die() { printf '[medtrace] ERROR: %s\n' "$*" >&2; exit 1; }

@@ -77,3 +77,17 @@ def test_postgres_that_refuses_connections(bare_venv):
     assert out.returncode == 1
     assert f"PostgreSQL at 127.0.0.1:{port} (from PGHOST/PGPORT) refuses connections" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_commands_use_this_clones_medtrace_whatever_the_venv_points_to(tmp_path):
+    """Two clones sharing one venv: each one's setup commands import its own medtrace,
+    not the one the venv's editable install points to."""
+    own_venv = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False).create(own_venv)
+    other = tmp_path / "other-clone"
+    (other / "medtrace").mkdir(parents=True)
+    (other / "medtrace" / "__init__.py").write_text("")
+    site = next(own_venv.glob("lib/python*/site-packages"))
+    (site / "medtrace-other.pth").write_text(f"{other}\n")
+    out = _lib('"$PY" -c "import medtrace; print(medtrace.__file__)"', {}, own_venv)
+    assert out.stdout.strip() == str(ROOT / "medtrace" / "__init__.py"), out.stderr
