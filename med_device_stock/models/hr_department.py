@@ -45,6 +45,22 @@ class HrDepartment(models.Model):
                 })
 
     @api.model
+    def _med_from_locations(self, locations):
+        """``{location: department}``: the device department whose sub-store (the
+        nearest one) holds each of ``locations``, in one search; locations outside every
+        sub-store are left out."""
+        if not locations:
+            return {}
+        departments = self.sudo().search([("med_location_id", "parent_of", locations.ids)])
+        found = {}
+        for location in locations:
+            holders = departments.filtered(
+                lambda d, loc=location: loc.parent_path.startswith(d.med_location_id.parent_path))
+            if holders:
+                found[location] = max(
+                    holders, key=lambda d: len(d.med_location_id.parent_path)).sudo(False)
+        return found
+
     def _med_from_location(self, location):
         """The device department whose sub-store holds ``location`` (or empty)."""
         if not location:

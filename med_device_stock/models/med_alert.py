@@ -112,7 +112,9 @@ class MedAlert(models.Model):
 
     def _med_near_expiry(self, today):
         """Units crossing a near-expiry threshold: the product's own thresholds, else its
-        category's (or the nearest parent category's), else the system default."""
+        category's (or the nearest parent category's), else the system default.  A lot
+        spread over the store and departments is alerted once per place holding some
+        (see ``_med_lot_holders``), so that every department checks its own shelf."""
         default, by_categ, by_text = self._med_expiry_thresholds()
         horizon = max([0] + default + [d for days in by_categ.values() for d in days]
                       + [d for days in by_text.values() for d in days])
@@ -121,7 +123,7 @@ class MedAlert(models.Model):
         self.env.cr.execute("""
             SELECT lot.id, (lot.expiration_date::date - %(today)s) AS days_left,
                    lot.med_department_id, lot.company_id, pt.med_expiry_alert_days,
-                   categ.parent_path
+                   categ.parent_path, pt.tracking
               FROM stock_lot lot
               JOIN product_product pp ON pp.id = lot.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -130,23 +132,66 @@ class MedAlert(models.Model):
                AND lot.expiration_date >= %(today)s
                AND lot.expiration_date < %(today)s::date + %(max)s + 1
         """, {"today": today, "max": horizon})
+        rows = self.env.cr.fetchall()
+        holders = self._med_lot_holders([row[0] for row in rows if row[6] == "lot"])
+        # translated once, here: ``_`` finds no language inside a comprehension
+        message = _("Expires in %(days)s days (threshold %(threshold)s days).")
+        message_held = _("Expires in %(days)s days (threshold %(threshold)s days); "
+                         "%(quantity)s held here.")
         alerts = []
-        for lot_id, days_left, department_id, company_id, text, path in \
-                self.env.cr.fetchall():
+        for lot_id, days_left, department_id, company_id, text, path, _tracking in rows:
             thresholds = by_text.get(text) or next(
                 (by_categ[int(c)] for c in reversed((path or "").strip("/").split("/"))
                  if c and int(c) in by_categ), default)
             threshold = next((t for t in thresholds if days_left <= t), None)
             if threshold is None:
                 continue
-            alerts.append({
-                "kind": "near_expiry", "lot_id": lot_id, "department_id": department_id,
-                "threshold": threshold, "company_id": company_id,
-                "key": f"near_expiry:{lot_id}:{threshold}",
-                "message": _("Expires in %(days)s days (threshold %(threshold)s days).",
-                             days=days_left, threshold=threshold),
-            })
+            values = {"days": days_left, "threshold": threshold}
+            places = holders.get(lot_id)
+            if not places:
+                alerts.append({
+                    "kind": "near_expiry", "lot_id": lot_id, "department_id": department_id,
+                    "threshold": threshold, "company_id": company_id,
+                    "key": f"near_expiry:{lot_id}:{threshold}",
+                    "message": message % values,
+                })
+                continue
+            for place_department_id, quantity in places:
+                alerts.append({
+                    "kind": "near_expiry", "lot_id": lot_id,
+                    "department_id": place_department_id, "threshold": threshold,
+                    "company_id": company_id,
+                    "key": f"near_expiry:{lot_id}:{threshold}:{place_department_id or 0}",
+                    "message": message_held % dict(values, quantity=f"{quantity:g}"),
+                })
         return alerts
+
+    def _med_lot_holders(self, lot_ids):
+        """``{lot id: [(department id or None for the store, quantity)]}``: where the
+        lots (tracked by lot, not serial) are held in stock, outside quarantine, summed
+        per department, in two queries."""
+        if not lot_ids:
+            return {}
+        self.env.cr.execute("""
+            SELECT q.lot_id, q.location_id, SUM(q.quantity)
+              FROM stock_quant q
+              JOIN stock_location l ON l.id = q.location_id
+             WHERE q.lot_id = ANY(%(lots)s) AND l.usage = 'internal'
+               AND l.id != ALL(ARRAY(SELECT med_quarantine_location_id FROM res_company
+                                      WHERE med_quarantine_location_id IS NOT NULL))
+             GROUP BY q.lot_id, q.location_id
+            HAVING SUM(q.quantity) > 0
+        """, {"lots": lot_ids})
+        rows = self.env.cr.fetchall()
+        Location = self.env["stock.location"].sudo()
+        department_of = self.env["hr.department"]._med_from_locations(
+            Location.browse({location_id for _lot, location_id, _qty in rows}))
+        held = defaultdict(lambda: defaultdict(float))
+        for lot_id, location_id, quantity in rows:
+            department = department_of.get(Location.browse(location_id))
+            held[lot_id][department.id if department else None] += quantity
+        return {lot_id: sorted(places.items(), key=lambda item: item[0] or 0)
+                for lot_id, places in held.items()}
 
     def _med_expired(self):
         """Expired units still usable somewhere: each is alerted once and, unless

@@ -222,3 +222,27 @@ class TestAlertsMore(MedReportCommon):
 
         run([f"V{i}" for i in range(3)], 51, 127)
         run([f"W{i}" for i in range(14)], 51, 127 + 11 * 6)
+
+    def test_lot_spread_over_departments_is_alerted_in_each(self):
+        zhao = self.env["hr.employee"].sudo().search([("user_id", "=", self.user_orthopedics.id)])
+        self.orthopedics.sudo().manager_id = zhao
+        lot = self._receive(self.catheter, 6, lot="CATH-NEAR")
+        for department in (self.cardiology, self.cardiology, self.orthopedics):
+            result = self._issue(lot, department=department)
+            self.assertTrue(result["ok"], result["message"])
+        self._expire_in(lot, 50)
+        alerts = self._run().filtered(lambda a: a.kind == "near_expiry")
+        self.assertEqual(
+            {(a.department_id, a.message.split("; ")[-1]) for a in alerts},
+            {(self.env["hr.department"], "3 held here."),
+             (self.cardiology, "2 held here."), (self.orthopedics, "1 held here.")})
+        # each holder hears of its own part: the department managers and, for the store,
+        # the device manager
+        users = self.env["mail.activity"].sudo().search(
+            [("res_model", "=", "med.alert"), ("res_id", "in", alerts.ids)]).user_id
+        self.assertEqual(users, self.user_department | self.user_orthopedics
+                         | self.env.ref("med_device_stock.group_med_manager").users[:1])
+        self.assertFalse(self._run(), "each place is told once")
+        # a department that gets some later is told too, once
+        self.assertTrue(self._issue(lot, department=self.orthopedics)["ok"])
+        self.assertFalse(self._run(), "orthopedics already knows of this lot")
