@@ -195,9 +195,14 @@ class MedAlert(models.Model):
 
     def _med_expired(self):
         """Expired units still usable somewhere: each is alerted once and, unless
-        disabled, given a quarantine document that the quarantine job moves."""
+        disabled, given a quarantine document that the quarantine job moves.  A lot
+        spread over the store and departments is also alerted to each department
+        holding some, to hand them over for quarantine."""
         self.env.cr.execute("""
-            SELECT lot.id, lot.med_department_id, lot.company_id FROM stock_lot lot
+            SELECT lot.id, lot.med_department_id, lot.company_id, pt.tracking = 'lot'
+              FROM stock_lot lot
+              JOIN product_product pp ON pp.id = lot.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE (lot.med_state = 'expired'
                     OR (lot.med_state IN ('in_stock', 'issued', 'borrowed')
                         AND lot.expiration_date <= now() AT TIME ZONE 'UTC'))
@@ -209,13 +214,26 @@ class MedAlert(models.Model):
         if rows and self._med_param(PARAM_AUTO_QUARANTINE) not in ("0", "False", "false"):
             messages = self._med_prepare_quarantine(
                 self.env["stock.lot"].browse([row[0] for row in rows]))
+        holders = self._med_lot_holders([row[0] for row in rows if row[3]])
         # translated once, here: ``_`` finds no language inside a comprehension
         default = _("Expired: move it to quarantine.")
-        return [{
-            "kind": "expired", "lot_id": lot_id, "department_id": department_id,
-            "company_id": company_id, "key": f"expired:{lot_id}",
-            "message": messages.get(lot_id) or default,
-        } for lot_id, department_id, company_id in rows]
+        held = _("Expired: %(quantity)s held here; hand them over for quarantine.")
+        alerts = []
+        for lot_id, department_id, company_id, _by_lot in rows:
+            places = dict(holders.get(lot_id, ()))
+            if places:  # the lot's own alert goes to the store when it holds some
+                department_id = None if None in places else department_id
+            alerts.append({
+                "kind": "expired", "lot_id": lot_id, "department_id": department_id,
+                "company_id": company_id, "key": f"expired:{lot_id}",
+                "message": messages.get(lot_id) or default,
+            })
+            alerts += [{
+                "kind": "expired", "lot_id": lot_id, "department_id": place,
+                "company_id": company_id, "key": f"expired:{lot_id}:{place}",
+                "message": held % {"quantity": f"{quantity:g}"},
+            } for place, quantity in places.items() if place and place != department_id]
+        return alerts
 
     def _med_prepare_quarantine(self, lots):
         """A quarantine document for each of the expired ``lots`` that sits in a stock

@@ -246,3 +246,22 @@ class TestAlertsMore(MedReportCommon):
         # a department that gets some later is told too, once
         self.assertTrue(self._issue(lot, department=self.orthopedics)["ok"])
         self.assertFalse(self._run(), "orthopedics already knows of this lot")
+
+    def test_expired_lot_spread_over_departments_is_handed_over(self):
+        zhao = self.env["hr.employee"].sudo().search([("user_id", "=", self.user_orthopedics.id)])
+        self.orthopedics.sudo().manager_id = zhao
+        lot = self._receive(self.catheter, 6, lot="CATH-OLD")
+        for department in (self.cardiology, self.cardiology, self.orthopedics):
+            self.assertTrue(self._issue(lot, department=department)["ok"])
+        lot.sudo().expiration_date = fields.Datetime.now() - datetime.timedelta(days=1)
+        alerts = self._run().filtered(lambda a: a.kind == "expired")
+        by_department = {a.department_id: a.message for a in alerts}
+        self.assertEqual(set(by_department), {self.env["hr.department"], self.cardiology,
+                                              self.orthopedics})
+        # the store's three go to quarantine; each department is told to hand its own over
+        document = self.env["med.device.quarantine"].search([("lot_id", "=", lot.id)])
+        self.assertEqual(document.quantity, 3.0)
+        self.assertIn(document.name, by_department[self.env["hr.department"]])
+        self.assertIn("2 held here", by_department[self.cardiology])
+        self.assertIn("1 held here", by_department[self.orthopedics])
+        self.assertFalse(self._run(), "told once")
