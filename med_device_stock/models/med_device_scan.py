@@ -323,6 +323,8 @@ class MedDeviceScan(models.AbstractModel):
         quantity asked of a lot) still sits in reception, waiting to be put away."""
         lot = scan["lot"]
         company = lot.company_id or scan["company"] or self.env.company
+        if not self._med_reception_locations(company):
+            return None  # every warehouse receives straight into stock
         quants = self.env["stock.quant"].sudo().search([
             ("lot_id", "=", lot.id), ("location_id.usage", "=", "internal"),
             ("quantity", ">", 0),
