@@ -62,9 +62,6 @@ class HrDepartment(models.Model):
         return found
 
     def _med_from_location(self, location):
-        """The device department whose sub-store holds ``location`` (or empty)."""
-        if not location:
-            return self.browse()
-        return self.sudo().search(
-            [("med_location_id", "parent_of", location.id)], limit=1
-        ).sudo(False)
+        """The device department whose sub-store (the nearest one) holds ``location``
+        (or empty)."""
+        return self._med_from_locations(location).get(location, self.browse())

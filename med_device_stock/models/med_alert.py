@@ -291,9 +291,7 @@ class MedAlert(models.Model):
             ("lot_id", "in", by_lot.ids), ("location_id.usage", "=", "internal"),
             ("quantity", ">", 0),
         ])
-        Department = self.env["hr.department"]
-        sub_store = {location: bool(Department._med_from_location(location))
-                     for location in quants.location_id}
+        sub_store = self.env["hr.department"]._med_from_locations(quants.location_id)
         available = defaultdict(lambda: defaultdict(float))
         for quant in quants:
             available[quant.lot_id.id][quant.location_id] += \
@@ -303,7 +301,7 @@ class MedAlert(models.Model):
             held = available.get(lot.id, {})
             store = {location: quantity for location, quantity in held.items()
                      if location != company.med_quarantine_location_id
-                     and not sub_store[location]} or held
+                     and location not in sub_store} or held
             if store:
                 location = max(store, key=lambda loc, q=held: q[loc])
                 sources[lot.id] = (location, max(store[location], 0.0))

@@ -364,11 +364,11 @@ class MedDeviceScan(models.AbstractModel):
             ("lot_id", "=", lot.id), ("location_id.usage", "=", "internal"),
             ("quantity", ">", 0),
         ])
-        Department = self.env["hr.department"]
+        sub_store = self.env["hr.department"]._med_from_locations(quants.location_id)
         reception = self._med_in_reception(quants.location_id, company)
         store = quants.filtered(
             lambda q: q.location_id != company.med_quarantine_location_id
-            and not Department._med_from_location(q.location_id)
+            and q.location_id not in sub_store
             and q.location_id not in reception
         )
         if operation in ("quarantine", "scrap") and not store:

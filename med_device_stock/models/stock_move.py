@@ -27,6 +27,7 @@ class StockMove(models.Model):
         res_id_by_lot = info.get("res_id_by_lot") or {}
         note_by_lot = info.get("note_by_lot") or {}
         Department = self.env["hr.department"]
+        department_of = Department._med_from_locations(lines.location_dest_id)
         now = fields.Datetime.now()
         vals_list = []
         for line in lines:
@@ -34,7 +35,7 @@ class StockMove(models.Model):
             if "department_id" in info:
                 department_id = info["department_id"]
             else:
-                department_id = Department._med_from_location(line.location_dest_id).id
+                department_id = department_of.get(line.location_dest_id, Department).id
             vals_list.append({
                 "lot_id": line.lot_id.id,
                 "event_type": info.get("event_type", "move"),

@@ -220,8 +220,8 @@ class TestAlertsMore(MedReportCommon):
                 self.assertEqual(len(self._move_expired()), len(names))
             self.assertEqual(set(lots.mapped("med_state")), {"quarantined"})
 
-        run([f"V{i}" for i in range(3)], 51, 127)
-        run([f"W{i}" for i in range(14)], 51, 127 + 11 * 6)
+        run([f"V{i}" for i in range(3)], 51, 128)
+        run([f"W{i}" for i in range(14)], 51, 128 + 11 * 6)
 
     def test_lot_spread_over_departments_is_alerted_in_each(self):
         zhao = self.env["hr.employee"].sudo().search([("user_id", "=", self.user_orthopedics.id)])
