@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 from medtrace.gsp import GspCodeError, validate_classification_code
 
@@ -35,6 +36,40 @@ class GspDeviceCategory(models.Model):
                 validate_classification_code(category.code)
             except GspCodeError as err:
                 raise ValidationError(_(err.template, **err.params)) from err
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        categories = super().create(vals_list)
+        categories._relink_products()
+        return categories
+
+    def write(self, vals):
+        old_codes = set(self.mapped("code")) if {"code", "active"} & vals.keys() else set()
+        res = super().write(vals)
+        if old_codes:
+            self._relink_products(old_codes)
+        return res
+
+    def unlink(self):
+        codes = set(self.mapped("code"))
+        res = super().unlink()
+        self.browse()._relink_products(codes)
+        return res
+
+    def _relink_products(self, codes=()):
+        """Products whose classification code falls under these categories' codes (or
+        ``codes``: a category's former code) take again the most precise category covering
+        them, e.g. when quality adds a category the shipped catalogue lacks, archives one
+        or corrects its code."""
+        codes = set(codes) | set(self.mapped("code"))
+        if not codes:
+            return
+        domain = expression.OR([
+            [("gsp_classification_code", "=like", pattern)]
+            for code in codes for pattern in (code, f"{code}-%")
+        ])  # fmt: skip
+        products = self.env["product.template"].with_context(active_test=False).search(domain)
+        products.modified(["gsp_classification_code"])
 
     @api.model
     def _find_for_code(self, code):

@@ -191,6 +191,36 @@ class TestCatalogueData(GspQualityCommon):
         with self.assertRaises(UserError):
             template.with_user(self.user_purchaser).write({"gsp_classification_code": "01-01-01"})
 
+    def test_products_follow_categories_quality_adds_archives_or_removes(self):
+        """The shipped catalogue lacks categories (second-level ones, some first-level
+        ones): a category quality adds takes over the products already coded under it,
+        and when it is archived or recoded they fall back to its parent."""
+        cat_01_03 = self.env.ref("med_gsp_quality.gsp_device_category_01_03")
+        rf_generator, _cert = self._regulated_product(
+            name="RF Ablation Generator", number="国械注准20173010123", code="01-03-02"
+        )
+        electrode, _cert = self._regulated_product(
+            name="RF Electrode", number="国械注准20173010125", code="01-03-03"
+        )
+        templates = (rf_generator | electrode).product_tmpl_id
+        self.assertEqual(templates.gsp_category_id, cat_01_03)
+        Category = self.env["gsp.device.category"].with_user(self.user_quality_manager)
+        second_level = Category.create(
+            {"code": "01-03-02", "name": "射频消融设备", "parent_id": cat_01_03.id}
+        )
+        self.assertEqual(rf_generator.product_tmpl_id.gsp_category_id, second_level)
+        self.assertEqual(electrode.product_tmpl_id.gsp_category_id, cat_01_03)
+        second_level.write({"active": False})
+        self.assertEqual(rf_generator.product_tmpl_id.gsp_category_id, cat_01_03)
+        second_level.write({"active": True, "code": "01-03-03"})
+        self.assertEqual(rf_generator.product_tmpl_id.gsp_category_id, cat_01_03)
+        self.assertEqual(electrode.product_tmpl_id.gsp_category_id, second_level)
+        # nobody deletes a category (archive it); when the system does, products fall back
+        with self.assertRaises(AccessError):
+            second_level.unlink()
+        second_level.sudo().unlink()
+        self.assertEqual(templates.gsp_category_id, cat_01_03)
+
 
 class TestCatalogueScope(GspQualityCommon):
     @classmethod
