@@ -1,6 +1,7 @@
 """The 2017 classification catalogue as shipped data: subjects, first-level categories,
 products linked to their category and licences whose scope covers sub-categories."""
 
+import importlib.util
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -264,3 +265,33 @@ class TestCatalogueScope(GspQualityCommon):
         _partner, licence = self._supplier("Implant Supplier", self.cat_13)
         self.assertFalse(licence._gsp_covers(self.rf_generator.product_tmpl_id))
         self.assertFalse(licence._gsp_covers(self.laser.product_tmpl_id))
+
+
+class TestCatalogueMigration(GspQualityCommon):
+    def test_upgrade_relinks_products_to_categories_added_by_hand(self):
+        """18.0.1.1.0: categories quality added before the upgrade take over the products
+        already coded under them (earlier versions left those at the parent)."""
+        cat_01_03 = self.env.ref("med_gsp_quality.gsp_device_category_01_03")
+        product, _cert = self._regulated_product(
+            name="RF Ablation Generator", number="国械注准20173010123", code="01-03-02"
+        )
+        template = product.product_tmpl_id
+        second_level = self.env["gsp.device.category"].create(
+            {"code": "01-03-02", "name": "射频消融设备", "parent_id": cat_01_03.id}
+        )
+        self.assertEqual(template.gsp_category_id, second_level)
+        # the state an older version left: the product still on the first-level category
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE product_template SET gsp_category_id = %s WHERE id = %s",
+            (cat_01_03.id, template.id),
+        )
+        self.env.invalidate_all()
+        self.assertEqual(template.gsp_category_id, cat_01_03)
+        path = Path(__file__).resolve().parents[1] / "migrations" / "18.0.1.1.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("med_gsp_quality_post_migrate_1_1", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(template.gsp_category_id, second_level)
