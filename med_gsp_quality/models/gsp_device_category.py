@@ -68,7 +68,10 @@ class GspDeviceCategory(models.Model):
             [("gsp_classification_code", "=like", pattern)]
             for code in codes for pattern in (code, f"{code}-%")
         ])  # fmt: skip
-        products = self.env["product.template"].with_context(active_test=False).search(domain)
+        # every company's products, whoever changed the shared catalogue
+        products = (
+            self.env["product.template"].sudo().with_context(active_test=False).search(domain)
+        )
         products.modified(["gsp_classification_code"])
 
     @api.model

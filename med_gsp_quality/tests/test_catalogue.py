@@ -211,7 +211,16 @@ class TestCatalogueData(GspQualityCommon):
         )
         self.assertEqual(rf_generator.product_tmpl_id.gsp_category_id, second_level)
         self.assertEqual(electrode.product_tmpl_id.gsp_category_id, cat_01_03)
+        # the catalogue is shared: another company's product, which this quality manager
+        # cannot see, follows too
+        other_company = self.env["res.company"].create({"name": "Other Hospital"})
+        other_product = self.env["product.template"].create({
+            "name": "RF Generator (other hospital)", "company_id": other_company.id,
+            "gsp_classification_code": "01-03-02",
+        })  # fmt: skip
+        self.assertEqual(other_product.gsp_category_id, second_level)
         second_level.write({"active": False})
+        self.assertEqual(other_product.gsp_category_id, cat_01_03)
         self.assertEqual(rf_generator.product_tmpl_id.gsp_category_id, cat_01_03)
         second_level.write({"active": True, "code": "01-03-03"})
         self.assertEqual(rf_generator.product_tmpl_id.gsp_category_id, cat_01_03)
