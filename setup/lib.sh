@@ -14,6 +14,10 @@
 #                 /var/lib/postgresql/medtrace when run as root, since the
 #                 server runs as the "postgres" user then)
 #   MED_FETCH_ODOO=0  never try to download Odoo's official 18.0 source
+#   MED_EDI_ROOT  the only folder consignor folder channels may use
+#                 (default $MED_HOME/edi; Odoo option med_edi_folder_root)
+#   The audit chain's secret (Odoo option med_audit_secret) is made once in
+#   $MED_HOME/audit-secret; keep a copy of it apart from database backups.
 #   PGHOST PGPORT PGUSER PGPASSWORD   an existing PostgreSQL server to use
 
 MED_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -142,10 +146,27 @@ find_odoo() {
     return 0
 }
 
-# Runs Odoo's command line from the venv (odoo-bin, not the console script:
-# that one refuses psycopg2-binary).
+# Runs Odoo's own launcher, odoo-bin, with the venv's interpreter (not the
+# console script: that one refuses psycopg2-binary).  Started from a file, not
+# from "python -c", so that Odoo can re-execute itself with the same arguments
+# when it reloads (after a memory or time limit, or on SIGHUP).  Odoo re-executes
+# itself as "python odoo-bin ...": the venv's bin comes first on PATH (as in an
+# activated venv) so that this "python" is the venv's, not the system's.
 odoo_cmd() {
-    TZ=UTC "$PY" -c 'import odoo; odoo.cli.main()' "$@"
+    PATH="$MED_VENV/bin:$PATH" TZ=UTC "$PY" "$MED_ODOO_ROOT/odoo-bin" "$@"
+}
+
+# The secret keying the GSP audit chain's hashes (HMAC): made once per MED_HOME,
+# readable by its owner only, written into every configuration setup writes.
+# The database never holds it, so rewriting the chain in the database alone is
+# detected.
+audit_secret() {
+    local file="$MED_HOME/audit-secret"
+    if [ ! -s "$file" ]; then
+        mkdir -p "$MED_HOME"
+        (umask 077 && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$file.part" && mv "$file.part" "$file")
+    fi
+    cat "$file"
 }
 
 # Debian packages some Odoo tests need: chromium (browser tests), wkhtmltopdf
@@ -281,6 +302,9 @@ write_odoo_conf() {  # write_odoo_conf FILE [extra lines...]
         echo "db_user = $DB_USER"
         echo "db_password = $DB_PASSWORD"
         echo "admin_passwd = ${MED_MASTER_PASSWORD:-medtrace-admin}"
+        echo "med_audit_secret = $(audit_secret)"
+        echo "med_edi_folder_root = ${MED_EDI_ROOT:-$MED_HOME/edi}"
         printf '%s\n' "$@"
     } > "$file"
+    chmod 600 "$file"
 }
