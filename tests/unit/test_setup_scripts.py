@@ -30,7 +30,11 @@ def _lib(script, env_extra, bare_venv):
     }
     return subprocess.run(
         ["bash", "-c", f". setup/lib.sh; {script}"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -91,3 +95,36 @@ def test_commands_use_this_clones_medtrace_whatever_the_venv_points_to(tmp_path)
     (site / "medtrace-other.pth").write_text(f"{other}\n")
     out = _lib('"$PY" -c "import medtrace; print(medtrace.__file__)"', {}, own_venv)
     assert out.stdout.strip() == str(ROOT / "medtrace" / "__init__.py"), out.stderr
+
+
+def test_configurations_carry_the_audit_secret_readable_by_their_owner_only(bare_venv, tmp_path):
+    """The audit chain's key is made once per MED_HOME and written into every
+    configuration setup writes, and neither file can be read by other users."""
+    home = tmp_path / "home"
+    script = (
+        "MED_ODOO_ROOT=/odoo DB_HOST=h DB_PORT=1 DB_USER=u DB_PASSWORD=p; "
+        f"write_odoo_conf {tmp_path}/a.conf; write_odoo_conf {tmp_path}/b.conf"
+    )
+    out = _lib(script, {"MED_HOME": str(home)}, bare_venv)
+    assert out.returncode == 0, out.stderr
+    secret = (home / "audit-secret").read_text()
+    assert len(secret) == 64 and int(secret, 16)
+    for name in ("a.conf", "b.conf"):
+        conf = (tmp_path / name).read_text()
+        assert f"med_audit_secret = {secret}\n" in conf
+        assert f"med_edi_folder_root = {home}/edi\n" in conf
+        assert (tmp_path / name).stat().st_mode & 0o077 == 0
+    assert (home / "audit-secret").stat().st_mode & 0o077 == 0
+
+
+def test_odoo_is_started_from_odoo_bin_so_that_it_can_reexecute_itself(bare_venv, tmp_path):
+    """Odoo reloads by re-executing ``python <its argv>``: ``python -c ...`` cannot be
+    re-executed (``NameError: name 'c'``), ``odoo-bin`` can, and the bare ``python`` it
+    re-executes must be the venv's (first on PATH).  tests/attack/test_server_reload.py
+    reloads a real server started this way."""
+    fake = tmp_path / "python"
+    fake.write_text('#!/bin/sh\necho "args=$*"\necho "path=$PATH"\n')
+    fake.chmod(0o755)
+    out = _lib(f"MED_ODOO_ROOT=/odoo; PY={fake}; odoo_cmd -c x.conf", {}, bare_venv)
+    assert "args=/odoo/odoo-bin -c x.conf" in out.stdout, out
+    assert f"path={bare_venv}/bin:" in out.stdout, out
