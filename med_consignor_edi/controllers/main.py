@@ -1,18 +1,44 @@
+import hashlib
 import json
 
 from odoo import fields, http
 from odoo.exceptions import AccessError
 from odoo.http import request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from medtrace.edi.message import Line, Message
 
 from ..models.med_edi_backend import INBOUND_TYPES
 
+#: what one read of a request body takes at most (the body is never held whole past the
+#: backend's size limit)
+_CHUNK = 1024 * 1024
+#: ids beyond PostgreSQL's integer range are no backend (and no database error)
+_MAX_ID = 2**31 - 1
+FORBIDDEN = {"error": "forbidden"}
+
 
 def _json(payload, status=200):
+    body = json.dumps(payload, default=str, ensure_ascii=False)
+    # whatever a client sent, the answer is valid UTF-8 (an unpaired surrogate is escaped)
+    body = body.encode("utf-8", "backslashreplace")
     return request.make_response(
-        json.dumps(payload, default=str, ensure_ascii=False),
-        headers=[("Content-Type", "application/json; charset=utf-8")], status=status)
+        body, headers=[("Content-Type", "application/json; charset=utf-8")], status=status)
+
+
+def _read_limited(stream, limit):
+    """(bytes or None, size, checksum or None) of ``stream``: its bytes when they are at
+    most ``limit``; otherwise None, with the size and SHA-256 of what was sent, read chunk
+    by chunk and thrown away (never held whole)."""
+    data = stream.read(limit + 1)
+    if len(data) <= limit:
+        return data, len(data), None
+    digest, size = hashlib.sha256(data), len(data)
+    del data
+    while chunk := stream.read(_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return None, size, digest.hexdigest()
 
 
 class MedEdiController(http.Controller):
@@ -20,29 +46,62 @@ class MedEdiController(http.Controller):
     (``Authorization: Bearer <key>``) of the user bound to their backend."""
 
     def _backend(self, backend_id):
-        """The backend, if the authenticated user is its API user (else None)."""
-        backend = request.env["med.edi.backend"].browse(backend_id)
+        """The backend, if the authenticated user is its API user (else None): the same
+        for another consignor's backend, an archived one and an id that does not exist."""
+        if not 0 < backend_id <= _MAX_ID:
+            return None
+        user = request.env.user
+        backend = request.env["med.edi.backend"].sudo().search(
+            [("id", "=", backend_id), ("api_user_id", "=", user.id)], limit=1)
+        if not backend:
+            return None
         try:
-            backend.check_access("read")
-            if not backend.exists() or backend.api_user_id != request.env.user:
-                return None
+            backend.with_user(user).check_access("read")
         except AccessError:
             return None
-        return backend
+        return backend.with_user(user)
+
+    def _read_body(self, limit):
+        """(bytes or None when too large, size, checksum, file name) of the posted file:
+        a multipart ``file`` part (read up to ``limit`` + 1 bytes from the part Odoo
+        spooled), or the raw body: refused from its Content-Length when that is over the
+        limit, otherwise read with the request limited to ``limit`` bytes."""
+        httprequest = request.httprequest
+        filename = httprequest.args.get("filename")
+        if httprequest.mimetype == "multipart/form-data":
+            upload = httprequest.files.get("file")
+            if upload is None:
+                return b"", 0, None, filename
+            data, size, checksum = _read_limited(upload.stream, limit)
+            return data, size, checksum, upload.filename or filename
+        length = httprequest.content_length
+        if length is not None and length > limit:
+            return None, length, None, filename
+        httprequest.max_content_length = limit
+        try:
+            data = httprequest.get_data(cache=False)
+        except RequestEntityTooLarge:
+            return None, length or limit + 1, None, filename
+        if len(data) > limit:
+            return None, len(data), None, filename
+        return data, len(data), None, filename
 
     @http.route("/med_edi/<int:backend_id>/<string:message_type>", type="http", auth="bearer",
                 methods=["POST"], csrf=False, save_session=False)
     def post_message(self, backend_id, message_type, **kwargs):
         backend = self._backend(backend_id)
         if backend is None:
-            return _json({"error": "forbidden"}, 403)
+            return _json(FORBIDDEN, 403)
         if message_type not in INBOUND_TYPES:
             return _json({"error": "unknown_type", "expected": INBOUND_TYPES}, 404)
-        upload = request.httprequest.files.get("file")
-        data = upload.read() if upload else request.httprequest.get_data()
-        filename = (upload.filename if upload else None) or kwargs.get("filename") or "api"
-        exchange = backend.sudo()._edi_receive(data, message_type, filename=filename,
-                                               channel="http")
+        backend = backend.sudo()
+        data, size, checksum, filename = self._read_body(backend._edi_limits().max_bytes)
+        filename = filename or "api"
+        if data is None:
+            exchange = backend._edi_receive_refused(message_type, filename, size, "http",
+                                                    checksum=checksum)
+            return _json(exchange._edi_api_result(), 413)
+        exchange = backend._edi_receive(data, message_type, filename=filename, channel="http")
         return _json(exchange._edi_api_result(), 200 if exchange.state != "error" else 422)
 
     @http.route("/med_edi/<int:backend_id>/stock_status", type="http", auth="bearer",
@@ -50,7 +109,7 @@ class MedEdiController(http.Controller):
     def stock_status(self, backend_id, at=None, **kwargs):
         backend = self._backend(backend_id)
         if backend is None:
-            return _json({"error": "forbidden"}, 403)
+            return _json(FORBIDDEN, 403)
         try:
             when = fields.Datetime.to_datetime(at) if at else None
         except ValueError:
@@ -61,4 +120,3 @@ class MedEdiController(http.Controller):
         message = Message("stock_status", backend._edi_header(),
                           [Line(number, values) for number, values in enumerate(lines, 1)])
         return _json(message.as_dict())
-

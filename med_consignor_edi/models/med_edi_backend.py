@@ -1,19 +1,25 @@
+import contextlib
 import datetime
+import hashlib
 import json
 import logging
 import os
-import shutil
+import stat
 from decimal import Decimal
 
 import pytz
 from dateutil.relativedelta import relativedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import config
 from odoo.tools.misc import file_open
 
 from medtrace.edi.codecs import FORMATS, Limits
-from medtrace.edi.message import Line, Message
+from medtrace.edi.errors import EdiError
+from medtrace.edi.message import Line, Message, fingerprint
 from medtrace.edi.schemas import INBOUND, SCHEMAS
+
+from .edi_messages import codec_problem
 
 _logger = logging.getLogger(__name__)
 
@@ -72,8 +78,10 @@ class MedEdiBackend(models.Model):
         required=True, default="upload",
     )
     inbox_path = fields.Char(help="Folder read by the scheduled job (files are moved to "
-                             "processed/ or error/ below it).")
-    outbox_path = fields.Char(help="Folder outbound files are written to.")
+                             "processed/ or error/ below it), relative to the EDI folder "
+                             "root the server configuration sets (med_edi_folder_root).")
+    outbox_path = fields.Char(help="Folder outbound files are written to, relative to the EDI "
+                              "folder root the server configuration sets.")
     field_mapping = fields.Text(
         help='JSON object mapping the consignor\'s own column names to field names, e.g. '
         '{"货品ID": "product_code"}.',
@@ -116,6 +124,15 @@ class MedEdiBackend(models.Model):
         help="Larger files are refused with a clear error, not read.",
     )
     max_lines = fields.Integer(string="Most Lines per File", default=100_000, required=True)
+    max_columns = fields.Integer(
+        string="Most Columns per Row", default=256, required=True,
+        help="A CSV or XLSX row with more columns is refused as soon as it is read.",
+    )
+    max_unzipped_size = fields.Integer(
+        string="Largest Unzipped Workbook (bytes)", default=100 * 1024 * 1024, required=True,
+        help="An XLSX workbook (a zip) whose parts declare or inflate to more bytes, or "
+        "inflate more than 100 times, is refused before it is read.",
+    )
     exchange_ids = fields.One2many("med.edi.exchange", "backend_id", string="Exchanges")
     exchange_count = fields.Integer(compute="_compute_exchange_count")
 
@@ -136,10 +153,24 @@ class MedEdiBackend(models.Model):
 
     @api.constrains("channel", "inbox_path", "outbox_path")
     def _check_folders(self):
-        for backend in self.filtered(lambda b: b.channel == "folder"):
-            if not backend.inbox_path or not backend.outbox_path:
+        for backend in self:
+            if backend.channel == "folder" and (not backend.inbox_path
+                                                or not backend.outbox_path):
                 raise ValidationError(_("Backend %(backend)s exchanges files through folders: "
                                         "give its inbox and outbox.", backend=backend.name))
+            for field in ("inbox_path", "outbox_path"):
+                if backend[field]:
+                    backend._edi_folder(field)
+
+    @api.constrains("max_file_size", "max_lines", "max_columns", "max_unzipped_size")
+    def _check_limits(self):
+        for backend in self:
+            for field in ("max_file_size", "max_lines", "max_columns", "max_unzipped_size"):
+                if backend[field] <= 0:
+                    raise ValidationError(_(
+                        "%(field)s of %(backend)s must be greater than zero, not %(value)s.",
+                        field=self._fields[field]._description_string(self.env),
+                        backend=backend.name, value=backend[field]))
 
     # -- configuration helpers ------------------------------------------------------
 
@@ -162,7 +193,8 @@ class MedEdiBackend(models.Model):
 
     def _edi_limits(self):
         self.ensure_one()
-        return Limits(max_bytes=self.max_file_size, max_lines=self.max_lines)
+        return Limits(max_bytes=self.max_file_size, max_lines=self.max_lines,
+                      max_columns=self.max_columns, max_unzipped_bytes=self.max_unzipped_size)
 
     def _edi_formats(self):
         self.ensure_one()
@@ -189,17 +221,47 @@ class MedEdiBackend(models.Model):
         self.ensure_one()
         if isinstance(data, str):
             data = data.encode("utf-8")
-        exchange = self.env["med.edi.exchange"].create({
-            "backend_id": self.id,
-            "direction": "in",
-            "message_type": message_type if message_type in INBOUND_TYPES else False,
-            "channel": channel,
-            "state": "received",
-        })
-        exchange._edi_attach(bytes(data or b""), filename or _("received file"))
+        data = bytes(data or b"")
+        limit = self._edi_limits().max_bytes
+        if len(data) > limit:
+            return self._edi_receive_refused(
+                message_type, filename, len(data), channel, checksum=fingerprint(data))
+        Exchange = self.env["med.edi.exchange"]
+        with Exchange._edi_system():
+            exchange = Exchange.sudo().create({
+                "backend_id": self.id,
+                "direction": "in",
+                "message_type": message_type if message_type in INBOUND_TYPES else False,
+                "channel": channel,
+                "state": "received",
+            }).sudo(self.env.su)
+        exchange._edi_attach(data, filename or _("received file"))
         if process:
             exchange.action_process()
         return exchange
+
+    def _edi_receive_refused(self, message_type, filename, size, channel, checksum=None,
+                             error=None):
+        """Keep a file refused before it was read (too large) as an exchange in error:
+        its name, size, checksum (when known), channel and the reason, not its bytes."""
+        self.ensure_one()
+        error = error or EdiError("too_large", size=size, maximum=self._edi_limits().max_bytes)
+        Exchange = self.env["med.edi.exchange"]
+        with Exchange._edi_system():
+            exchange = Exchange.sudo().create({
+                "backend_id": self.id,
+                "direction": "in",
+                "message_type": message_type if message_type in INBOUND_TYPES else False,
+                "channel": channel,
+                "state": "error",
+                "file_name": filename or _("received file"),
+                "file_size": size,
+                "checksum": checksum or False,
+                "problem_ids": [Command.create(codec_problem(self.env, error.as_problem()))],
+            })
+        _logger.warning("EDI backend %s: %s bytes refused unread from %s (%s)", self.id, size,
+                        channel, filename)
+        return exchange.sudo(self.env.su)
 
     def _edi_receive_demo_file(self, message_type, path):
         """Receive a file shipped with the addon (demo data) as if uploaded."""
@@ -245,17 +307,19 @@ class MedEdiBackend(models.Model):
         writes it).  ``period`` (YYYY-MM) marks the month a report is about.
         """
         self.ensure_one()
-        exchange = self.env["med.edi.exchange"].create({
-            "period": period,
-            "backend_id": self.id,
-            "direction": "out",
-            "message_type": message_type,
-            "channel": self.channel,
-            "state": "draft",
-            "file_format": self.outbound_format,
-            "res_model": record._name if record else False,
-            "res_id": record.id if record else False,
-        })
+        Exchange = self.env["med.edi.exchange"]
+        with Exchange._edi_system():
+            exchange = Exchange.sudo().create({
+                "period": period,
+                "backend_id": self.id,
+                "direction": "out",
+                "message_type": message_type,
+                "channel": self.channel,
+                "state": "draft",
+                "file_format": self.outbound_format,
+                "res_model": record._name if record else False,
+                "res_id": record.id if record else False,
+            }).sudo(self.env.su)
         message = Message(message_type, dict(header),
                           [Line(number, values) for number, values in enumerate(lines, 1)])
         message.header.setdefault("message_id", exchange._edi_outbound_message_id())
@@ -400,30 +464,106 @@ class MedEdiBackend(models.Model):
                 return message_type
         return False
 
+    def _edi_folder_root(self):
+        """The folder every folder channel lives in, set by the server configuration
+        (``med_edi_folder_root``; default ``<data_dir>/med_edi/<database>``), resolved."""
+        root = config.get("med_edi_folder_root") or os.path.join(
+            config["data_dir"], "med_edi", self.env.cr.dbname)
+        return os.path.realpath(os.path.expanduser(root))
+
+    def _edi_folder(self, field):
+        """The real path of the folder in ``field`` (inbox_path or outbox_path): relative
+        to the root, or absolute inside it; symbolic links are resolved, and a folder
+        that resolves outside the root is refused (ValidationError naming the field and
+        value).  Called when the field is saved and again before each read or write."""
+        self.ensure_one()
+        value = (self[field] or "").strip()
+        root = self._edi_folder_root()
+        label = self._fields[field]._description_string(self.env)
+        if not value or "\x00" in value:
+            raise ValidationError(_("%(field)s of %(backend)s: %(value)r is not a folder.",
+                                    field=label, backend=self.name, value=value))
+        real = os.path.realpath(os.path.join(root, value))
+        if real != root and os.path.commonpath([root, real]) != root:
+            raise ValidationError(_(
+                "%(field)s of %(backend)s: %(value)s is outside the EDI folder root %(root)s "
+                "set by the server configuration (med_edi_folder_root); give a folder inside "
+                "it, e.g. a path relative to it.",
+                field=label, backend=self.name, value=value, root=root))
+        return real
+
+    def _edi_open_folder(self, field, create=False):
+        """A descriptor of the folder in ``field``, opened without following a symbolic
+        link (the path checked by :meth:`_edi_folder` just before)."""
+        path = self._edi_folder(field)
+        if create:
+            os.makedirs(path, mode=0o750, exist_ok=True)
+            path = self._edi_folder(field)
+        return os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+
+    @staticmethod
+    def _edi_subfolder(dir_fd, name):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(name, mode=0o750, dir_fd=dir_fd)
+        return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
+
+    def _edi_read_entry(self, dir_fd, entry):
+        """(bytes or None when too large, size, checksum) of a regular file of the inbox,
+        opened without following links; None for anything else."""
+        try:
+            fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
+        except OSError:
+            return None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            limit = self._edi_limits().max_bytes
+            data = handle.read(limit + 1)
+            if len(data) <= limit:
+                return data, len(data), None
+            digest, size = hashlib.sha256(data), len(data)
+            while chunk := handle.read(1024 * 1024):
+                digest.update(chunk)
+                size += len(chunk)
+            return None, size, digest.hexdigest()
+
     def _edi_read_inbox(self):
         """Receive every file of the inbox, then move it to processed/ or error/."""
         self.ensure_one()
-        inbox = self.inbox_path
-        if not inbox or not os.path.isdir(inbox):
-            _logger.warning("EDI backend %s: inbox %s is not a folder", self.name, inbox)
-            return self.env["med.edi.exchange"]
         exchanges = self.env["med.edi.exchange"]
-        for entry in sorted(os.listdir(inbox)):
-            path = os.path.join(inbox, entry)
-            if not os.path.isfile(path):
-                continue
-            with open(path, "rb") as handle:
-                data = handle.read()
-            exchange = self._edi_receive(
-                data, self._edi_type_from_filename(entry), filename=entry, channel="folder")
-            if self.env.context.get("med_edi_commit"):
-                # the file leaves the inbox only once its exchange is stored for good
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            target = os.path.join(
-                inbox, "processed" if exchange.state in ("processed", "duplicate") else "error")
-            os.makedirs(target, exist_ok=True)
-            shutil.move(path, os.path.join(target, entry))
-            exchanges |= exchange
+        try:
+            inbox = self._edi_open_folder("inbox_path")
+        except (ValidationError, OSError) as exc:
+            _logger.warning("EDI backend %s: inbox %s not read: %s", self.name, self.inbox_path,
+                            exc)
+            return exchanges
+        try:
+            for entry in sorted(os.listdir(inbox)):
+                read = self._edi_read_entry(inbox, entry)
+                if read is None:
+                    continue
+                data, size, checksum = read
+                message_type = self._edi_type_from_filename(entry)
+                if data is None:
+                    exchange = self._edi_receive_refused(message_type, entry, size, "folder",
+                                                         checksum=checksum)
+                else:
+                    exchange = self._edi_receive(data, message_type, filename=entry,
+                                                 channel="folder")
+                if self.env.context.get("med_edi_commit"):
+                    # the file leaves the inbox only once its exchange is stored for good
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                target = self._edi_subfolder(
+                    inbox, "processed" if exchange.state in ("processed", "duplicate")
+                    else "error")
+                try:
+                    os.replace(entry, entry, src_dir_fd=inbox, dst_dir_fd=target)
+                finally:
+                    os.close(target)
+                exchanges |= exchange
+        finally:
+            os.close(inbox)
         return exchanges
 
     @api.model
@@ -441,13 +581,22 @@ class MedEdiBackend(models.Model):
         pending._edi_send()
 
     def _edi_write_outbox(self, filename, data):
+        """Write ``data`` as ``filename`` in the outbox (inside the EDI folder root; no
+        symbolic link followed), through a ``.part`` file renamed when complete."""
         self.ensure_one()
-        os.makedirs(self.outbox_path, exist_ok=True)
-        path = os.path.join(self.outbox_path, filename)
-        with open(path + ".part", "wb") as handle:
-            handle.write(data)
-        os.replace(path + ".part", path)
-        return path
+        name = os.path.basename(filename or "")
+        if name in ("", ".", ".."):
+            raise OSError(f"not a file name: {filename!r}")
+        outbox = self._edi_open_folder("outbox_path", create=True)
+        try:
+            fd = os.open(name + ".part", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW,
+                         0o640, dir_fd=outbox)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(name + ".part", name, src_dir_fd=outbox, dst_dir_fd=outbox)
+        finally:
+            os.close(outbox)
+        return os.path.join(self._edi_folder("outbox_path"), name)
 
     # -- bill on use ----------------------------------------------------------------
 

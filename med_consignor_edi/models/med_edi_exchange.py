@@ -1,7 +1,9 @@
+import contextlib
+import contextvars
 import logging
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from psycopg2 import errors as pg_errors
 
 from medtrace.edi.codecs import decode, encode
@@ -17,6 +19,9 @@ _logger = logging.getLogger(__name__)
 #: the unique index (created in ``init``) letting one delivery only of a message end processed
 MESSAGE_ONCE_INDEX = "med_edi_exchange_message_once"
 EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "json": "json", "edifact": "edi"}
+#: set (in this thread) while the system itself creates or changes exchanges; nothing a
+#: client sends (context, values) can set it
+_SYSTEM = contextvars.ContextVar("med_edi_system", default=False)
 
 
 class EdiRefused(Exception):
@@ -61,7 +66,11 @@ class MedEdiExchange(models.Model):
         string="Format", readonly=True,
     )
     attachment_id = fields.Many2one("ir.attachment", string="File", readonly=True)
-    file_name = fields.Char(related="attachment_id.name", string="File Name")
+    file_name = fields.Char(readonly=True, index="btree_not_null")
+    file_size = fields.Integer(
+        string="Size (bytes)", readonly=True,
+        help="Of the file received or sent; a file refused for its size is not stored.",
+    )
     checksum = fields.Char(
         string="SHA-256", readonly=True, index=True,
         help="Of the file's bytes: the same file received twice is processed once.",
@@ -95,6 +104,45 @@ class MedEdiExchange(models.Model):
     )
     res_model = fields.Char(string="Document Model", readonly=True, index=True)
     res_id = fields.Many2oneReference(model_field="res_model", readonly=True, index=True)
+
+    # -- created and changed by the system only ----------------------------------------
+
+    @classmethod
+    @contextlib.contextmanager
+    def _edi_system(cls):
+        """Within this block, the code of this addon creates and changes exchanges (the
+        EDI receive, process, generate and send methods); outside, nobody does."""
+        token = _SYSTEM.set(True)
+        try:
+            yield
+        finally:
+            _SYSTEM.reset(token)
+
+    def _edi_refuse(self, operation, names):
+        raise AccessError(_(
+            "Exchanges are recorded by the system only, as files are received, processed, "
+            "generated and sent: %(operation)s of %(fields)s refused.",
+            operation=operation, fields=", ".join(sorted(names)) or "-"))
+
+    def _edi_protected_fields(self):
+        return set(self._fields) - set(self.env["mail.thread"]._fields)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not _SYSTEM.get():
+            self._edi_refuse(_("create"), {name for vals in vals_list for name in vals})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        protected = self._edi_protected_fields().intersection(vals)
+        if protected and not _SYSTEM.get():
+            self._edi_refuse(_("write"), protected)
+        return super().write(vals)
+
+    def _edi_write(self, vals):
+        """Write ``vals`` as the system (the EDI methods' own state changes)."""
+        with self._edi_system():
+            return self.sudo().write(vals)
 
     @api.depends("direction", "message_type", "message_ident")
     def _compute_name(self):
@@ -136,7 +184,8 @@ class MedEdiExchange(models.Model):
             "res_id": self.id,
             "mimetype": "application/octet-stream",
         })
-        self.sudo().write({"attachment_id": attachment.id, "checksum": fingerprint(data)})
+        self._edi_write({"attachment_id": attachment.id, "checksum": fingerprint(data),
+                         "file_name": filename, "file_size": len(data)})
         if previous:
             self.sudo().message_post(
                 body=_("A corrected file replaced %(file)s (kept attached).", file=previous.name),
@@ -151,8 +200,13 @@ class MedEdiExchange(models.Model):
             raise UserError(_("Only an inbound message in error can be corrected "
                               "(%(exchange)s is %(state)s).", exchange=self.display_name,
                               state=self._state_label()))
+        limit = self.backend_id._edi_limits().max_bytes
+        if len(data) > limit:
+            raise UserError(_("The corrected file %(file)s has %(size)s bytes, more than the "
+                              "%(maximum)s allowed.", file=filename, size=len(data),
+                              maximum=limit))
         self._edi_attach(data, filename)
-        self.sudo().write({"state": "received"})
+        self._edi_write({"state": "received"})
         return self.action_process()
 
     def _state_label(self):
@@ -207,7 +261,7 @@ class MedEdiExchange(models.Model):
             with self.env.cr.savepoint():
                 # the documents are created for the consignor by the system, as the user
                 record, warnings = self.sudo()._edi_process_data(vals)
-                self.sudo().write({
+                self._edi_write({
                     **vals,
                     "state": "processed",
                     "date_processed": fields.Datetime.now(),
@@ -250,14 +304,14 @@ class MedEdiExchange(models.Model):
                 document.invalidate_recordset(["med_edi_exchange_ids", "med_edi_exchange_count"])
 
     def _edi_set_error(self, problems, vals=None):
-        self.sudo().write({
+        self._edi_write({
             **(vals or {}),
             "state": "error",
             "problem_ids": [Command.create(p) for p in problems],
         })
 
     def _edi_set_duplicate(self, original, problem, vals=None):
-        self.sudo().write({
+        self._edi_write({
             **(vals or {}),
             "state": "duplicate",
             "duplicate_of_id": original.id,
@@ -305,7 +359,7 @@ class MedEdiExchange(models.Model):
             raise EdiRefused([addon_problem(
                 self.env, "wrong_consignor", field="consignor_code", value=code,
                 expected=backend.consignor_code)])
-        self.sudo().write({"state": "validated", **vals})
+        self._edi_write({"state": "validated", **vals})
         importer = getattr(self, f"_edi_import_{self.message_type}")
         record = importer(typed)
         return record, warnings
@@ -601,7 +655,7 @@ class MedEdiExchange(models.Model):
         except EdiError as exc:
             self._edi_set_error([codec_problem(self.env, exc.as_problem())], vals)
             return False
-        self.sudo().write({**vals, "state": "generated"})
+        self._edi_write({**vals, "state": "generated"})
         self._edi_attach(data, f"{message.message_id}.{EXTENSIONS[self.file_format]}")
         if send and self.backend_id.channel == "folder" \
                 and self.env.context.get("med_edi_send", True):  # fmt: skip
@@ -616,10 +670,10 @@ class MedEdiExchange(models.Model):
                 continue
             try:
                 backend._edi_write_outbox(exchange.file_name, exchange.attachment_id.raw)
-            except OSError as exc:
+            except (OSError, ValidationError) as exc:
                 _logger.warning("EDI exchange %s not written: %s", exchange.id, exc)
                 continue
-            exchange.sudo().write({"state": "sent", "date": fields.Datetime.now()})
+            exchange._edi_write({"state": "sent", "date": fields.Datetime.now()})
         return True
 
     def _edi_action_open(self):

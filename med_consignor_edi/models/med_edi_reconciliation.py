@@ -1,6 +1,3 @@
-import io
-
-import xlsxwriter
 from odoo import Command, _, api, fields, models
 
 
@@ -110,35 +107,20 @@ class MedEdiReconciliation(models.Model):
                 "stock_comparison", header, lines, record=reconciliation)
 
     def _edi_xlsx(self):
-        """The reconciliation as an XLSX workbook (bytes)."""
+        """The reconciliation as an XLSX workbook (bytes), written through the export
+        mixin (text cells stay text: a lot ``=HYPERLINK(...)`` is no formula)."""
         self.ensure_one()
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = workbook.add_worksheet(_("Reconciliation")[:31])
-        bold = workbook.add_format({"bold": True})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
         statuses = dict(self.env["med.edi.reconciliation.line"]._fields["status"]
                         ._description_selection(self.env))
         titles = [_("Product"), _("Lot / Serial"), _("Our Quantity"), _("Consignor Quantity"),
                   _("Difference"), _("Our Expiry"), _("Consignor Expiry"), _("Status"),
                   _("Line")]
-        sheet.write_row(0, 0, titles, bold)
-        for row, line in enumerate(self.line_ids, 1):
-            sheet.write(row, 0, line.product_id.display_name)
-            sheet.write(row, 1, line.lot_name or "")
-            sheet.write_number(row, 2, line.our_quantity)
-            sheet.write_number(row, 3, line.their_quantity)
-            sheet.write_number(row, 4, line.difference)
-            for col, value in ((5, line.our_expiry), (6, line.their_expiry)):
-                if value:
-                    sheet.write_datetime(row, col, fields.Datetime.to_datetime(value),
-                                         date_format)
-            sheet.write(row, 7, statuses[line.status])
-            sheet.write_number(row, 8, line.line)
-        sheet.set_column(0, 0, 40)
-        sheet.set_column(1, 8, 16)
-        workbook.close()
-        return output.getvalue()
+        rows = [[line.product_id.display_name, line.lot_name or "", line.our_quantity,
+                 line.their_quantity, line.difference, line.our_expiry or None,
+                 line.their_expiry or None, statuses[line.status], line.line]
+                for line in self.line_ids]
+        return self._med_xlsx_table(_("Reconciliation"), titles, rows,
+                                    widths=[40] + [16] * 8)
 
     def action_export_xlsx(self):
         self.ensure_one()

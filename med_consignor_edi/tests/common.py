@@ -1,6 +1,10 @@
 """Fixtures and factories shared by the consignor EDI tests (no test methods)."""
 
 import datetime
+import io
+import os
+import tempfile
+import zipfile
 
 from odoo import Command
 from odoo.addons.med_gsp_quality.tests.common import GspQualityCommon
@@ -61,6 +65,37 @@ class ConsignorEdiCommon(GspQualityCommon):
         cls.stock_location = cls.warehouse.lot_stock_id
 
     # -- factories ---------------------------------------------------------------------
+
+    @staticmethod
+    def _xlsx_bomb(inflated):
+        """A small XLSX whose only sheet inflates to ``inflated`` bytes of empty rows."""
+        main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+        rels = "http://schemas.openxmlformats.org/package/2006/relationships"
+        office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("_rels/.rels", f'<Relationships xmlns="{rels}"><Relationship '
+                             f'Id="rId1" Type="{office}/officeDocument" '
+                             'Target="xl/workbook.xml"/></Relationships>')
+            archive.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{office}">'
+                             '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>'
+                             "</workbook>")
+            archive.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{rels}">'
+                             f'<Relationship Id="rId1" Type="{office}/worksheet" '
+                             'Target="worksheets/sheet1.xml"/></Relationships>')
+            with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+                sheet.write(f'<worksheet xmlns="{main}"><sheetData>'.encode())
+                chunk = b"<row/>" * 100_000
+                for _ in range(inflated // len(chunk)):
+                    sheet.write(chunk)
+                sheet.write(b"</sheetData></worksheet>")
+        return out.getvalue()
+
+    def _edi_tempdir(self):
+        """A temporary folder inside the EDI folder root (where folder channels live)."""
+        root = self.env["med.edi.backend"]._edi_folder_root()
+        os.makedirs(root, exist_ok=True)
+        return tempfile.TemporaryDirectory(dir=root)
 
     @classmethod
     def _lot(cls, product, name, expiry=None):

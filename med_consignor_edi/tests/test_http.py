@@ -41,7 +41,7 @@ class TestHttpEndpoint(ConsignorEdiCommon, HttpCase):
     def test_invalid_message_answers_problems(self):
         rows = self._po_rows(lines=[("ZZZ-404", "", "", "L1", "2030-01-31", "x", "1")])
         response = self._post(self.backend, self.key_a, self._csv(rows))
-        self.assertEqual(response.status_code, 422)
+        self.assertEqual(response.status_code, 422, response.text[-3000:])
         result = response.json()
         self.assertEqual(result["state"], "error")
         self.assertIn({"line": 2, "field": "quantity", "value": "x"},
@@ -77,3 +77,81 @@ class TestHttpEndpoint(ConsignorEdiCommon, HttpCase):
         other = self.url_open(f"/med_edi/{self.backend.id}/stock_status",
                               headers={"Authorization": f"Bearer {self.key_b}"})
         self.assertEqual(other.status_code, 403)
+
+
+@tagged("post_install", "-at_install")
+class TestHttpHardening(ConsignorEdiCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        expiry = fields.Datetime.now() + datetime.timedelta(days=1)
+        cls.key_a = cls.env["res.users.apikeys"].with_user(cls.user_api_a)._generate(
+            None, "consignor A", expiry)
+
+    def _post(self, backend_id, data, content_type="text/csv", files=None,
+              message_type="purchase_order"):
+        headers = {"Authorization": f"Bearer {self.key_a}"}
+        if files:
+            return self.opener.post(f"{self.base_url()}/med_edi/{backend_id}/{message_type}",
+                                    files=files, headers=headers, timeout=60)
+        headers["Content-Type"] = content_type
+        return self.url_open(f"/med_edi/{backend_id}/{message_type}", data=data,
+                             headers=headers)
+
+    def test_unknown_foreign_and_absurd_backend_ids_answer_the_same_403(self):
+        answers = [self._post(backend_id, b"x") for backend_id in
+                   (self.backend_b.id, 999999, 2**40)]
+        self.assertEqual([a.status_code for a in answers], [403, 403, 403])
+        self.assertEqual({a.text for a in answers}, {'{"error": "forbidden"}'})
+        self.backend.active = False
+        self.assertEqual(self._post(self.backend.id, b"x").text, answers[0].text)
+        self.assertFalse(self.env["med.edi.exchange"].search([("channel", "=", "http")]))
+
+    def test_oversized_bodies_are_refused_and_kept_as_metadata(self):
+        self.backend.max_file_size = 1000
+        raw = self._post(self.backend.id, b"x" * 5000)
+        self.assertEqual(raw.status_code, 413, raw.text)
+        upload = self._post(self.backend.id, None, files={"file": ("huge.csv", b"y" * 6000)})
+        self.assertEqual(upload.status_code, 413, upload.text)
+        self.assertEqual(upload.json()["problems"][0]["code"], "too_large")
+        exchanges = self.env["med.edi.exchange"].search([("channel", "=", "http")])
+        self.assertEqual(sorted((e.file_name, e.file_size, e.state) for e in exchanges),
+                         [("api", 5000, "error"), ("huge.csv", 6000, "error")])
+        self.assertFalse(exchanges.attachment_id)
+        self.assertFalse(self.env["ir.attachment"].search(
+            [("res_model", "=", "med.edi.exchange"), ("res_id", "in", exchanges.ids)]))
+        huge = exchanges.filtered(lambda e: e.file_name == "huge.csv")
+        self.assertEqual(len(huge.checksum), 64)
+
+    def test_zip_bomb_and_wide_csv_are_refused_and_stored_as_errors(self):
+        bomb = self._xlsx_bomb(100 * 1024 * 1024)
+        response = self._post(self.backend.id, None, files={"file": ("bomb.xlsx", bomb)})
+        self.assertEqual(response.status_code, 422, response.text)
+        self.assertEqual(response.json()["problems"][0]["code"], "compression_ratio")
+        header = ",".join(f"c{index}" for index in range(100_000)).encode()
+        response = self._post(self.backend.id, None,
+                              files={"file": ("wide.csv", header + b"\n" + header)})
+        self.assertEqual(response.status_code, 422, response.text)
+        self.assertRegex(response.json()["problems"][0]["message"],
+                         "100000 columns, more than the 256 allowed")
+        self.assertEqual(
+            self.env["med.edi.exchange"].search([("file_name", "in", ("bomb.xlsx", "wide.csv"))])
+            .mapped("state"), ["error", "error"])
+
+    def test_hostile_json_is_a_clean_refusal(self):
+        bodies = {
+            b'{"message_id": "S-1", "lines": [{"lot": "\\ud800"}]}': "lone_surrogate",
+            b'{"message_id": "S-2", "lines": [{"lot": "\\u0000"}]}': "nul_character",
+            b'{"message_id": "S-3", "lines": [{"quantity": 1e99999999}]}': "number_too_large",
+            b'{"lines": ' + b"[" * 5000 + b"]" * 5000 + b"}": "json_too_deep",
+        }
+        for body, code in bodies.items():
+            with self.subTest(code=code):
+                response = self._post(self.backend.id, body, content_type="application/json",
+                                      message_type="stock_statement")
+                self.assertEqual(response.status_code, 422, response.text)
+                result = response.json()
+                self.assertEqual(result["state"], "error")
+                self.assertEqual(result["problems"][0]["code"], code)
+                exchange = self.env["med.edi.exchange"].browse(result["exchange_id"])
+                self.assertEqual(exchange.attachment_id.raw, body)

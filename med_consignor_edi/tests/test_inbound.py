@@ -144,7 +144,9 @@ class TestInboundErrors(ConsignorEdiCommon):
     def test_too_large_file(self):
         self.backend.max_file_size = 200
         exchange = self._receive(self._csv(self._po_rows()))
-        self._assert_error(exchange, "too_large")
+        # refused before it is read: its metadata kept, not its bytes
+        self.assertEqual((exchange.state, exchange.problem_ids.code), ("error", "too_large"))
+        self.assertFalse(exchange.attachment_id)
 
     def test_format_not_spoken_by_consignor(self):
         self.backend.format_json = False

@@ -2,7 +2,6 @@ import datetime
 import io
 import json
 import os
-import tempfile
 from decimal import Decimal
 
 import openpyxl
@@ -144,7 +143,7 @@ class TestOutbound(ConsignorEdiCommon):
         self.assertEqual(quant.owner_id, self.consignor)
 
     def test_scheduled_confirmation_waits_for_the_job_and_folder_channel(self):
-        with tempfile.TemporaryDirectory() as folder:
+        with self._edi_tempdir() as folder:
             inbox, outbox = os.path.join(folder, "in"), os.path.join(folder, "out")
             os.makedirs(inbox)
             self.backend.write({"channel": "folder", "inbox_path": inbox, "outbox_path": outbox,

@@ -1,6 +1,5 @@
 import datetime
 import os
-import tempfile
 from decimal import Decimal
 
 from odoo import fields
@@ -96,7 +95,7 @@ class TestMonthlyReconciliation(ConsignorEdiCommon):
             self.backend._edi_send_reconciliation("2025-13")
 
     def test_sent_to_the_outbox_at_once_or_by_the_scheduled_job(self):
-        with tempfile.TemporaryDirectory() as folder:
+        with self._edi_tempdir() as folder:
             inbox, outbox = os.path.join(folder, "in"), os.path.join(folder, "out")
             self.backend.write({"channel": "folder", "inbox_path": inbox,
                                 "outbox_path": outbox, "send_reports": "immediate"})

@@ -1,5 +1,3 @@
-import io
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -107,23 +105,10 @@ class MedReportXlsx(models.TransientModel):
         return dict(self._fields["report"]._description_selection(self.env))[self.report]
 
     def _med_xlsx(self):
-        import xlsxwriter  # pylint: disable=import-outside-toplevel
-
         Report, domain, groupby, measures = self._med_spec()
         header, rows, total = Report._med_table(domain, groupby, measures)
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = workbook.add_worksheet(self._med_title()[:31])
-        bold = workbook.add_format({"bold": True})
-        number = workbook.add_format({"num_format": "#,##0.00"})
-        sheet.write_row(0, 0, header, bold)
-        for index, row in enumerate(rows, start=1):
-            sheet.write_row(index, 0, row[:len(groupby)])
-            sheet.write_row(index, len(groupby), row[len(groupby):], number)
-        sheet.write_row(len(rows) + 1, 0, total, bold)
-        sheet.set_column(0, len(header) - 1, 20)
-        workbook.close()
-        return output.getvalue()
+        return self._med_xlsx_table(self._med_title(), header, rows, footer=total,
+                                    number_format="#,##0.00", widths=[20] * len(header))
 
     def action_export(self):
         self.ensure_one()

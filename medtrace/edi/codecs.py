@@ -18,28 +18,51 @@ import codecs as _codecs
 import csv
 import datetime
 import io
+import itertools
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import WARNING, EdiError, problem
 from .message import Line, Message, fingerprint
 from .schemas import PRODUCT_FIELDS, Schema, get_schema
-from .values import format_value, is_empty
+from .values import escape_formula, format_value, is_empty, unescape_formula
 
 FORMATS = ("csv", "xlsx", "json", "edifact")
 DELIMITERS = (",", ";", "\t", "|")
 #: separators people type by mistake; only used to explain a header that did not split
 _WRONG_DELIMITERS = ("，", "；", ":", "、", " ")
 _HEADER_SEARCH_ROWS = 10
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 @dataclass(frozen=True)
 class Limits:
-    """How much a file may hold; past these, decode fails with a clear error."""
+    """How much a file may hold; past these, decode fails with a clear error.
+
+    Every limit is checked while the file is read, before more is read: the size of the
+    file, its rows (blank ones included: ``max_rows``, default twice ``max_lines`` plus a
+    hundred), its columns and the length of a value (CSV and XLSX), and for an XLSX
+    workbook (a zip) the size each part declares, their total, each part's compression
+    ratio and the bytes actually inflated; for JSON the nesting depth.
+    """
 
     max_bytes: int = 20 * 1024 * 1024
     max_lines: int = 100_000
+    max_columns: int = 256
+    max_rows: int | None = None
+    max_field_chars: int = 10_000
+    max_unzipped_bytes: int = 100 * 1024 * 1024
+    max_ratio: int = 100
+    max_json_depth: int = 32
+
+    @property
+    def row_limit(self) -> int:
+        """The most rows read (blank rows included) before the file is refused."""
+        if self.max_rows is not None:
+            return self.max_rows
+        return 2 * self.max_lines + 100
 
 
 DEFAULT_LIMITS = Limits()
@@ -193,6 +216,8 @@ def rows_to_message(rows, schema: Schema, mapping, limits: Limits, fmt: str,
             value = cells[index] if index < len(cells) else None
             if isinstance(value, str):
                 value = value.strip()
+                if fmt == "csv":
+                    value = unescape_formula(value).strip()
             if fmt == "xlsx" and name in date_fields:
                 value = _excel_date(value)
             if is_empty(value):
@@ -218,27 +243,68 @@ def _same(value) -> str:
 
 # -- CSV ---------------------------------------------------------------------------------
 
-def _csv_rows(text: str, delimiter: str):
+def _csv_rows(text: str, delimiter: str, limits: Limits):
+    """``(row number, cells)`` of a CSV text, one row at a time; refuses a row past the
+    row limit, wider than the column limit or holding a value longer than the field limit
+    as soon as it is read."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
-    for cells in reader:
+    row_limit = limits.row_limit
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise EdiError("field_too_large", line=reader.line_num,
+                               size=f"> {csv.field_size_limit()}",
+                               maximum=limits.max_field_chars) from None
+            raise
+        if start > row_limit:
+            raise EdiError("too_many_rows", maximum=row_limit)
+        check_row(cells, start, limits)
         yield start, cells
         start = reader.line_num + 1
 
 
-def _sniff(text: str, schema: Schema, mapping) -> str:
-    """The delimiter among , ; tab | that names the most known columns in the first rows."""
-    sample = "\n".join(text.splitlines()[:_HEADER_SEARCH_ROWS])
+def check_row(cells, line: int, limits: Limits) -> None:
+    """Refuse a row wider than the column limit or with a value longer than the field
+    limit (the row as read, before anything is done with its cells)."""
+    if len(cells) > limits.max_columns:
+        raise EdiError("too_many_columns", line=line, count=len(cells),
+                       maximum=limits.max_columns)
+    for cell in cells:
+        if isinstance(cell, str) and len(cell) > limits.max_field_chars:
+            raise EdiError("field_too_large", line=line, size=len(cell),
+                           maximum=limits.max_field_chars)
+
+
+def _sniff(text: str, schema: Schema, mapping, limits: Limits) -> str:
+    """The delimiter among , ; tab | that names the most known columns in the first rows.
+
+    A delimiter splitting a row into more columns than allowed is not scored (so the
+    sniffing stays fast); when no other one names the columns, the file is refused as
+    too wide."""
+    sample = "".join(itertools.islice(io.StringIO(text, newline=""), _HEADER_SEARCH_ROWS))
     best, best_score = ",", (-1, -1)
+    too_wide = {}
     for delimiter in DELIMITERS:
         try:
-            rows = [cells for _n, cells in _csv_rows(sample, delimiter)]
+            rows = [cells for _n, cells in _csv_rows(sample, delimiter, limits)]
         except csv.Error:
+            continue
+        except EdiError as exc:
+            if exc.code not in ("too_many_columns", "field_too_large"):
+                raise
+            too_wide.setdefault(exc.code, exc)
             continue
         known = max((_recognised(schema, cells, mapping) for cells in rows), default=0)
         width = max((len(cells) for cells in rows), default=0)
         if (known, width) > best_score:
             best, best_score = delimiter, (known, width)
+    if too_wide and best_score[0] < 2:
+        raise too_wide.get("too_many_columns") or too_wide["field_too_large"]
     return best
 
 
@@ -256,9 +322,10 @@ def _csv_hint(schema: Schema, mapping):
 
 def decode_csv(data: bytes, schema: Schema, mapping, limits: Limits) -> Message:
     text = decode_text(data, "csv")
-    delimiter = _sniff(text, schema, mapping)
+    delimiter = _sniff(text, schema, mapping, limits)
     try:
-        return rows_to_message(_csv_rows(text, delimiter), schema, mapping, limits, "csv",
+        return rows_to_message(_csv_rows(text, delimiter, limits), schema, mapping, limits,
+                               "csv",
                                first_row_hint=_csv_hint(schema, mapping))
     except csv.Error as exc:
         raise EdiError("unreadable", format="CSV", reason=str(exc))
@@ -281,13 +348,26 @@ def encode_csv(message: Message, schema: Schema, lang="en", encoding="utf-8-sig"
                delimiter=",") -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([title for _field, title in _columns(schema, lang)])
+    columns = _columns(schema, lang)
+    writer.writerow([title for _field, title in columns])
+    fields = [field for field, _title in columns]
     for row in _flat_rows(message, schema):
-        writer.writerow([format_value(value) for value in row])
+        writer.writerow([_csv_cell(field, value)
+                         for field, value in zip(fields, row, strict=True)])
     try:
         return out.getvalue().encode(encoding)
     except (UnicodeEncodeError, LookupError) as exc:
         raise EdiError("unwritable", format="CSV", reason=str(exc)[:200])
+
+
+def _csv_cell(field, value) -> str:
+    """A value as CSV text that no spreadsheet runs as a formula: text starting with
+    ``= + - @``, a tab or a carriage return gets a leading single quote (OWASP CSV
+    injection); numbers of numeric fields stay numbers (``-2`` is a loss of two)."""
+    text = format_value(value)
+    if field.type in ("int", "decimal") and _NUMBER.fullmatch(text):
+        return text
+    return escape_formula(text)
 
 
 # -- JSON --------------------------------------------------------------------------------
@@ -299,11 +379,16 @@ def _kind(value) -> str:
 def decode_json(data: bytes, schema: Schema, mapping, limits: Limits) -> Message:
     text = decode_text(data, "json", fallbacks=())
     try:
-        document = json.loads(text, parse_float=Decimal)
+        document = json.loads(text, parse_float=_json_decimal, parse_int=_json_int)
+    except EdiError:
+        raise
     except json.JSONDecodeError as exc:
         raise EdiError("bad_json", line=exc.lineno, reason=exc.msg)
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise EdiError("json_too_deep", value="$", maximum=limits.max_json_depth) from None
+    except ValueError as exc:
         raise EdiError("bad_json", line=1, reason=str(exc)[:200])
+    check_json(document, limits)
     if not isinstance(document, dict):
         raise EdiError("json_not_object", kind=_kind(document))
     found = document.get("message_type")
@@ -348,6 +433,60 @@ def decode_json(data: bytes, schema: Schema, mapping, limits: Limits) -> Message
             continue
         lines.append(Line(number, fields(raw, schema.line_names, number)))
     return Message(schema.name, header, lines, format="json", problems=problems)
+
+
+#: the most digits a JSON number may have (quantities and prices need far fewer)
+_JSON_DIGITS = 30
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > _JSON_DIGITS:
+        raise EdiError("number_too_large", value=text[:40] + "...", maximum=_JSON_DIGITS)
+    return int(text)
+
+
+def _json_decimal(text: str) -> Decimal:
+    value = Decimal(text)
+    if value.is_finite() and value and abs(value.adjusted()) > _JSON_DIGITS \
+            or len(text) > 2 * _JSON_DIGITS:
+        raise EdiError("number_too_large", value=text[:40], maximum=_JSON_DIGITS)
+    return value
+
+
+def _printable(text: str) -> str:
+    """``text`` shown safely in a message: surrogates and NUL as escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
+def check_json(document, limits: Limits) -> None:
+    """Refuse a decoded JSON document nested deeper than allowed, or holding a string that
+    is not text (an unpaired surrogate such as ``"\\ud800"``, a NUL character), in a key
+    or a value; walks the document without recursion."""
+    stack = [(document, "$", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > limits.max_json_depth:
+            raise EdiError("json_too_deep", value=path, maximum=limits.max_json_depth)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                key_path = f"{path}.{_printable(str(key))}"
+                _check_json_text(str(key), key_path)
+                stack.append((item, key_path, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{index}]", depth + 1)
+                         for index, item in enumerate(value))
+        elif isinstance(value, str):
+            _check_json_text(value, path)
+
+
+def _check_json_text(text: str, path: str) -> None:
+    if "\x00" in text:
+        raise EdiError("nul_character", value=path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise EdiError("lone_surrogate", value=path,
+                       char=f"\\u{ord(text[exc.start]):04x}") from None
 
 
 def _json_value(value):

@@ -42,6 +42,32 @@ MESSAGES = {
     "too_many_lines": (
         "The file has more than %(maximum)s lines, the most allowed: split it into smaller files"
     ),
+    "too_many_rows": (
+        "The file has more than %(maximum)s rows (blank rows included), the most allowed: "
+        "split it into smaller files"
+    ),
+    "too_many_columns": (
+        "Line %(line)s has %(count)s columns, more than the %(maximum)s allowed"
+    ),
+    "field_too_large": (
+        "Line %(line)s: a value of %(size)s characters is longer than the %(maximum)s allowed"
+    ),
+    "unzipped_too_large": (
+        "The workbook's part %(member)s unzips to %(size)s bytes, more than the %(maximum)s "
+        "allowed"
+    ),
+    "compression_ratio": (
+        "The workbook's part %(member)s inflates %(ratio)s times (%(size)s bytes from "
+        "%(compressed)s), more than the %(maximum)s times allowed: it is not an ordinary "
+        "Excel file"
+    ),
+    "json_too_deep": "JSON: %(value)s is nested more than %(maximum)s levels deep",
+    "number_too_large": "JSON: the number %(value)s has more than %(maximum)s digits",
+    "lone_surrogate": (
+        "JSON: %(value)s holds an unpaired surrogate (%(char)s), which is not a character: "
+        "send UTF-8 text"
+    ),
+    "nul_character": "JSON: %(value)s holds a NUL character, which is not text",
     "encoding": (
         "The file is neither UTF-8 nor GB18030/GBK text (undecodable byte %(value)r at "
         "position %(position)s): save it as \"CSV UTF-8\""

@@ -202,3 +202,22 @@ def format_value(value) -> str:
     if isinstance(value, float):
         return _text(value)
     return str(value)
+
+
+#: what a spreadsheet takes for the start of a formula (OWASP "CSV injection")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(text: str) -> str:
+    """``text`` made inert for a spreadsheet: a leading single quote when it starts like a
+    formula (``=HYPERLINK(...)``, ``@SUM(...)``, ``+1``, ``-1+2``, a tab or CR)."""
+    if text and text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def unescape_formula(text: str) -> str:
+    """The text :func:`escape_formula` escaped, as it was (read back as text, never run)."""
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
