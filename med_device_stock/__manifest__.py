@@ -36,6 +36,7 @@
         "views/med_device_scrap_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/med_scan_wizard_views.xml",
+        "wizard/med_device_correction_wizard_views.xml",
         "data/barcode_rule_data.xml",
         "views/barcode_nomenclature_views.xml",
         "report/stock_lot_label_report.xml",

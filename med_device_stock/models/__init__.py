@@ -10,6 +10,8 @@ from . import stock_lot
 from . import stock_move
 from . import stock_move_line
 from . import med_device_operation_mixin
+from . import med_device_reversal_mixin
+from . import med_document_line_mixin
 from . import med_xlsx_export_mixin
 from . import med_receipt_check
 from . import med_receipt_check_line
@@ -36,3 +38,5 @@ from . import med_report_turnover
 from . import med_report_scrap
 from . import med_report_timeliness
 from . import med_kpi_dashboard
+from . import stock_lot_reversal
+from . import med_device_scan_values

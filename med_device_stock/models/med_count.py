@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .med_device_operation_mixin import SYSTEM_WRITE
+
 #: the mixin's draft / done / cancel, with the count's own steps
 COUNT_STATES = [("draft",), ("in_progress", "Counting"), ("reconciled", "Reconciled"),
                 ("done",)]
@@ -21,7 +23,9 @@ class MedCount(models.Model):
     _description = "Device Cycle Count"
     _order = "id desc"
     _med_sequence_code = "med.count"
-    _med_system_fields = ("user_id", "date_done", "date_start")
+    _med_system_fields = ("user_id", "date_done", "date_start", "reversal_of_id",
+                          "reversal_reason")
+    _med_correction_group = "med_device_stock.group_med_storekeeper"
 
     state = fields.Selection(
         selection_add=COUNT_STATES, tracking=True,
@@ -37,6 +41,11 @@ class MedCount(models.Model):
         help="Counted with its sub-locations; the department's sub-store by default.",
     )
     date_start = fields.Datetime(string="Started On", readonly=True, copy=False)
+    reversal_of_id = fields.Many2one(
+        "med.count", string="Corrects", readonly=True, copy=False, index="btree_not_null",
+        help="The done count this one counts again, for the reason given.",
+    )
+    reversal_ids = fields.One2many("med.count", "reversal_of_id", string="Corrected By")
     line_ids = fields.One2many("med.count.line", "count_id", string="Results", readonly=True)
     scan_ids = fields.One2many("med.count.scan", "count_id", string="Scans", readonly=True)
     scan_count = fields.Integer(compute="_compute_totals", store=True)
@@ -86,8 +95,8 @@ class MedCount(models.Model):
             if not count.location_id:
                 raise UserError(_("Count %(count)s: choose the location or department "
                                   "counted.", count=count.display_name))
-            count.write({"state": "in_progress"})
-            count._med_system_write({"date_start": fields.Datetime.now()})
+            count._med_system_write({"state": "in_progress",
+                                     "date_start": fields.Datetime.now()})
         return True
 
     # ------------------------------------------------------------------ scans
@@ -187,7 +196,7 @@ class MedCount(models.Model):
                 }
                 vals_list.append(vals)
             self.env["med.count.line"].sudo().create(vals_list)
-            count.write({"state": "reconciled"})
+            count._med_system_write({"state": "reconciled"})
         return True
 
     def _med_difference(self, lot, expected, counted, location_ids, now):
@@ -217,9 +226,22 @@ class MedCount(models.Model):
         return True
 
     def action_cancel(self):
+        self.check_access("write")
         self._med_check_state("draft", "in_progress")
-        self.write({"state": "cancel"})
+        self._med_system_write({"state": "cancel"})
         return True
+
+    def _med_make_correction(self, reason):
+        """A done count is corrected by counting again: a new count of the same place,
+        linked to it, whose own differences are resolved (adjusted) as any count's."""
+        self.ensure_one()
+        return self.with_context(med_system_write=SYSTEM_WRITE).create({
+            "department_id": self.department_id.id,
+            "location_id": self.location_id.id,
+            "company_id": self.company_id.id,
+            "reversal_of_id": self.id,
+            "reversal_reason": reason,
+        }).with_context(med_system_write=False)
 
     def action_open_import(self):
         self.ensure_one()

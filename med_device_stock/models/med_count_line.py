@@ -20,6 +20,8 @@ class MedCountLine(models.Model):
     """One unit compared by a cycle count, and how its difference was resolved."""
 
     _name = "med.count.line"
+    _inherit = ["med.document.line.mixin"]
+    _med_document_field = "count_id"
     _description = "Device Cycle Count Result"
     _order = "count_id, difference_type, id"
 
@@ -69,7 +71,7 @@ class MedCountLine(models.Model):
         self._med_check_resolvable()
         counts = self.count_id
         self.sudo().unlink()
-        counts.write({"state": "in_progress"})
+        counts._med_system_write({"state": "in_progress"})
         return True
 
     def action_adjust(self):

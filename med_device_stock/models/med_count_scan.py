@@ -6,6 +6,8 @@ class MedCountScan(models.Model):
     imported later from a handheld's file)."""
 
     _name = "med.count.scan"
+    _inherit = ["med.document.line.mixin"]
+    _med_document_field = "count_id"
     _description = "Device Cycle Count Scan"
     _order = "date, id"
 

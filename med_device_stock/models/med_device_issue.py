@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 ISSUE_TYPES = [
@@ -14,10 +14,13 @@ class MedDeviceIssue(models.Model):
     (return 归还/退库) or moving between department sub-stores (transfer)."""
 
     _name = "med.device.issue"
-    _inherit = ["med.device.operation.mixin", "mail.thread"]
+    _inherit = ["med.device.reversal.mixin", "mail.thread"]
     _description = "Device Issue, Borrow, Return or Transfer"
     _order = "id desc"
     _med_sequence_code = "med.device.issue"
+    _med_system_fields = ("user_id", "date_done", "reversal_reason", "reversal_of_id")
+    #: storekeepers issue, lend, take back and transfer units: they correct them too
+    _med_correction_group = "med_device_stock.group_med_storekeeper"
 
     operation_type = fields.Selection(
         ISSUE_TYPES, string="Operation", required=True, default="issue", index=True
@@ -39,6 +42,11 @@ class MedDeviceIssue(models.Model):
     )
     line_ids = fields.One2many("med.device.issue.line", "issue_id", string="Units")
     picking_ids = fields.Many2many("stock.picking", string="Transfers", readonly=True, copy=False)
+    reversal_of_id = fields.Many2one(
+        "med.device.issue", string="Reverses", readonly=True, copy=False,
+        index="btree_not_null", help="The done document this one corrects.",
+    )
+    reversal_ids = fields.One2many("med.device.issue", "reversal_of_id", string="Reversed By")
 
     @api.constrains("operation_type", "expected_return_date", "dest_department_id")
     def _check_operation_fields(self):
@@ -58,6 +66,7 @@ class MedDeviceIssue(models.Model):
         candidates = self.filtered(
             lambda r: r.state == "done" and r.operation_type == "borrow"
             and r.expected_return_date and r.expected_return_date < today
+            and not r.reversal_of_id and not r.reversal_ids
         )
         return candidates.filtered(lambda r: any(
             line.lot_id.med_state == "borrowed"
@@ -83,6 +92,21 @@ class MedDeviceIssue(models.Model):
         overdue = candidates._med_outstanding_borrows()
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", overdue.ids)]
+
+    def _med_reversal_event_types(self):
+        return (self.operation_type,)
+
+    def _med_reversal_values(self):
+        self.ensure_one()
+        return {
+            "operation_type": self.operation_type,
+            "department_id": self.department_id.id,
+            "dest_department_id": self.dest_department_id.id,
+            "requester_id": self.requester_id.id,
+            "expected_return_date": self.expected_return_date,
+            "line_ids": [Command.create({"lot_id": line.lot_id.id, "quantity": line.quantity})
+                         for line in self.line_ids],
+        }
 
     def _med_scan_context(self):
         self.ensure_one()

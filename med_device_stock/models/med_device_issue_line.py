@@ -3,6 +3,8 @@ from odoo import _, api, fields, models
 
 class MedDeviceIssueLine(models.Model):
     _name = "med.device.issue.line"
+    _inherit = ["med.document.line.mixin"]
+    _med_document_field = "issue_id"
     _description = "Device Issue Line"
     _order = "issue_id, id"
     _check_company_auto = True

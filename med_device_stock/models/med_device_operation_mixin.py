@@ -7,8 +7,18 @@ SYSTEM_WRITE = object()
 
 DOCUMENT_STATES = [("draft", "Draft"), ("done", "Done"), ("cancel", "Cancelled")]
 
-#: unit events whose transfers move expired units on purpose
-SKIP_EXPIRED_CHECK = ("quarantine", "scrap", "recall")
+#: unit events whose transfers move expired units on purpose (a reversal puts a unit
+#: back where it was, expired or not)
+SKIP_EXPIRED_CHECK = ("quarantine", "scrap", "recall", "reversal")
+
+#: fields a final document still takes from anyone: its discussion (chatter) and its
+#: activities, which record nothing of what happened to the units
+FINAL_WRITABLE_PREFIXES = ("message_", "activity_")
+
+
+def is_system_write(env):
+    """Whether ``env`` carries the workflow's own token (never a client's context)."""
+    return env.context.get("med_system_write") is SYSTEM_WRITE
 
 
 class MedDeviceOperationMixin(models.AbstractModel):
@@ -20,8 +30,16 @@ class MedDeviceOperationMixin(models.AbstractModel):
     _description = "Medical Device Operation"
     _check_company_auto = True
     _med_sequence_code = False
-    #: fields only the system sets (at creation or through _med_system_write)
-    _med_system_fields = ("user_id", "date_done")
+    #: fields only the system sets (through _med_system_write); refused on create
+    _med_system_fields = ("user_id", "date_done", "reversal_reason")
+    #: states in which the document is final: nothing it records changes any more, it
+    #: is never deleted; a mistake is corrected by a correcting document
+    _med_final_states = ("done", "cancel")
+    #: the group whose members may correct a done document (False: it cannot be
+    #: corrected by a correcting document, see ``_med_correction_refusal``)
+    _med_correction_group = False
+    #: the final states in which a document may be corrected
+    _med_correctable_states = ("done",)
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/", index=True
@@ -39,13 +57,18 @@ class MedDeviceOperationMixin(models.AbstractModel):
     )
     date_done = fields.Datetime(string="Done On", readonly=True, copy=False)
     note = fields.Text()
+    reversal_reason = fields.Text(
+        string="Correction Reason", readonly=True, copy=False,
+        help="Why this document corrects another one (given in the correction wizard).",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
+        system = is_system_write(self.env)
         unnamed = []
         for vals in vals_list:
-            for fname in self._med_system_fields:
-                vals.pop(fname, None)
+            if not system:
+                self._med_check_create_values(vals)
             vals["user_id"] = self.env.uid
             if vals.get("name", "/") == "/" and self._med_sequence_code:
                 unnamed.append(vals)
@@ -75,15 +98,93 @@ class MedDeviceOperationMixin(models.AbstractModel):
                             [f"ir_sequence_{sequence.id:03d}", count])
         return [sequence.get_next_char(row[0]) for row in self.env.cr.fetchall()]
 
-    def write(self, vals):
-        forbidden = set(vals) & set(self._med_system_fields)
-        if forbidden and self.env.context.get("med_system_write") is not SYSTEM_WRITE:
+    def _med_check_create_values(self, vals):
+        """Refuse what only the system sets (operator, time, state, reference...) given
+        to a new document: it would be replaced, so it is refused, naming it."""
+        given = [fname for fname in self._med_system_fields if vals.get(fname)]
+        if vals.get("state") not in (None, False, "draft"):
+            given.append("state")
+        if self._med_sequence_code and vals.get("name") not in (None, False, "/"):
+            given.append("name")
+        if given:
             raise UserError(_(
-                "%(fields)s of %(document)s are set by the system and cannot be changed.",
-                fields=", ".join(self._fields[f].string for f in sorted(forbidden)),
-                document=", ".join(self.mapped("display_name")),
+                "%(fields)s of a new %(model)s are set by the system: leave them out "
+                "(given: %(values)s).",
+                fields=", ".join(self._fields[f].string for f in given),
+                model=self._description,
+                values=", ".join(f"{self._fields[f].string} = {vals[f]}" for f in given),
             ))
+
+    def write(self, vals):
+        if not is_system_write(self.env):
+            forbidden = set(vals) & set(self._med_system_fields)
+            if forbidden:
+                raise UserError(_(
+                    "%(fields)s of %(document)s are set by the system and cannot be changed.",
+                    fields=", ".join(self._fields[f].string for f in sorted(forbidden)),
+                    document=", ".join(self.mapped("display_name")),
+                ))
+            self._med_check_final_write(vals)
         return super().write(vals)
+
+    def _med_is_final(self):
+        self.ensure_one()
+        return self.state in self._med_final_states
+
+    def _med_final_writable(self):
+        """Fields of this final document its users may still write (besides chatter and
+        activities): none by default."""
+        return set()
+
+    def _med_state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _med_final_error(self, fields_label=None):
+        self.ensure_one()
+        if fields_label:
+            return UserError(_(
+                "%(document)s is %(state)s: it is final and %(fields)s cannot be changed. "
+                "A mistake is corrected by a correcting document (Correct).",
+                document=self.display_name, state=self._med_state_label(),
+                fields=fields_label,
+            ))
+        return UserError(_(
+            "%(document)s is %(state)s: it is final and cannot be deleted. A mistake is "
+            "corrected by a correcting document (Correct).",
+            document=self.display_name, state=self._med_state_label(),
+        ))
+
+    def _med_check_final_write(self, vals):
+        """Nothing a final document records is written, by any user (superuser
+        included): only the workflow's own writes (``_med_system_write``) are."""
+        names = {fname for fname in vals if not fname.startswith(FINAL_WRITABLE_PREFIXES)}
+        if not names:
+            return
+        # who may not write the document at all is told so first, whatever it holds
+        self.check_access("write")
+        final_states = self._med_final_states
+        for record in self:
+            if not record._med_is_final():
+                if vals.get("state") in final_states:
+                    labels = dict(self._fields["state"]._description_selection(self.env))
+                    raise UserError(_(
+                        "%(document)s: the state %(state)s is reached through the document's "
+                        "workflow (validate, cancel), never written.",
+                        document=record.display_name, state=labels[vals["state"]],
+                    ))
+                continue
+            blocked = names - record._med_final_writable()
+            if blocked:
+                raise record._med_final_error(", ".join(
+                    self._fields[f].string if f in self._fields else f for f in sorted(blocked)
+                ))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_final(self):
+        for record in self:
+            if record._med_is_final():
+                raise record._med_final_error()
 
     def _med_system_write(self, vals):
         """Write the system fields (operator, time): only the code of the workflow does it."""
@@ -101,9 +202,77 @@ class MedDeviceOperationMixin(models.AbstractModel):
                 ))
 
     def action_cancel(self):
+        self.check_access("write")
         self._med_check_draft()
-        self.write({"state": "cancel"})
+        self._med_system_write({"state": "cancel"})
         return True
+
+    # ------------------------------------------------------------------ corrections
+    def _med_correction_refusal(self):
+        """Why a done document of this kind is not corrected by a correcting document
+        (used when ``_med_correction_group`` is False)."""
+        return _("no correcting document exists for a %(model)s.", model=self._description)
+
+    def _med_check_correctable(self):
+        """The current user may correct these done documents, not corrected yet."""
+        for record in self:
+            if not record._med_correction_group:
+                raise UserError(_("%(document)s cannot be corrected: %(why)s",
+                                  document=record.display_name,
+                                  why=record._med_correction_refusal()))
+            if not self.env.user.has_group(record._med_correction_group):
+                group = self.env.ref(record._med_correction_group).sudo()
+                raise UserError(_("Only users of the group %(group)s can correct %(document)s.",
+                                  group=group.full_name, document=record.display_name))
+            if record.state not in record._med_correctable_states:
+                raise UserError(_(
+                    "%(document)s is %(state)s: only a done document is corrected.",
+                    document=record.display_name, state=record._med_state_label()))
+            if "reversal_of_id" not in record._fields:
+                continue
+            if record.reversal_of_id:
+                raise UserError(_(
+                    "%(document)s corrects %(original)s: it is not corrected in turn; record "
+                    "the operation again with a new document.",
+                    document=record.display_name, original=record.reversal_of_id.display_name))
+            corrections = record.reversal_ids.filtered(lambda doc: doc.state == "done")
+            if corrections:
+                raise UserError(_("%(document)s is already corrected by %(corrections)s.",
+                                  document=record.display_name,
+                                  corrections=", ".join(corrections.mapped("display_name"))))
+
+    def action_open_correction_wizard(self):
+        """Correct this done document: the wizard asks for the reason."""
+        self.ensure_one()
+        self._med_check_correctable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Correct %(document)s", document=self.display_name),
+            "res_model": "med.device.correction.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_res_model": self._name, "default_res_id": self.id},
+        }
+
+    def _med_correct(self, reason):
+        """Correct this done document for ``reason``: returns the correcting document
+        (or an empty recordset when the correction is a note on this one)."""
+        self.ensure_one()
+        self._med_check_correctable()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(_("Give the reason of the correction of %(document)s.",
+                              document=self.display_name))
+        correction = self._med_make_correction(reason)
+        if correction:
+            self.sudo().message_post(body=_("Corrected by %(correction)s: %(reason)s",
+                                            correction=correction.display_name, reason=reason))
+        return correction
+
+    def _med_make_correction(self, reason):
+        """Hook: make the correcting document of this done one."""
+        raise UserError(_("%(document)s cannot be corrected: %(why)s",
+                          document=self.display_name, why=self._med_correction_refusal()))
 
     def _med_mark_done(self):
         self._med_system_write({"state": "done", "date_done": fields.Datetime.now()})
@@ -115,7 +284,7 @@ class MedDeviceOperationMixin(models.AbstractModel):
         return info
 
     def _med_move_units(self, units, location_dest, event_info, picking_type=None,
-                        source=None, origin=None):
+                        source=None, origin=None, any_source=False):
         """Move ``units`` (a list of ``(lot, quantity)``) to ``location_dest`` with Odoo's own
         pickings: one picking per source location, a move per product with a move line
         for each lot, validated.  ``event_info`` describes the move in the unit's timeline
@@ -140,7 +309,7 @@ class MedDeviceOperationMixin(models.AbstractModel):
         pickings = self.env["stock.picking"].sudo()
         origin = origin or self.name
         for location, source_units in by_source.items():
-            if not location or location.usage != "internal":
+            if not location or (location.usage != "internal" and not any_source):
                 raise UserError(_(
                     "Unit %(unit)s is not in an internal stock location.",
                     unit=source_units[0][0].display_name,

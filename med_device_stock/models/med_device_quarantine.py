@@ -11,11 +11,14 @@ class MedDeviceQuarantine(models.Model):
     """A unit put aside in the quarantine location, with the reason."""
 
     _name = "med.device.quarantine"
-    _inherit = ["med.device.operation.mixin", "mail.thread"]
+    _inherit = ["med.device.reversal.mixin", "mail.thread"]
     _description = "Device Quarantine"
     _order = "id desc"
     _med_sequence_code = "med.device.quarantine"
-    _med_system_fields = ("user_id", "date_done", "expiry_move", "move_error")
+    _med_system_fields = ("user_id", "date_done", "expiry_move", "move_error",
+                          "released", "reversal_reason", "reversal_of_id")
+    #: storekeepers quarantine units: they correct a quarantine made by mistake too
+    _med_correction_group = "med_device_stock.group_med_storekeeper"
 
     lot_id = fields.Many2one("stock.lot", string="Unit", check_company=True, index=True,
                              domain="[('product_id.med_is_device', '=', True)]")
@@ -33,6 +36,27 @@ class MedDeviceQuarantine(models.Model):
         help="Why the quarantine job could not move the unit; the document was cancelled "
         "and the unit waits for a storekeeper.",
     )  # fmt: skip
+
+    reversal_of_id = fields.Many2one(
+        "med.device.quarantine", string="Reverses", readonly=True, copy=False,
+        index="btree_not_null", help="The done quarantine this one corrects.",
+    )
+    reversal_ids = fields.One2many("med.device.quarantine", "reversal_of_id",
+                                   string="Reversed By")
+    picking_ids = fields.Many2many("stock.picking", string="Transfers", readonly=True, copy=False)
+
+    def _med_reversal_event_types(self):
+        return ("quarantine",)
+
+    def _med_reversal_values(self):
+        self.ensure_one()
+        return {"lot_id": self.lot_id.id, "quantity": self.quantity, "reason": self.reason}
+
+    def _med_check_reversible(self):
+        if self.released:
+            raise UserError(_("%(document)s: the unit was released already; it is not "
+                              "reversed.", document=self.display_name))
+        return True
 
     def _med_scan_context(self):
         self.ensure_one()
@@ -70,8 +94,8 @@ class MedDeviceQuarantine(models.Model):
     def action_release(self):
         """Back to the store: the unit was found fit for use."""
         for record in self:
-            if record.state != "done" or record.released or \
-                    record.lot_id.med_state != "quarantined":
+            if record.state != "done" or record.released or record.reversal_of_id or \
+                    record.reversal_ids or record.lot_id.med_state != "quarantined":
                 raise UserError(_("%(document)s: the unit is not in quarantine.",
                                   document=record.display_name))
             record._med_move_units(
@@ -79,7 +103,7 @@ class MedDeviceQuarantine(models.Model):
                 record.company_id._med_warehouse().lot_stock_id,
                 record._med_event_info("release", department_id=False),
             )
-            record.released = True
+            record._med_system_write({"released": True})
         return True
 
     # ------------------------------------------------------------------ quarantine job

@@ -6,11 +6,14 @@ class MedDeviceScrap(models.Model):
     """Scrap of a unit (报废) with its reason, then the record of its destruction."""
 
     _name = "med.device.scrap"
-    _inherit = ["med.device.operation.mixin", "mail.thread"]
+    _inherit = ["med.device.reversal.mixin", "mail.thread"]
     _description = "Device Scrap and Destruction"
     _order = "id desc"
     _med_sequence_code = "med.device.scrap"
-    _med_system_fields = ("user_id", "date_done", "destruction_user_id", "destruction_date")
+    _med_system_fields = ("user_id", "date_done", "destroyed", "destruction_user_id",
+                          "destruction_date", "reversal_reason", "reversal_of_id")
+    #: a scrapped unit put back into stock is a manager's decision
+    _med_correction_group = "med_device_stock.group_med_manager"
 
     lot_id = fields.Many2one("stock.lot", string="Unit", check_company=True, index=True,
                              domain="[('product_id.med_is_device', '=', True)]")
@@ -29,6 +32,33 @@ class MedDeviceScrap(models.Model):
     destruction_user_id = fields.Many2one("res.users", string="Destroyed By", readonly=True,
                                           copy=False)
     destruction_date = fields.Datetime(string="Destroyed On", readonly=True, copy=False)
+
+    reversal_of_id = fields.Many2one(
+        "med.device.scrap", string="Reverses", readonly=True, copy=False,
+        index="btree_not_null", help="The done scrap this one corrects.",
+    )
+    reversal_ids = fields.One2many("med.device.scrap", "reversal_of_id", string="Reversed By")
+    picking_ids = fields.Many2many("stock.picking", string="Transfers", readonly=True, copy=False)
+
+    def _med_final_writable(self):
+        """The destruction is recorded after the scrap: its method and witness are
+        given until it is."""
+        if self.state == "done" and not self.destroyed and not self.reversal_of_id:
+            return {"destruction_method", "destruction_witness_id"}
+        return set()
+
+    def _med_reversal_event_types(self):
+        return ("scrap",)
+
+    def _med_reversal_values(self):
+        self.ensure_one()
+        return {"lot_id": self.lot_id.id, "quantity": self.quantity, "reason": self.reason}
+
+    def _med_check_reversible(self):
+        if self.destroyed:
+            raise UserError(_("%(document)s: the unit was destroyed; the scrap is not "
+                              "reversed.", document=self.display_name))
+        return True
 
     def _med_scan_context(self):
         self.ensure_one()
@@ -73,7 +103,8 @@ class MedDeviceScrap(models.Model):
     def action_destroy(self):
         """Record the destruction: method and witness given, who and when set here."""
         for record in self:
-            if record.state != "done" or record.destroyed:
+            if record.state != "done" or record.destroyed or record.reversal_of_id \
+                    or record.reversal_ids:
                 raise UserError(_("%(document)s: only a scrapped unit not yet destroyed can be "
                                   "destroyed.", document=record.display_name))
             if not record.destruction_method or not record.destruction_witness_id:

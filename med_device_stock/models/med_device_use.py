@@ -10,10 +10,13 @@ class MedDeviceUse(models.Model):
     """
 
     _name = "med.device.use"
-    _inherit = ["med.device.operation.mixin", "mail.thread"]
+    _inherit = ["med.device.reversal.mixin", "mail.thread"]
     _description = "Device Use on Patient"
     _order = "id desc"
     _med_sequence_code = "med.device.use"
+    _med_system_fields = ("user_id", "date_done", "reversal_reason", "reversal_of_id")
+    #: a use on a patient is a clinical record: only device managers reverse one
+    _med_correction_group = "med_device_stock.group_med_manager"
 
     lot_id = fields.Many2one(
         "stock.lot", string="Unit", check_company=True, index=True,
@@ -38,10 +41,29 @@ class MedDeviceUse(models.Model):
     )
     date_use = fields.Datetime(string="Used On", required=True, default=fields.Datetime.now)
     picking_ids = fields.Many2many("stock.picking", string="Transfers", readonly=True, copy=False)
+    reversal_of_id = fields.Many2one(
+        "med.device.use", string="Reverses", readonly=True, copy=False,
+        index="btree_not_null", help="The done use this one corrects (the unit was not "
+        "used on the patient).",
+    )
+    reversal_ids = fields.One2many("med.device.use", "reversal_of_id", string="Reversed By")
 
     _sql_constraints = [
         ("quantity_positive", "check(quantity > 0)", "The quantity must be positive."),
     ]
+
+    def _med_reversal_event_types(self):
+        return ("use",)
+
+    def _med_reversal_values(self):
+        self.ensure_one()
+        return {
+            "lot_id": self.lot_id.id, "quantity": self.quantity,
+            "patient_identifier": self.patient_identifier,
+            "encounter_ref": self.encounter_ref, "surgery_ref": self.surgery_ref,
+            "surgeon_id": self.surgeon_id.id, "department_id": self.department_id.id,
+            "date_use": self.date_use,
+        }
 
     def _med_scan_context(self):
         self.ensure_one()
@@ -96,6 +118,3 @@ class MedDeviceUse(models.Model):
                     "%(use)s records an implantable device (%(unit)s): it can never be "
                     "deleted.", use=record.display_name, unit=record.lot_id.display_name,
                 ))
-            if record.state == "done":
-                raise UserError(_("%(use)s is done: it cannot be deleted.",
-                                  use=record.display_name))

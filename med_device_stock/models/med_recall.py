@@ -50,7 +50,9 @@ BEGIN
            u.id, u.patient_identifier, u.encounter_ref, u.surgery_ref, u.quantity
       FROM med_device_use u
       JOIN res_company c ON c.id = u.company_id
-     WHERE u.lot_id = ANY(lot_ids) AND u.state = 'done'
+     WHERE u.lot_id = ANY(lot_ids) AND u.state = 'done' AND u.reversal_of_id IS NULL
+       AND NOT EXISTS (SELECT 1 FROM med_device_use r
+                        WHERE r.reversal_of_id = u.id AND r.state = 'done')
     UNION ALL
     SELECT 3, ml.lot_id, l.id,
            MAX(p.partner_id) FILTER (WHERE l.id = ml.location_dest_id), l.usage,
@@ -87,7 +89,10 @@ class MedRecall(models.Model):
     _order = "id desc"
     _med_sequence_code = "med.recall"
     _med_system_fields = ("user_id", "date_done", "date_opened", "date_located",
-                          "date_closed")
+                          "date_closed", "supplier_notified", "reversal_reason")
+    _med_final_states = ("closed", "done", "cancel")
+    _med_correction_group = "med_device_stock.group_med_manager"
+    _med_correctable_states = ("closed", "done")
 
     state = fields.Selection(
         selection_add=RECALL_STATES, tracking=True,
@@ -443,9 +448,20 @@ class MedRecall(models.Model):
         return True
 
     def action_cancel(self):
+        self.check_access("write")
         self._med_check_draft()
-        self.write({"state": "cancel"})
+        self._med_system_write({"state": "cancel"})
         return True
+
+    def _med_make_correction(self, reason):
+        """A closed recall moved its units through its lines, each with its own record
+        (quarantine, return to supplier, destruction): nothing is reversed; the
+        correction is a note in its chatter, kept with the case; a case to follow
+        again is a new recall."""
+        self.ensure_one()
+        self.sudo().message_post(body=_("Correction: %(reason)s", reason=reason),
+                                 subtype_xmlid="mail.mt_note")
+        return self.browse()
 
     def action_view_lines(self):
         self.ensure_one()

@@ -27,6 +27,8 @@ class MedRecallLine(models.Model):
     """One place where units of a recall case are, and what became of them."""
 
     _name = "med.recall.line"
+    _inherit = ["med.document.line.mixin"]
+    _med_document_field = "recall_id"
     _description = "Device Recall Line"
     _order = "recall_id, place, id"
     _check_company_auto = True

@@ -63,6 +63,15 @@ class MedReceiptCheck(models.Model):
         return True
 
     def action_cancel(self):
+        self.check_access("write")
         self._med_check_draft()
         self.line_ids._med_unassign_move_line()
         return super().action_cancel()
+
+    def _med_correction_refusal(self):
+        return _(
+            "a receipt check records what arrived and was inspected. Units received by "
+            "mistake go back to the supplier by a return of the receipt (Return on the "
+            "receipt, then their timeline shows it); a wrong unit datum (expiry, lot, "
+            "UDI) is corrected by a change request of the unit."
+        )

@@ -8,6 +8,8 @@ class MedReceiptCheckLine(models.Model):
     dates, manufacturer, supplier, quantities, result, inspector and time."""
 
     _name = "med.receipt.check.line"
+    _inherit = ["med.document.line.mixin"]
+    _med_document_field = "check_id"
     _description = "Device Receipt Check Line"
     _order = "check_id, id"
     _check_company_auto = True
@@ -51,6 +53,14 @@ class MedReceiptCheckLine(models.Model):
     def create(self, vals_list):
         now = fields.Datetime.now()
         for vals in vals_list:
+            given = [fname for fname in ("inspector_id", "check_date") if vals.get(fname)]
+            if given:
+                raise UserError(_(
+                    "%(fields)s of a receipt check line are set by the system: leave them "
+                    "out (given: %(values)s).",
+                    fields=", ".join(self._fields[f].string for f in given),
+                    values=", ".join(f"{self._fields[f].string} = {vals[f]}" for f in given),
+                ))
             vals["inspector_id"] = self.env.uid
             vals["check_date"] = now
         return super().create(vals_list)

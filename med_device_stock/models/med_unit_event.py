@@ -1,4 +1,8 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .med_device_operation_mixin import is_system_write
+from .stock_lot import MED_STATES
 
 EVENT_TYPES = [
     ("receipt", "Receipt"),
@@ -15,6 +19,7 @@ EVENT_TYPES = [
     ("destruction", "Destruction"),
     ("recall", "Recall"),
     ("return_supplier", "Return to Supplier"),
+    ("reversal", "Reversal (Correction)"),
 ]
 
 
@@ -22,7 +27,10 @@ class MedUnitEvent(models.Model):
     """One thing that happened to a device unit: the rows of its timeline.
 
     Rows are written by the code of the operations (as superuser, with the real
-    operator in ``user_id``); nobody edits or deletes them.
+    operator in ``user_id``); nobody edits or deletes them, the superuser included: only
+    the workflow's own token (``SYSTEM_WRITE``) lets a reversal link its event to the
+    event it undoes.  A mistake is corrected by a correcting document, whose "reversal"
+    events follow in the timeline.
     """
 
     _name = "med.unit.event"
@@ -54,6 +62,33 @@ class MedUnitEvent(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
+    reversed_event_id = fields.Many2one(
+        "med.unit.event", string="Reverses", readonly=True, index="btree_not_null",
+        help="The event a correction undid (for a reversal event).",
+    )
+    restored_state = fields.Selection(
+        MED_STATES, string="State Restored", readonly=True,
+        help="The device state the unit had before the event the reversal undid.",
+    )
+
+    def write(self, vals):
+        if not is_system_write(self.env):
+            raise UserError(_(
+                "Timeline events record what happened to a unit: they cannot be changed "
+                "(%(events)s).", events=self._med_labels()))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        if not is_system_write(self.env):
+            raise UserError(_(
+                "Timeline events record what happened to a unit: they cannot be deleted "
+                "(%(events)s).", events=self._med_labels()))
+
+    def _med_labels(self):
+        types = dict(self._fields["event_type"]._description_selection(self.env))
+        return ", ".join(f"{types.get(event.event_type, '')} {event.lot_id.name or ''}"
+                         for event in self[:5])
 
     def init(self):
         self.env.cr.execute(

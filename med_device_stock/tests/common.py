@@ -3,6 +3,7 @@
 import datetime
 
 from odoo import Command, fields
+from odoo.addons.med_device_stock.models.med_device_operation_mixin import SYSTEM_WRITE
 from odoo.tests import TransactionCase, new_test_user
 
 from medtrace.udi import gs1_element_string
@@ -154,11 +155,14 @@ class MedDeviceFlowCommon(MedDeviceStockCommon):
         if operation == "borrow":
             context.setdefault("expected_return_date", fields.Date.today()
                                + datetime.timedelta(days=7))
-        raw = self.udi(lot.product_id, serial=lot.med_serial, lot=lot.med_mfr_lot)
-        return self.scan(raw, operation, **context)
+        return self.scan(self._raw(lot), operation, **context)
 
     def _raw(self, lot):
-        return self.udi(lot.product_id, serial=lot.med_serial, lot=lot.med_mfr_lot)
+        """The UDI on the unit's label: it carries the unit's recorded data (a scan
+        disagreeing with them is refused)."""
+        return self.udi(lot.product_id, serial=lot.med_serial, lot=lot.med_mfr_lot,
+                        expiry=lot.expiration_date and lot.expiration_date.date() or None,
+                        manufactured=lot.med_manufactured_date or None)
 
     def _count(self, *models):
         return {model: self.env[model].search_count([]) for model in models}
@@ -234,8 +238,9 @@ class MedReportCommon(MedDeviceFlowCommon):
         return scrap
 
     def _shift_events(self, lots, days, event_type=None):
-        """Move the timeline events of ``lots`` ``days`` into the past."""
-        events = lots.sudo().med_event_ids
+        """Move the timeline events of ``lots`` ``days`` into the past (the workflow's
+        own token: nobody else changes an event)."""
+        events = lots.sudo().med_event_ids.with_context(med_system_write=SYSTEM_WRITE)
         if event_type:
             events = events.filtered(lambda e: e.event_type == event_type)
         for event in events:
@@ -251,3 +256,51 @@ class MedReportCommon(MedDeviceFlowCommon):
         if user:
             Report = Report.with_user(user)
         return Report.read_group(domain or [], measures, groupby, lazy=False)
+
+
+class MedDoneDocumentsCommon(MedDeviceFlowCommon):
+    """One done document of each kind (receipt check, issue, use on patient, quarantine,
+    scrap, count, closed recall) made through the workflow, the administrator a device
+    manager, the storekeeper working."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.admin = cls.env.ref("base.user_admin")
+        cls.admin.groups_id = [Command.link(cls.env.ref(
+            "med_device_stock.group_med_manager").id)]
+        cls.env = cls.env(user=cls.user_storekeeper)
+
+    def _document_of(self, result):
+        self.assertTrue(result["ok"], result["message"])
+        return self.env[result["res_model"]].browse(result["res_id"])
+
+    def _make_done_documents(self):
+        """``{kind: done document}`` and the units S1-S6 of the stent in ``self.units``."""
+        self.units = self._receive(self.stent, ["S1", "S2", "S3", "S4", "S5", "S6"])
+        s1, s2, s3, s4, s5, _s6 = self.units
+        docs = {"receipt": self.env["med.receipt.check"].search(
+            [("line_ids.lot_id", "=", s1.id)])}
+        docs["issue"] = self._document_of(self._issue(s1))
+        self._issue(s2)
+        docs["use"] = self._document_of(self.scan(
+            self._raw(s2), "use", department_id=self.cardiology.id,
+            patient_identifier="MRN-0042"))
+        docs["quarantine"] = self.env["med.device.quarantine"].create(
+            {"lot_id": s3.id, "reason": "Dropped"})
+        docs["quarantine"].action_done()
+        docs["scrap"] = self.env["med.device.scrap"].create({"lot_id": s4.id, "reason": "Bent"})
+        docs["scrap"].action_done()
+        count = self.env["med.count"].create({"department_id": self.cardiology.id})
+        count.action_start()
+        count._med_record_scans([{"lot_id": s1.id, "quantity": 1.0}])
+        count.action_reconcile()
+        count.action_done()
+        docs["count"] = count
+        recall = self.env["med.recall"].with_user(self.user_manager).create(
+            {"reason": "Labelling", "product_id": self.stent.id, "serials": s5.name})
+        recall.action_open()
+        recall.line_ids.action_release()
+        recall.action_close()
+        docs["recall"] = recall.with_user(self.user_storekeeper)
+        return docs

@@ -1,6 +1,7 @@
 import datetime
 
 from odoo import fields
+from odoo.addons.med_device_stock.models.med_device_operation_mixin import SYSTEM_WRITE
 
 from .common import MedDeviceFlowCommon
 
@@ -45,7 +46,7 @@ class TestAlerts(MedDeviceFlowCommon):
         s1.sudo().expiration_date = fields.Datetime.now() - datetime.timedelta(days=1)
         self._issue(s2, operation="borrow",
                     expected_return_date=fields.Date.today() - datetime.timedelta(days=2))
-        s3.med_event_ids.sudo().write(
+        s3.med_event_ids.sudo().with_context(med_system_write=SYSTEM_WRITE).write(
             {"date": fields.Datetime.now() - datetime.timedelta(days=400)})
         kinds = {(a.kind, a.lot_id) for a in self._run()}
         self.assertIn(("expired", s1), kinds)

@@ -119,8 +119,12 @@ class TestAlertsMore(MedReportCommon):
     def test_nobody_marks_a_document_for_the_job(self):
         (s1,) = self._receive(self.stent, ["H1"], lot="MFRH")
         for user in (self.user_storekeeper, self.user_manager):
+            with self.assertRaisesRegex(UserError, "Expired Unit of a new Device Quarantine "
+                                        "are set by the system"):
+                self.env["med.device.quarantine"].with_user(user).create(
+                    {"lot_id": s1.id, "reason": "Dented", "expiry_move": True})
             document = self.env["med.device.quarantine"].with_user(user).create(
-                {"lot_id": s1.id, "reason": "Dented", "expiry_move": True})
+                {"lot_id": s1.id, "reason": "Dented"})
             self.assertFalse(document.expiry_move, "set by the alert job only")
             with self.assertRaisesRegex(UserError, "set by the system"):
                 document.write({"expiry_move": True})

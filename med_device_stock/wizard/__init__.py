@@ -1,1 +1,7 @@
-from . import med_count_import, med_recall_wizard, med_report_xlsx, med_scan_wizard
+from . import (
+    med_count_import,
+    med_device_correction_wizard,
+    med_recall_wizard,
+    med_report_xlsx,
+    med_scan_wizard,
+)
