@@ -142,7 +142,9 @@ def test_nobody_approves_their_own_change_request(client, admin, scenario, refus
     )
     user.call("gsp.change.request", "action_submit", [request_id])
     refused(
-        lambda: user.call("gsp.change.request", "action_approve", [request_id]), USER_ERROR, r"own"
+        lambda: user.call("gsp.change.request", "action_approve", [request_id]),
+        USER_ERROR,
+        r"Four eyes.*cannot approve.*requested",
     )
     assert admin.read("res.partner", partner_id, ["street"])["street"] is False
     # another officer may
