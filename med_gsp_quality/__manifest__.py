@@ -2,7 +2,7 @@
 {
     "name": "Medical Devices GSP Quality",
     "summary": "Qualifications lock business by themselves; master data changes only through QA",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Medical Devices",
     "website": "https://github.com/medtrace/medtrace",
     "author": "medtrace developers",
@@ -29,6 +29,7 @@
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
         "views/stock_picking_views.xml",
+        "views/stock_lot_views.xml",
         "views/purchase_order_views.xml",
         "views/menus.xml",
     ],

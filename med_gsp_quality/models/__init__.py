@@ -1,6 +1,7 @@
 # isort: skip_file
 # (order matters: the mixin is defined before the models that inherit it)
 from . import gsp_audited_mixin
+from . import gsp_four_eyes_mixin
 from . import gsp_audit_chain
 from . import gsp_audit_log
 from . import gsp_messages
@@ -23,3 +24,4 @@ from . import stock_picking
 from . import med_device_scan
 from . import med_receipt_check
 from . import med_count_line
+from . import stock_lot

@@ -8,7 +8,7 @@ class GspAccessRequest(models.Model):
     """A written request to grant or change a user's groups (DB15/T 961 §7.2)."""
 
     _name = "gsp.access.request"
-    _inherit = ["gsp.audited.mixin", "mail.thread"]
+    _inherit = ["gsp.audited.mixin", "gsp.four.eyes.mixin", "mail.thread"]
     _description = "User Access Request"
     _order = "id desc"
     _gsp_system_fields = (
@@ -46,6 +46,11 @@ class GspAccessRequest(models.Model):
         for request in self:
             request.display_name = _("Access of %(user)s", user=request.user_id.name or "?")
 
+    def _gsp_concerned_users(self):
+        """Nobody decides a request they made, nor one for their own access."""
+        self.ensure_one()
+        return self.requested_by_id | self.user_id
+
     def _check_state(self, state):
         for request in self:
             if request.state != state:
@@ -65,8 +70,7 @@ class GspAccessRequest(models.Model):
         if not self.env.user.has_group(MANAGER):
             raise UserError(_("Only a quality manager approves access requests."))
         self._check_state("submitted")
-        if any(r.requested_by_id == self.env.user for r in self):
-            raise UserError(_("Nobody approves their own access request."))
+        self._gsp_check_four_eyes(_("approve"))
         self._gsp_system_write().write({
             "state": "approved", "approved_by_id": self.env.uid,
             "approved_date": fields.Datetime.now(),
@@ -79,6 +83,7 @@ class GspAccessRequest(models.Model):
         ):
             raise UserError(_("Only a quality manager or an administrator rejects requests."))
         self._check_state("submitted")
+        self._gsp_check_four_eyes(_("reject"))
         if any(not r.decision_reason for r in self):
             raise UserError(_("Give the reason of the rejection first."))
         self._gsp_system_write().write({
@@ -92,6 +97,7 @@ class GspAccessRequest(models.Model):
         if not self.env.user.has_group("base.group_system"):
             raise UserError(_("Only an administrator applies access requests."))
         self._check_state("approved")
+        self._gsp_check_four_eyes(_("apply"))
         for request in self:
             commands = [(4, g.id) for g in request.add_group_ids]
             commands += [(3, g.id) for g in request.remove_group_ids]

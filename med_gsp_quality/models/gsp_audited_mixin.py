@@ -30,6 +30,17 @@ class GspAuditedMixin(models.AbstractModel):
             if field.store and name not in _SKIPPED and field.type not in ("binary", "one2many")
         ]
 
+    def _gsp_audited(self, vals=None):
+        """The records of ``self`` whose changes are audited (hook; ``vals``: the values
+        being written, if any)."""
+        return self
+
+    def _gsp_apply_change(self, vals, reason):
+        """Applies the values of a change request quality approved, as the system, with
+        the request's reason in the audit trail (hook: a model whose fields only the
+        system writes overrides it)."""
+        return self.with_context(gsp_audit_reason=reason).write(vals)
+
     def _gsp_is_quality(self):
         return self.env.su or self.env.user.has_group(QUALITY_GROUP)
 
@@ -111,8 +122,9 @@ class GspAuditedMixin(models.AbstractModel):
         touched = {name for vals in vals_list for name in vals}
         if self._gsp_audit_fields is not None and not touched & set(names):
             return records
+        audited = records._gsp_audited()
         entries = []
-        for record_id, values in records._gsp_snapshot(names).items():
+        for record_id, values in audited._gsp_snapshot(names).items():
             record = records.browse(record_id)
             entries += [
                 records._gsp_entry(record, "create", name, "", value)
@@ -125,14 +137,15 @@ class GspAuditedMixin(models.AbstractModel):
     def write(self, vals):
         self._gsp_check_vals(vals)
         names = [name for name in self._gsp_audit_field_names() if name in vals]
-        if not names:
+        audited = self._gsp_audited(vals) if names else self.browse()
+        if not audited:
             return super().write(vals)
-        before = self._gsp_snapshot(names)
+        before = audited._gsp_snapshot(names)
         result = super().write(vals)
-        after = self._gsp_snapshot(names)
+        after = audited._gsp_snapshot(names)
         entries = [
             self._gsp_entry(record, "write", name, before[record.id][name], new)
-            for record in self
+            for record in audited
             for name, new in after[record.id].items()
             if new != before[record.id][name]
         ]
@@ -141,14 +154,13 @@ class GspAuditedMixin(models.AbstractModel):
 
     def unlink(self):
         names = self._gsp_audit_field_names()
-        snapshot = self._gsp_snapshot(names)
+        audited = self._gsp_audited()
+        snapshot = audited._gsp_snapshot(names)
         entries = []
-        for record in self:
+        for record in audited:
             values = {name: value for name, value in snapshot[record.id].items() if value}
             if values or self._gsp_audit_fields is None:
-                entries.append(
-                    self._gsp_entry(record, "unlink", False, repr(values), "")
-                )
+                entries.append(self._gsp_entry(record, "unlink", False, repr(values), ""))
         result = super().unlink()
         self.env["gsp.audit.log"]._append(entries)
         return result

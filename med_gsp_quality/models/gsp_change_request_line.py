@@ -1,8 +1,21 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-SUPPORTED = ("char", "text", "selection", "boolean", "integer", "float", "date", "many2one",
-             "many2many")
+from .gsp_change_request import CHANGEABLE_FIELDS
+from .stock_lot import LOT_CHANGEABLE_FIELDS
+
+SUPPORTED = (
+    "char",
+    "text",
+    "selection",
+    "boolean",
+    "integer",
+    "float",
+    "date",
+    "datetime",
+    "many2one",
+    "many2many",
+)
 
 
 class GspChangeRequestLine(models.Model):
@@ -17,14 +30,16 @@ class GspChangeRequestLine(models.Model):
     field_id = fields.Many2one(
         "ir.model.fields", required=True, ondelete="cascade",
         domain=f"[('model', '=', res_model), ('ttype', 'in', {list(SUPPORTED)}), "
-        "('store', '=', True), ('readonly', '=', False)]",
+        "('store', '=', True), '|', '&', ('model', '!=', 'stock.lot'), ('readonly', '=', False), "
+        f"'&', ('model', '=', 'stock.lot'), ('name', 'in', {list(LOT_CHANGEABLE_FIELDS)})]",
     )  # fmt: skip
     field_name = fields.Char(related="field_id.name")
     old_value = fields.Text(readonly=True)
     new_value = fields.Text(help="Many2one: the ID of the new record; many2many: the whole "
                                  "new list, IDs or exact names (a catalogue category also by "
                                  "its code) separated by commas; boolean: 1 or 0; date: "
-                                 "YYYY-MM-DD.")  # fmt: skip
+                                 "YYYY-MM-DD; date and time: YYYY-MM-DD HH:MM:SS "
+                                 "(UTC).")  # fmt: skip
     old_display = fields.Char(string="Old", compute="_compute_display_values")
     new_display = fields.Char(string="New", compute="_compute_display_values")
 
@@ -52,18 +67,37 @@ class GspChangeRequestLine(models.Model):
     @api.constrains("field_id", "new_value")
     def _check_value(self):
         for line in self:
-            if line.field_id.sudo().model != line.request_id.res_model:
+            model = line.request_id.res_model
+            if line.field_id.sudo().model != model:
                 raise ValidationError(
                     _("Field %(field)s does not belong to %(model)s.",
-                      field=line.field_id.sudo().name, model=line.request_id.res_model)
+                      field=line.field_id.sudo().name, model=model)
                 )  # fmt: skip
+            allowed = CHANGEABLE_FIELDS.get(model)
+            if allowed is not None and line.field_name not in allowed:
+                raise ValidationError(_(
+                    "Field %(field)s of %(model)s is not changed through change requests; "
+                    "only %(allowed)s are.",
+                    field=line.field_id.sudo().field_description,
+                    model=self.env[model]._description,
+                    allowed=", ".join(self.env[model]._fields[name].string for name in allowed),
+                ))  # fmt: skip
             line._gsp_parsed_value()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.request_id._gsp_check_requester_access()
+        return lines
 
     def write(self, vals):
         capturing = self.env.su and self.env.context.get("gsp_capture_old_values")
         if not capturing and any(line.request_id.state != "draft" for line in self):
             raise UserError(_("Only draft change requests can be edited."))
-        return super().write(vals)
+        result = super().write(vals)
+        if "field_id" in vals:
+            self.request_id._gsp_check_requester_access()
+        return result
 
     def _gsp_capture_old_values(self):
         mixin = self.env["gsp.audited.mixin"]
@@ -89,6 +123,8 @@ class GspChangeRequestLine(models.Model):
                 return float(raw)
             if field.type == "date":
                 return fields.Date.to_date(raw)
+            if field.type == "datetime":
+                return fields.Datetime.to_datetime(raw)
             if field.type == "many2one":
                 record = self.env[field.comodel_name].browse(int(raw)).exists()
                 if not record:
@@ -123,9 +159,13 @@ class GspChangeRequestLine(models.Model):
                 domain = ["|"] * (len(names) - 1) + [(name, "=", item) for name in names]
                 found = Comodel.search(domain, limit=2)
             if len(found) != 1:
-                raise ValidationError(_(
-                    "%(value)s in field %(field)s: no single %(model)s has this ID or name.",
-                    value=item, field=self.field_id.sudo().field_description,
-                    model=Comodel._description))
+                raise ValidationError(
+                    _(
+                        "%(value)s in field %(field)s: no single %(model)s has this ID or name.",
+                        value=item,
+                        field=self.field_id.sudo().field_description,
+                        model=Comodel._description,
+                    )
+                )
             records |= found
         return records

@@ -22,7 +22,7 @@ from odoo.service.model import retrying
 from odoo.tests import TransactionCase
 from psycopg2 import errors
 
-from ..models.gsp_audit_chain import canonical_content, entry_hash
+from ..models.gsp_audit_chain import audit_secret, compute_hash
 
 #: a blocked transaction fails instead of hanging the test run
 LOCK_TIMEOUT = "30s"
@@ -79,8 +79,9 @@ class TestAuditChainConcurrency(TransactionCase):
         """The committed entries appended since setUp, in chain order."""
         with self.registry.cursor() as cr:
             cr.execute(
-                """SELECT id, sequence, model, res_id, operation, field_name, old_value,
-                          new_value, user_id, date, reason, prev_hash, hash
+                """SELECT id, sequence, model, res_id, res_name, operation, field_name,
+                          old_value, new_value, user_id, date, reason, prev_hash, hash,
+                          hash_version
                      FROM gsp_audit_log WHERE sequence > %s ORDER BY sequence""",
                 [self.head_sequence],
             )
@@ -94,12 +95,14 @@ class TestAuditChainConcurrency(TransactionCase):
         """``count`` entries, consecutive, each hashed on its predecessor; the head at
         the last one."""
         self.assertEqual(len(rows), count)
-        self.assertEqual([r["sequence"] for r in rows],
-                         list(range(self.head_sequence + 1, self.head_sequence + 1 + count)))
+        self.assertEqual(
+            [r["sequence"] for r in rows],
+            list(range(self.head_sequence + 1, self.head_sequence + 1 + count)),
+        )
         prev_hash = self.head_hash
         for row in rows:
             self.assertEqual(row["prev_hash"], prev_hash, f"entry {row['sequence']} forks")
-            self.assertEqual(entry_hash(prev_hash, canonical_content(row)), row["hash"])
+            self.assertEqual(compute_hash(row, row["hash_version"], audit_secret()), row["hash"])
             prev_hash = row["hash"]
         self.assertEqual(head, (rows[-1]["sequence"], rows[-1]["hash"]))
 
@@ -140,8 +143,12 @@ class TestAuditChainConcurrency(TransactionCase):
         thread.join(timeout=60)
         self.assertFalse(thread.is_alive())
         self.assertFalse(failures, failures)
-        self.assertEqual(len(attempts), 2, "its snapshot predates the first commit: it "
-                         "fails on the lock and is replayed once, never forks the chain")
+        self.assertEqual(
+            len(attempts),
+            2,
+            "its snapshot predates the first commit: it "
+            "fails on the lock and is replayed once, never forks the chain",
+        )
         rows, head = self._new_entries()
         self._assert_linear(rows, head, 2)
         self.assertEqual([r["new_value"] for r in rows], ["First Ltd", "Second Ltd"])

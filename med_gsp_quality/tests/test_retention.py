@@ -14,7 +14,9 @@ class TestRetention(GspQualityCommon, MedDeviceFlowCommon):
         self._receive(self.stent, ["R1"])
         check = self.env["med.receipt.check"].search([], order="id desc", limit=1)
         self.assertEqual(check.state, "done")
-        with self.assertRaisesRegex(UserError, "kept forever"):
+        self.assertIsNone(check._gsp_keep_until(), "an implant's record is kept forever")
+        # a done record is final anyway: nobody deletes it, retention or not
+        with self.assertRaisesRegex(UserError, "is Done: it is final and cannot be deleted"):
             check.sudo().unlink()
 
     def test_inspection_record_kept_two_years_after_expiry(self):
@@ -24,7 +26,7 @@ class TestRetention(GspQualityCommon, MedDeviceFlowCommon):
         keep = max(check.date_done.date() + relativedelta(years=5),
                    expiry + relativedelta(years=2))
         self.assertEqual(check._gsp_keep_until(), keep)
-        with self.assertRaisesRegex(UserError, f"kept until {keep}"):
+        with self.assertRaisesRegex(UserError, "is Done: it is final and cannot be deleted"):
             check.sudo().unlink()
 
     def _deliver(self, product, lot_name, expiry_days):
