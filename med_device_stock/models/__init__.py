@@ -38,5 +38,3 @@ from . import med_report_turnover
 from . import med_report_scrap
 from . import med_report_timeliness
 from . import med_kpi_dashboard
-from . import stock_lot_reversal
-from . import med_device_scan_values

@@ -5,8 +5,11 @@ from collections import defaultdict
 from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from medtrace.stats import is_abnormal
+
+from .med_report_mixin import sql_event_counts
 
 ALERT_KINDS = [
     ("near_expiry", "Near Expiry"),
@@ -308,6 +311,8 @@ class MedAlert(models.Model):
         return sources
 
     def _med_overdue_borrows(self, today):
+        """Borrowed units past their return date, by their last borrow: a borrow
+        corrected by a correcting document, and the correcting document, are not it."""
         self.env.cr.execute("""
             SELECT DISTINCT ON (lot.id) lot.id, i.department_id, lot.company_id,
                    i.expected_return_date
@@ -315,7 +320,9 @@ class MedAlert(models.Model):
               JOIN med_device_issue_line il ON il.lot_id = lot.id
               JOIN med_device_issue i ON i.id = il.issue_id
              WHERE lot.med_state = 'borrowed' AND i.operation_type = 'borrow'
-               AND i.state = 'done'
+               AND i.state = 'done' AND i.reversal_of_id IS NULL
+               AND NOT EXISTS (SELECT 1 FROM med_device_issue r
+                                WHERE r.reversal_of_id = i.id AND r.state = 'done')
              ORDER BY lot.id, i.date_done DESC, i.id DESC
         """)
         alerts = []
@@ -330,15 +337,17 @@ class MedAlert(models.Model):
         return alerts
 
     def _med_slow_moving(self):
+        """Units in stock whose last operation is older than the days set; an operation
+        corrected by a correcting document and its reversal moved nothing."""
         days = int(self._med_param(PARAM_SLOW_DAYS))
-        self.env.cr.execute("""
+        self.env.cr.execute(SQL("""
             SELECT lot.id, lot.med_department_id, lot.company_id
               FROM stock_lot lot
               JOIN med_unit_event e ON e.lot_id = lot.id
-             WHERE lot.med_state = 'in_stock'
+             WHERE lot.med_state = 'in_stock' AND %(counts)s
              GROUP BY lot.id
-            HAVING MAX(e.date) < now() at time zone 'UTC' - make_interval(days => %s)
-        """, [days])
+            HAVING MAX(e.date) < now() at time zone 'UTC' - make_interval(days => %(days)s)
+        """, days=days, counts=sql_event_counts("e")))
         message = _("No movement for %(days)s days.", days=days)
         return [{
             "kind": "slow_moving", "lot_id": lot_id, "department_id": department_id,
@@ -348,17 +357,19 @@ class MedAlert(models.Model):
         } for lot_id, department_id, company_id in self.env.cr.fetchall()]
 
     def _med_abnormal_consumption(self, today):
+        """Departments using far more this week than they usually do; a use corrected
+        by a correcting document (the unit was not used) is not counted."""
         weeks = int(self._med_param(PARAM_CONSUMPTION_WEEKS))
         week_start = today - datetime.timedelta(days=today.weekday())
         since = week_start - datetime.timedelta(weeks=weeks)
-        self.env.cr.execute("""
+        self.env.cr.execute(SQL("""
             SELECT e.department_id, e.company_id,
                    FLOOR((e.date::date - %(week_start)s) / 7.0)::int AS week, SUM(e.quantity)
               FROM med_unit_event e
              WHERE e.event_type = 'use' AND e.department_id IS NOT NULL
-               AND e.date >= %(since)s
+               AND e.date >= %(since)s AND %(counts)s
              GROUP BY e.department_id, e.company_id, week
-        """, {"week_start": week_start, "since": since})
+        """, week_start=week_start, since=since, counts=sql_event_counts("e")))
         usage = defaultdict(dict)
         companies = {}
         for department_id, company_id, week, quantity in self.env.cr.fetchall():
@@ -383,13 +394,15 @@ class MedAlert(models.Model):
 
     def _med_to_scrap(self):
         """Units due for scrapping: in quarantine (or expired) for more than the days
-        set, and units whose scrap document is still a draft."""
+        set (an operation corrected since, and its reversal, do not count), and units
+        whose scrap document is still a draft."""
         days = int(self._med_param(PARAM_SCRAP_DAYS))
-        self.env.cr.execute("""
+        self.env.cr.execute(SQL("""
             SELECT lot.id, lot.med_department_id, lot.company_id, NULL::integer
               FROM stock_lot lot
              WHERE (lot.med_state = 'quarantined'
-                    AND (SELECT MAX(e.date) FROM med_unit_event e WHERE e.lot_id = lot.id)
+                    AND (SELECT MAX(e.date) FROM med_unit_event e
+                          WHERE e.lot_id = lot.id AND %(counts)s)
                         < now() AT TIME ZONE 'UTC' - make_interval(days => %(days)s))
                 OR (lot.med_state = 'expired'
                     AND lot.expiration_date
@@ -398,7 +411,7 @@ class MedAlert(models.Model):
             SELECT s.lot_id, NULL::integer, s.company_id, s.id
               FROM med_device_scrap s
              WHERE s.state = 'draft' AND s.lot_id IS NOT NULL
-        """, {"days": days})
+        """, days=days, counts=sql_event_counts("e")))
         alerts = []
         for lot_id, department_id, company_id, scrap_id in self.env.cr.fetchall():
             if scrap_id:

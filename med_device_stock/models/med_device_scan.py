@@ -2,7 +2,7 @@ import datetime
 import logging
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from medtrace.udi import UdiError, gs1_element_string, parse
 
@@ -28,6 +28,16 @@ ALLOWED_STATES = {
 #: (the input and quality control steps of a warehouse receiving in two or three steps)
 RECEPTION_BLOCKED = ("issue", "borrow")
 
+#: operations refused when the scanned UDI disagrees with the recorded unit (lot, expiry,
+#: manufacturing date): those that receive, count or put a unit to use; not those that
+#: look at it, record its rejection or take it out of use (a unit whose label does not
+#: match its record is rather quarantined or scrapped)
+AGREEMENT_OPERATIONS = ("receipt", "issue", "borrow", "return", "transfer", "use", "count")
+
+#: keys of the environment's context the server's own code sets (a recall moving units
+#: from where it found them): never taken from a client calling the scan service
+INTERNAL_CONTEXT_KEYS = ("med_source_location_id",)
+
 #: operations whose document is created and validated by a single scan
 DOCUMENT_MODELS = {
     "receipt": "med.receipt.check",
@@ -41,6 +51,31 @@ DOCUMENT_MODELS = {
     "scrap": "med.device.scrap",
 }
 
+#: the largest record id (PostgreSQL integer)
+MAX_ID = 2**31 - 1
+
+#: context keys of a scan naming a record: the model it must be a readable record of
+#: (employees are checked as the public employee every internal user may read)
+CONTEXT_RECORDS = {
+    "picking_id": "stock.picking",
+    "purchase_id": "purchase.order",
+    "department_id": "hr.department",
+    "dest_department_id": "hr.department",
+    "requester_id": "hr.employee.public",
+    "surgeon_id": "hr.employee.public",
+    "location_id": "stock.location",
+    "certificate_attachment_id": "ir.attachment",
+    "count_id": "med.count",
+    "med_count_id": "med.count",
+}
+#: context keys of a scan holding a date
+CONTEXT_DATES = ("expected_return_date",)
+#: context keys of a scan holding text
+CONTEXT_TEXTS = (
+    "certificate_number", "patient_identifier", "encounter_ref", "surgery_ref", "reason",
+    "note",
+)
+
 
 class MedScanRefused(UserError):
     """A scan refused: its message is shown to the user, nothing is written."""
@@ -52,7 +87,9 @@ class MedDeviceScan(models.AbstractModel):
     ``scan(raw, operation, context)`` parses the UDI, finds the product (by its device
     identifier) and the unit, checks it (``_check_scan``, the hook other addons extend),
     performs the step through the operation's document and answers a short result.
-    A refused scan writes nothing: everything runs in a savepoint.
+    A refused scan writes nothing: everything runs in a savepoint.  The context is
+    checked first (``_med_scan_values``), and the UDI must agree with the unit recorded
+    (``_check_scan_agrees``).
     """
 
     _name = "med.device.scan"
@@ -72,14 +109,21 @@ class MedDeviceScan(models.AbstractModel):
         Returns ``{"ok", "message", "lot_id", "product_id", "state", "operation",
         "quantity", "res_model", "res_id"}``.
         """
-        values = dict(self.env.context if context is None else context)
+        scanner = self.with_context(**dict.fromkeys(INTERNAL_CONTEXT_KEYS))
         scan = {"operation": operation, "raw": raw}
+        if context is not None and not isinstance(context, dict):
+            return scanner._scan_result(scan, False, scanner._scan_context_refusal(context))
+        values = dict(scanner.env.context if context is None else context)
         try:
-            with self.env.cr.savepoint():
-                result = self._scan(raw, operation, values, scan)
+            with scanner.env.cr.savepoint():
+                result = scanner._scan(raw, operation, values, scan)
         except UserError as error:  # refusals, access and validation errors
-            return self._scan_result(scan, False, error.args[0])
+            return scanner._scan_result(scan, False, error.args[0])
         return result
+
+    def _scan_context_refusal(self, value):
+        return _("The scan context must be a dictionary of values, not %(value)s.",
+                 value=repr(value)[:60])
 
     def _scan_result(self, scan, ok, message, **extra):
         lot = scan.get("lot")
@@ -112,6 +156,7 @@ class MedDeviceScan(models.AbstractModel):
         if operation not in OPERATIONS:
             self._refuse(_("Unknown scan operation %(operation)s: use one of %(operations)s.",
                            operation=operation, operations=", ".join(OPERATIONS)))
+        values = self._med_scan_values(operation, values)
         parsed = self._parse(raw)
         identifier = self.env["med.product.di"]._find_by_di(parsed.di)
         if not identifier:
@@ -135,6 +180,71 @@ class MedDeviceScan(models.AbstractModel):
         if problems:
             self._refuse("\n".join(problems))
         return getattr(self, f"_scan_do_{operation}")(scan)
+
+    def _med_scan_values(self, operation, values):
+        """The scan's context ``values`` checked before anything uses them (over JSON-RPC
+        they are anything): each record id (``CONTEXT_RECORDS``, ``document_id``) names a
+        record the user may read, each date is a date, each text is text; else the scan
+        is refused naming the key and the value.  Returns them with dates as dates (empty
+        values, False, None, 0 or "", mean no value, as before)."""
+        values = dict(values)
+        records = dict(CONTEXT_RECORDS)
+        if operation in DOCUMENT_MODELS:
+            records["document_id"] = DOCUMENT_MODELS[operation]
+        wanted = {}  # model: {key: id}
+        for key, model in records.items():
+            value = values.get(key)
+            if not value:
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
+                self._refuse(_(
+                    "The scan context value %(key)s = %(value)s is not the id of a record.",
+                    key=key, value=self._med_value_label(value),
+                ))
+            wanted.setdefault(model, {})[key] = value
+        for model, ids in wanted.items():
+            found = self._med_readable_ids(model, set(ids.values()))
+            for key, value in ids.items():
+                if value not in found:
+                    self._refuse(_(
+                        "The scan context value %(key)s = %(value)s is unknown: no %(model)s "
+                        "with this id that you may read.",
+                        key=key, value=value, model=self.env[model]._description,
+                    ))
+        for key in CONTEXT_DATES:
+            value = values.get(key)
+            if value and not isinstance(value, datetime.date):
+                try:
+                    values[key] = fields.Date.to_date(value) if isinstance(value, str) else None
+                except ValueError:
+                    values[key] = None
+                if values[key] is None:
+                    self._refuse(_(
+                        "The scan context value %(key)s = %(value)s is not a date "
+                        "(YYYY-MM-DD expected).", key=key, value=self._med_value_label(value),
+                    ))
+        for key in CONTEXT_TEXTS:
+            value = values.get(key)
+            if value and not isinstance(value, str):
+                self._refuse(_(
+                    "The scan context value %(key)s = %(value)s is not text.",
+                    key=key, value=self._med_value_label(value),
+                ))
+        return values
+
+    def _med_readable_ids(self, model, ids):
+        """Those of ``ids`` naming a record of ``model`` the user may read (one query):
+        another company's record is unknown, like one that does not exist."""
+        try:
+            return set(self.env[model].with_context(active_test=False).search(
+                [("id", "in", list(ids))]).ids)
+        except AccessError:
+            return set()
+
+    def _med_value_label(self, value):
+        """A context value as a refusal quotes it (cut short: a client sends anything)."""
+        label = repr(value)
+        return label if len(label) <= 60 else label[:57] + "..."
 
     @api.model
     def _med_scan_dict(self, operation, product, lot, quantity, values=None, department=None,
@@ -194,14 +304,24 @@ class MedDeviceScan(models.AbstractModel):
         """
         operation = scan["operation"]
         if operation == "receipt":
-            return self._check_scan_receipt(scan)
+            return self._check_scan_agrees(scan) or self._check_scan_receipt(scan)
         if operation == "receipt_reject":
             return self._check_scan_receipt_reject(scan)
         if operation in ("count", "trace"):
             if not scan["lot"]:
                 return [self._unknown_unit_message(scan)]
-            return []
+            return self._check_scan_agrees(scan)
         return self._check_scan_unit(scan)
+
+    def _check_scan_agrees(self, scan):
+        """Where the scanned UDI disagrees with the unit found (same product and serial,
+        or lot): its manufacturer lot, expiry or manufacturing date, for the operations
+        refusing a label that does not match the record (``AGREEMENT_OPERATIONS``)."""
+        parsed = scan.get("parsed")
+        lot = scan.get("lot")
+        if not parsed or not lot or scan["operation"] not in AGREEMENT_OPERATIONS:
+            return []
+        return lot._med_udi_disagreements(parsed)
 
     def _unknown_unit_message(self, scan):
         parsed = scan.get("parsed")
@@ -225,6 +345,9 @@ class MedDeviceScan(models.AbstractModel):
                 operation in ("issue", "borrow", "transfer", "use"):
             return [_("%(unit)s expired on %(date)s.", unit=unit,
                       date=fields.Date.to_string(lot.expiration_date.date()))]
+        disagreements = self._check_scan_agrees(scan)
+        if disagreements:
+            return disagreements
         by_lot = lot.product_id.tracking != "serial"
         if operation in RECEPTION_BLOCKED:
             problem = self._med_reception_problem(scan, unit)
@@ -489,6 +612,8 @@ class MedDeviceScan(models.AbstractModel):
                 "med_certificate_attachment_id": values.get("certificate_attachment_id") or False,
             })
             scan["lot"] = lot
+        else:
+            self._med_complete_unit(scan, check)
         template = product.product_tmpl_id
         line = self.env["med.receipt.check.line"].create({
             "check_id": check.id,
@@ -516,6 +641,29 @@ class MedDeviceScan(models.AbstractModel):
               check=check.name),
             res_model=check._name, res_id=check.id, state="pending_receipt",
         )
+
+    def _med_complete_unit(self, scan, check):
+        """Fill what an existing unit received again lacks (a lot first recorded without
+        its UDI data) from the UDI scanned: the system's own write of the unit's data,
+        posted on the unit.  What it has already is never replaced (a disagreement was
+        refused by ``_check_scan_agrees``)."""
+        parsed = scan["parsed"]
+        lot = scan["lot"]
+        expiry = parsed.expiry and datetime.datetime.combine(parsed.expiry, datetime.time())
+        scanned = {
+            "med_udi_raw": parsed.raw,
+            "med_di": parsed.di,
+            "med_mfr_lot": parsed.lot,
+            "med_serial": parsed.serial if lot.product_id.tracking == "serial" else False,
+            "med_manufactured_date": parsed.manufactured,
+            "expiration_date": expiry,
+        }
+        vals = {fname: value for fname, value in scanned.items() if value and not lot[fname]}
+        if vals:
+            lot._med_identity_write(vals, reason=_(
+                "completed from the UDI %(raw)s scanned at receipt on %(check)s",
+                raw=parsed.raw, check=check.name,
+            ))
 
     def _scan_do_receipt_reject(self, scan):
         """Record the scanned unit as rejected on the receipt check: a check line with

@@ -20,7 +20,8 @@ class MedKpiDashboard(models.TransientModel):
                                  default=lambda self: self.env.company)
     count_accuracy = fields.Float(
         string="Count Accuracy (%)", compute="_compute_kpis", digits=(16, 1),
-        help="Units matching / units compared in the counts done in the period.")
+        help="Units matching / units compared in the counts done in the period (a count "
+        "corrected by a new count done is replaced by it).")
     count_done = fields.Integer(string="Counts Done", compute="_compute_kpis")
     recall_response_hours = fields.Float(
         string="Recall Response Time (h)", compute="_compute_kpis", digits=(16, 1),
@@ -65,7 +66,8 @@ class MedKpiDashboard(models.TransientModel):
         self.ensure_one()
         company = [("company_id", "=", self.company_id.id)]
         ((line_ok, line_total, count_done),) = self.env["med.count"]._read_group(
-            [("state", "=", "done")] + self._med_period("date_done"), [],
+            [("state", "=", "done"), ("reversal_ids", "not any", [("state", "=", "done")])]
+            + self._med_period("date_done"), [],
             ["line_ok:sum", "line_total:sum", "__count"])
         ((response, recalls),) = self.env["med.recall"]._read_group(
             [("date_located", "!=", False)] + self._med_period("date_received"), [],

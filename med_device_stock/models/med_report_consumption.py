@@ -1,12 +1,13 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .med_report_mixin import sql_unit_cost
+from .med_report_mixin import sql_event_counts, sql_unit_cost
 
 
 class MedReportConsumption(models.Model):
     """Consumption and cost allocation: every use on a patient, valued at the product's
-    standard price, charged to the department that used it."""
+    standard price, charged to the department that used it.  A use corrected by a
+    correcting document (the unit was not used) is not counted."""
 
     _name = "med.report.consumption"
     _inherit = ["med.report.mixin"]
@@ -16,7 +17,7 @@ class MedReportConsumption(models.Model):
     _rec_name = "lot_id"
     _depends = {
         "med.unit.event": ["date", "company_id", "department_id", "product_id", "lot_id",
-                           "quantity", "event_type"],
+                           "quantity", "event_type", "reversed_event_id"],
         "product.product": ["standard_price", "product_tmpl_id"],
         "product.template": ["categ_id", "med_is_device"],
     }
@@ -42,6 +43,7 @@ class MedReportConsumption(models.Model):
               FROM med_unit_event e
               JOIN product_product pp ON pp.id = e.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE e.event_type = 'use'
+             WHERE e.event_type = 'use' AND %(counts)s
             )
-        """, table=SQL.identifier(self._table), cost=sql_unit_cost("e")))
+        """, table=SQL.identifier(self._table), cost=sql_unit_cost("e"),
+            counts=sql_event_counts("e")))

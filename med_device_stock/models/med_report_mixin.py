@@ -9,6 +9,26 @@ def sql_unit_cost(alias):
                SQL.identifier(alias, "company_id"))
 
 
+def sql_event_counts(alias):
+    """Whether the timeline event ``alias`` counts in the reports and alerts: a done
+    operation corrected by a correcting document and its reversal cancel out, so
+    neither a "reversal" event nor the event it undid (``reversed_event_id``) counts.
+    One anti-join on the indexed ``reversed_event_id``, whatever the number of rows."""
+    return SQL(
+        "(%(event)s.event_type != 'reversal' AND NOT EXISTS ("
+        "SELECT 1 FROM med_unit_event rev WHERE rev.reversed_event_id = %(event)s.id))",
+        event=SQL.identifier(alias))
+
+
+def sql_move_line_counts(alias):
+    """Whether the stock move line ``alias`` counts in the reports: not one of a
+    reversed operation or of its reversal (the events recording them give its id)."""
+    return SQL(
+        "NOT EXISTS (SELECT 1 FROM med_unit_event cancelled"
+        " WHERE cancelled.move_line_id = %(line)s.id AND NOT %(counts)s)",
+        line=SQL.identifier(alias), counts=sql_event_counts("cancelled"))
+
+
 class MedReportMixin(models.AbstractModel):
     """What the device reports share: read-only SQL views, ratio measures recomputed
     per group (a ratio of sums, never a sum of ratios) and the table the XLSX export

@@ -1,9 +1,13 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from .med_report_mixin import sql_event_counts
 
 
 class MedReportScrap(models.Model):
     """Scrap rate: units scrapped / units received, per product and month (one row per
-    receipt or scrap event; the rate of a group is the ratio of its sums)."""
+    receipt or scrap event; the rate of a group is the ratio of its sums).  A scrap
+    corrected by a correcting document is not counted."""
 
     _name = "med.report.scrap"
     _inherit = ["med.report.mixin"]
@@ -13,7 +17,7 @@ class MedReportScrap(models.Model):
     _rec_name = "product_id"
     _depends = {
         "med.unit.event": ["date", "company_id", "product_id", "lot_id", "quantity",
-                           "event_type"],
+                           "event_type", "reversed_event_id"],
         "product.product": ["standard_price", "product_tmpl_id"],
         "product.template": ["categ_id", "med_is_device"],
     }
@@ -31,8 +35,8 @@ class MedReportScrap(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+        self.env.cr.execute(SQL("""
+            CREATE OR REPLACE VIEW %(table)s AS (
             SELECT e.id, e.date, e.company_id, e.product_id, e.lot_id, pt.categ_id,
                    CASE WHEN e.event_type = 'receipt' THEN e.quantity ELSE 0.0 END
                        AS received_qty,
@@ -42,6 +46,6 @@ class MedReportScrap(models.Model):
               FROM med_unit_event e
               JOIN product_product pp ON pp.id = e.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE e.event_type IN ('receipt', 'scrap')
+             WHERE e.event_type IN ('receipt', 'scrap') AND %(counts)s
             )
-        """)
+        """, table=SQL.identifier(self._table), counts=sql_event_counts("e")))

@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .med_report_mixin import sql_unit_cost
+from .med_report_mixin import sql_event_counts, sql_unit_cost
 
 EXPIRY_BUCKETS = [
     ("expired", "Expired"),
@@ -17,7 +17,8 @@ class MedReportStock(models.Model):
     """Device units on hand now: one row per unit (lot or serial) and internal location,
     with its department (the sub-store holding the location), value at standard price,
     expiry bucket and days without movement.  Serves the stock, expiry-risk and
-    slow-moving reports."""
+    slow-moving reports.  The last movement is that of the unit's last operation not
+    corrected (a reversed operation and its reversal moved nothing)."""
 
     _name = "med.report.stock"
     _inherit = ["med.report.mixin"]
@@ -32,7 +33,7 @@ class MedReportStock(models.Model):
         "hr.department": ["med_location_id"],
         "product.product": ["standard_price", "product_tmpl_id"],
         "product.template": ["categ_id", "med_is_device"],
-        "med.unit.event": ["lot_id", "date"],
+        "med.unit.event": ["lot_id", "date", "event_type", "reversed_event_id"],
     }
 
     company_id = fields.Many2one("res.company", readonly=True)
@@ -98,8 +99,10 @@ class MedReportStock(models.Model):
               JOIN product_product pp ON pp.id = s.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
               LEFT JOIN LATERAL (
-                   SELECT MAX(e.date) AS date FROM med_unit_event e WHERE e.lot_id = s.lot_id
+                   SELECT MAX(e.date) AS date FROM med_unit_event e
+                    WHERE e.lot_id = s.lot_id AND %(counts)s
               ) last ON TRUE
              WHERE pt.med_is_device
             )
-        """, wild="%", table=SQL.identifier(self._table), cost=sql_unit_cost("s")))
+        """, wild="%", table=SQL.identifier(self._table), cost=sql_unit_cost("s"),
+            counts=sql_event_counts("e")))

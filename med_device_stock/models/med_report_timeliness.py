@@ -1,9 +1,12 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 
 class MedReportTimeliness(models.Model):
     """How fast the store works: receipt checks (checked on - the receipt's scheduled
-    date) and issues or borrows (done on - requested on, the document's creation)."""
+    date) and issues or borrows (done on - requested on, the document's creation).  An
+    issue or borrow corrected by a correcting document, and the correcting document,
+    are not counted."""
 
     _name = "med.report.timeliness"
     _inherit = ["med.report.mixin"]
@@ -15,7 +18,8 @@ class MedReportTimeliness(models.Model):
                               "user_id"],
         "stock.picking": ["scheduled_date"],
         "med.device.issue": ["name", "state", "date_done", "create_date", "company_id",
-                             "department_id", "user_id", "operation_type"],
+                             "department_id", "user_id", "operation_type",
+                             "reversal_of_id"],
     }
 
     name = fields.Char(string="Document", readonly=True)
@@ -35,8 +39,8 @@ class MedReportTimeliness(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+        self.env.cr.execute(SQL("""
+            CREATE OR REPLACE VIEW %(table)s AS (
             SELECT c.id * 2 AS id, c.name, 'receipt' AS kind, c.date_done AS date,
                    p.scheduled_date AS date_expected, c.company_id,
                    NULL::integer AS department_id, c.user_id,
@@ -55,5 +59,8 @@ class MedReportTimeliness(models.Model):
               FROM med_device_issue i
              WHERE i.state = 'done' AND i.date_done IS NOT NULL
                AND i.operation_type IN ('issue', 'borrow')
+               AND i.reversal_of_id IS NULL
+               AND NOT EXISTS (SELECT 1 FROM med_device_issue r
+                                WHERE r.reversal_of_id = i.id AND r.state = 'done')
             )
-        """)
+        """, table=SQL.identifier(self._table)))

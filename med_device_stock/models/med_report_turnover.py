@@ -1,13 +1,15 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .med_report_mixin import sql_unit_cost
+from .med_report_mixin import sql_event_counts, sql_move_line_counts, sql_unit_cost
 
 
 class MedReportTurnover(models.Model):
     """Stock turnover of each department's sub-store per month: value consumed on
     patients / average stock value ((opening + closing) / 2), both at standard price.
-    The stock value is rebuilt from the done stock moves in and out of the sub-store."""
+    The stock value is rebuilt from the done stock moves in and out of the sub-store.
+    An operation corrected by a correcting document and its reversal count neither in
+    the stock value nor in the consumption."""
 
     _name = "med.report.turnover"
     _inherit = ["med.report.mixin"]
@@ -21,7 +23,7 @@ class MedReportTurnover(models.Model):
         "stock.location": ["parent_path"],
         "hr.department": ["med_location_id"],
         "med.unit.event": ["date", "company_id", "department_id", "product_id", "quantity",
-                           "event_type"],
+                           "event_type", "reversed_event_id", "move_line_id"],
         "product.product": ["standard_price", "product_tmpl_id"],
         "product.template": ["categ_id", "med_is_device"],
     }
@@ -62,7 +64,7 @@ class MedReportTurnover(models.Model):
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                   JOIN dept ON src.parent_path LIKE dept.parent_path || %(wild)s
                             OR dst.parent_path LIKE dept.parent_path || %(wild)s
-                 WHERE ml.state = 'done' AND pt.med_is_device
+                 WHERE ml.state = 'done' AND pt.med_is_device AND %(ml_counts)s
                  GROUP BY dept.department_id, ml.company_id, month
             ), used AS (
                 SELECT e.department_id, e.company_id,
@@ -71,6 +73,7 @@ class MedReportTurnover(models.Model):
                   FROM med_unit_event e
                   JOIN product_product pp ON pp.id = e.product_id
                  WHERE e.event_type = 'use' AND e.department_id IS NOT NULL
+                   AND %(counts)s
                  GROUP BY e.department_id, e.company_id, month
             ), span AS (
                 SELECT department_id, company_id, MIN(month) AS first_month
@@ -107,4 +110,5 @@ class MedReportTurnover(models.Model):
               FROM series
             )
         """, wild="%", table=SQL.identifier(self._table), cost_ml=sql_unit_cost("ml"),
-            cost_e=sql_unit_cost("e")))
+            cost_e=sql_unit_cost("e"), counts=sql_event_counts("e"),
+            ml_counts=sql_move_line_counts("ml")))

@@ -85,6 +85,15 @@ class MedUnitEvent(models.Model):
                 "Timeline events record what happened to a unit: they cannot be deleted "
                 "(%(events)s).", events=self._med_labels()))
 
+    @api.depends("event_type", "lot_id", "date")
+    def _compute_display_name(self):
+        """"Use DES24A0001 (2026-12-03 10:00:00)": what a correction's *Reverses* shows."""
+        types = dict(self._fields["event_type"]._description_selection(self.env))
+        for event in self:
+            event.display_name = (
+                f"{types.get(event.event_type, '')} {event.lot_id.name or ''} ({event.date})"
+            )
+
     def _med_labels(self):
         types = dict(self._fields["event_type"]._description_selection(self.env))
         return ", ".join(f"{types.get(event.event_type, '')} {event.lot_id.name or ''}"

@@ -225,3 +225,25 @@ class TestRecall(MedRecallCommon):
         line.with_user(self.user_storekeeper).action_patient_informed()
         with self.assertRaises(UserError):
             recall.with_user(self.user_storekeeper).action_close()
+
+    def test_export_keeps_hostile_patient_identifiers_as_text(self):
+        """A patient identifier that looks like a formula (scanned or typed) is exported
+        as the text it is: never a live formula or link in the clinicians' sheet."""
+        hostile = {self.s1: '=HYPERLINK("http://evil","x")', self.s4: "@SUM(A1)"}
+        for unit, patient in hostile.items():
+            self.assertTrue(self._issue(unit)["ok"])
+            result = self.scan(self._raw(unit), "use", department_id=self.cardiology.id,
+                               patient_identifier=patient, encounter_ref=patient)
+            self.assertTrue(result["ok"], result["message"])
+        recall = self._open_recall(product_id=self.stent.id, mfr_lots="MFR1")
+        action = recall.action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split(
+            "?")[0]))
+        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas))).active
+        by_unit = {row[1].value: row for row in sheet.iter_rows(min_row=4)}
+        for unit, patient in hostile.items():
+            with self.subTest(patient=patient):
+                for cell in (by_unit[unit.name][9], by_unit[unit.name][10]):
+                    self.assertEqual((cell.data_type, cell.value), ("s", patient))
+        self.assertFalse([cell.coordinate for row in sheet.iter_rows() for cell in row
+                          if cell.data_type == "f" or cell.hyperlink])

@@ -231,3 +231,23 @@ class TestReports(MedReportCommon):
         Report, domain, groupby, measures = wizard._med_spec()
         _header, rows, _total = Report._med_table(domain, groupby, measures)
         self.assertEqual({row[0] for row in rows}, {"Cardiology"})
+
+    def test_xlsx_keeps_hostile_product_names_as_text(self):
+        """A product name that looks like a formula stays text in every export."""
+        hostile = ['=HYPERLINK("http://evil","x")', "@SUM(A1)"]
+        self.stent.sudo().name, self.catheter.sudo().name = hostile
+        self._scrap(self.s1)
+        for report in ("slow_moving", "scrap"):
+            wizard = self.env["med.report.xlsx"].create({"report": report, "slow_days": 0})
+            action = wizard.action_export()
+            attachment = self.env["ir.attachment"].browse(
+                int(action["url"].split("/")[3].split("?")[0]))
+            sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas))).active
+            cells = [cell for row in sheet.iter_rows() for cell in row]
+            for name in hostile:
+                with self.subTest(report=report, name=name):
+                    found = [cell.data_type for cell in cells if cell.value == name]
+                    self.assertTrue(found)
+                    self.assertEqual(set(found), {"s"})
+            self.assertFalse([cell.coordinate for cell in cells
+                              if cell.data_type == "f" or cell.hyperlink])

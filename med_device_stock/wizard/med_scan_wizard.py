@@ -1,5 +1,11 @@
 from markupsafe import Markup, escape
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..models.med_device_scan import DOCUMENT_MODELS
+
+#: the documents units are scanned into (each gives the scan its ``_med_scan_context``)
+SCAN_DOCUMENTS = (*sorted(set(DOCUMENT_MODELS.values())), "med.count")
 
 
 class MedScanWizard(models.TransientModel):
@@ -46,13 +52,37 @@ class MedScanWizard(models.TransientModel):
     def _scan_context(self):
         self.ensure_one()
         values = {}
-        if self.res_model and self.res_id:
-            values.update(self.env[self.res_model].browse(self.res_id)._med_scan_context())
+        document = self._med_document()
+        if document:
+            values.update(document._med_scan_context())
         if self.certificate_number:
             values["certificate_number"] = self.certificate_number
         if self.location_id:
             values["location_id"] = self.location_id.id
         return values
+
+    def _med_document(self):
+        """The document the units are scanned into (None: scanned straight), checked:
+        a document of the scan (``SCAN_DOCUMENTS``) the user may read (res_model and
+        res_id come from a client: over RPC, anything)."""
+        if not self.res_model and not self.res_id:
+            return None
+        if self.res_model not in SCAN_DOCUMENTS:
+            raise UserError(_(
+                "Units cannot be scanned into %(res_model)s: res_model must be one of "
+                "%(models)s.", res_model=self.res_model or "-", models=", ".join(SCAN_DOCUMENTS),
+            ))
+        try:
+            document = self.env[self.res_model].search([("id", "=", self.res_id)])
+        except AccessError:
+            document = None
+        if not document:
+            raise UserError(_(
+                "The document to scan into is unknown: no %(model)s with res_id %(res_id)s "
+                "that you may read.",
+                model=self.env[self.res_model]._description, res_id=self.res_id,
+            ))
+        return document
 
     def action_scan(self):
         self.ensure_one()
