@@ -306,10 +306,11 @@ class MedRecall(models.Model):
         for line in lines:
             by_source[line.location_id] |= line
         for source, source_lines in by_source.items():
-            self.sudo().with_context(med_source_location_id=source.id)._med_move_units(
+            self.sudo()._med_move_units(
                 [(line.lot_id, line.quantity) for line in source_lines],
                 quarantine,
                 self._med_event_info("recall", department_id=False, note=self.reason),
+                source=source,
             )
             source_lines.write({"disposition": "quarantined", "location_id": quarantine.id,
                                 "date_quarantined": fields.Datetime.now()})

@@ -109,11 +109,14 @@ class MedRecallLine(models.Model):
                                   unit=line.lot_id.display_name,
                                   recall=line.recall_id.name))
             recall = line.recall_id.sudo()
-            recall.with_context(med_source_location_id=line.location_id.id)._med_move_units(
+            # the unit leaves from where the recall put it (an argument: no client's
+            # context can choose it)
+            recall._med_move_units(
                 [(line.lot_id, line.quantity)], destination,
                 recall._med_event_info(event_type, department_id=False,
                                        partner_id=partner.id if partner else False,
                                        note=recall.reason),
+                source=line.location_id,
             )
             line.sudo().location_id = destination
             line._med_dispose(disposition)

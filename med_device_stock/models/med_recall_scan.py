@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import _, models
 
 #: operations refused on a unit of an open recall case
 RECALL_BLOCKED = ("issue", "borrow", "transfer", "use")
@@ -7,7 +7,8 @@ RECALL_BLOCKED = ("issue", "borrow", "transfer", "use")
 class MedDeviceScan(models.AbstractModel):
     """Recall and cycle count extensions of the scan service: units of an open recall
     are refused; the ``count`` operation records the scan on the count session given as
-    ``count_id`` in the context."""
+    ``count_id`` in the context.  Where a recall takes a unit from is an argument of
+    ``_med_move_units`` (``source``), never a context value a client could send."""
 
     _inherit = "med.device.scan"
 
@@ -27,17 +28,11 @@ class MedDeviceScan(models.AbstractModel):
                 ))
         return problems
 
-    @api.model
-    def _med_source_location(self, lot, operation, department=None):
-        """A recall moves each unit from the place it was found in (given in the context)."""
-        location_id = self.env.context.get("med_source_location_id")
-        if location_id:
-            return self.env["stock.location"].browse(location_id)
-        return super()._med_source_location(lot, operation, department)
-
     def _scan_do_count(self, scan):
         values = scan["values"]
-        count_id = values.get("count_id") or self.env.context.get("med_count_id")
+        # the scan's own checked values only (``_med_scan_values``), never the
+        # environment's context as such: a client sends it over JSON-RPC unchecked
+        count_id = values.get("count_id") or values.get("med_count_id")
         if not count_id:
             return super()._scan_do_count(scan)
         count = self.env["med.count"].browse(count_id)

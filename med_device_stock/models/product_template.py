@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class ProductTemplate(models.Model):
@@ -33,6 +33,46 @@ class ProductTemplate(models.Model):
         help="Days before expiry at which units of this device are alerted, e.g. 90,60,30. "
         "Empty: its category's setting, else the system default.",
     )
+
+    def write(self, vals):
+        if "med_is_device" in vals or "tracking" in vals:
+            self._med_check_units_keep_device(vals)
+        return super().write(vals)
+
+    def _med_check_units_keep_device(self, vals):
+        """A device product with units stays a device, tracked as it is, whoever writes
+        it (superuser included): else the units made by hand (without a device
+        identifier) would lose the protection of their identity and dates, and a
+        serial unit would become a lot or the reverse."""
+        changed = self.filtered(lambda tmpl: tmpl.med_is_device and (
+            ("med_is_device" in vals and not vals["med_is_device"])
+            or ("tracking" in vals and vals["tracking"] != tmpl.tracking)
+        ))
+        if not changed:
+            return
+        groups = self.env["stock.lot"].sudo().with_context(active_test=False)._read_group(
+            [("product_id.product_tmpl_id", "in", changed.ids)], ["product_id"], ["__count"])
+        units = {}
+        for product, count in groups:
+            units[product.product_tmpl_id] = units.get(product.product_tmpl_id, 0) + count
+        for template in changed:
+            count = units.get(template)
+            if not count:
+                continue
+            if "med_is_device" in vals and not vals["med_is_device"]:
+                raise UserError(_(
+                    "%(product)s has %(count)s units: it stays a medical device (the "
+                    "identity and dates of its units stay protected).",
+                    product=template.display_name, count=count,
+                ))
+            labels = dict(self._fields["tracking"]._description_selection(self.env))
+            raise UserError(_(
+                "%(product)s has %(count)s units: its tracking (%(tracking)s) cannot be "
+                "changed to %(new)s.",
+                product=template.display_name, count=count,
+                tracking=labels.get(template.tracking, template.tracking),
+                new=labels.get(vals["tracking"], vals["tracking"]),
+            ))
 
     def _med_required_tracking(self):
         self.ensure_one()

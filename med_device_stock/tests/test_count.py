@@ -1,4 +1,5 @@
 import base64
+import datetime
 
 from odoo.exceptions import AccessError, UserError
 
@@ -129,3 +130,44 @@ class TestCount(MedDeviceFlowCommon):
         with self.assertQueryCount(med_store=40):
             self.count.action_reconcile()
         self.assertEqual(len(self.count.line_ids), first + 6)
+
+    def _import(self, filename, *rows):
+        return self.env["med.count.import"].create({
+            "count_id": self.count.id, "filename": filename,
+            "file": base64.b64encode("\n".join(rows).encode()),
+        })
+
+    def test_offline_row_disagreeing_with_its_unit_is_refused_naming_both_values(self):
+        login = self.user_storekeeper.login
+        label = self.udi(self.stent, serial="S2", lot="MFR9")  # S2 was received in lot MFR1
+        wizard = self._import(
+            "handheld.csv",
+            f"{self._raw(self.s1)},2030-01-02 08:00:00,{login}",
+            f"{label},2030-01-02 08:01:00,{login}",
+        )
+        with self.assertRaisesRegex(
+            UserError,
+            r"handheld.csv was not imported:\nline 2: The scanned lot MFR9 differs from the "
+            r"unit's recorded lot MFR1 \(Coronary Stent unit S2\)",
+        ):
+            wizard.action_import()
+        self.assertFalse(self.count.scan_ids, "nothing imported")
+        # an expiry the label and the record disagree on, at the same line number
+        label = self.udi(self.stent, serial="S2", lot="MFR1", expiry=datetime.date(2031, 5, 1))
+        recorded = self.s2.expiration_date.date().isoformat()
+        with self.assertRaisesRegex(
+            UserError, rf"line 1: The scanned expiry 2031-05-01 differs from the unit's "
+                       rf"recorded expiry {recorded}"):
+            self._import("expiry.csv", f"{label},2030-01-02 08:01:00,{login}").action_import()
+        self.assertFalse(self.count.scan_ids)
+
+    def test_scan_into_a_count_the_user_cannot_read_is_refused(self):
+        """A count named in the environment's context (what a client sends over JSON-RPC)
+        is checked like one named in the scan context."""
+        other = self.env["med.count"].with_user(self.user_manager).create(
+            {"department_id": self.orthopedics.id})
+        other.with_user(self.user_manager).action_start()
+        result = self.env["med.device.scan"].with_user(self.user_department).with_context(
+            med_count_id=other.id).scan(self._raw(self.s1), "count", {})
+        self.assertFalse(other.sudo().scan_ids, "nothing recorded in another's count")
+        self.assertFalse(result["ok"] and result.get("res_id") == other.id, result["message"])

@@ -91,6 +91,13 @@ class MedCountImport(models.TransientModel):
                 errors.append(_("line %(line)s: unit %(value)s is unknown.", line=number,
                                 value=name or raw))
                 continue
+            # the label must agree with the unit recorded (lot, expiry, manufacturing
+            # date), as for a scan made online
+            disagreements = lot._med_udi_disagreements(parsed)
+            if disagreements:
+                errors.extend(_("line %(line)s: %(error)s", line=number, error=message)
+                              for message in disagreements)
+                continue
             quantity = 1.0 if product.tracking == "serial" else \
                 identifier.quantity * (parsed.quantity or 1)
             scans.append({"lot_id": lot.id, "raw": raw, "date": date, "user_id": user_id,

@@ -102,3 +102,31 @@ class TestStockBarcodesUdi(MedStockBarcodesCommon):
         self.action_barcode_scanned(wiz, self.location_1.barcode)
         self.assertEqual(wiz.location_id, self.location_1)
         self.assertEqual(wiz.product_id, self.product_wo_tracking)
+
+    def test_known_unit_whose_udi_disagrees_is_refused_naming_both_values(self):
+        unit = self._lot(self.implant, "SN-0003", quantity=1, med_mfr_lot="B2405",
+                         med_serial="SN-0003")  # fmt: skip
+        wiz = self._inventory_wizard()
+        self.action_barcode_scanned(
+            wiz, self.udi(self.implant, lot="B9999", serial="SN-0003", expiry=self.expiry)
+        )
+        self.assertEqual(wiz.message_type, "not_found")
+        self.assertRegex(wiz.message, r"The scanned lot B9999 differs from the unit's "
+                                      r"recorded lot B2405 \(Hip Stem unit SN-0003\)")
+        self.assertFalse(wiz.lot_id)
+        self.assertFalse(self._counted(self.implant, unit), "nothing counted")
+
+    def test_known_lot_whose_udi_expiry_disagrees_is_refused(self):
+        recorded = self.expiry + datetime.timedelta(days=30)
+        lot = self._lot(self.catheter, "C-79", quantity=5, med_mfr_lot="C-79",
+                        expiration_date=datetime.datetime.combine(recorded, datetime.time()))
+        wiz = self._inventory_wizard(is_manual_confirm=False)
+        self.action_barcode_scanned(wiz, self.udi(self.catheter, lot="C-79", expiry=self.expiry))
+        self.assertEqual(wiz.message_type, "not_found")
+        self.assertIn(f"The scanned expiry {self.expiry.isoformat()} differs from the unit's "
+                      f"recorded expiry {recorded.isoformat()}", wiz.message)
+        self.assertFalse(wiz.lot_id)
+        self.assertFalse(self._counted(self.catheter, lot), "nothing counted")
+        # the label agreeing with the record is read as before
+        self.action_barcode_scanned(wiz, self.udi(self.catheter, lot="C-79", expiry=recorded))
+        self.assertEqual(self._counted(self.catheter, lot), 1.0)

@@ -69,13 +69,18 @@ class WizStockBarcodesRead(models.AbstractModel):
     def _med_set_unit(self, product, udi):
         """Set the scanned unit: serial-tracked devices are numbered by their serial,
         the others by their lot. A known unit goes through Stock Barcodes' own lot
-        reading (stock checks, location from quants); a new one is read by name."""
+        reading (stock checks, location from quants), once its UDI agrees with the
+        unit recorded (lot, expiry, manufacturing date); a new one is read by name."""
         name = udi.serial if product.tracking == "serial" else udi.lot
-        if not self.env["stock.lot"].search_count(
+        lot = self.env["stock.lot"].search(
             [("product_id", "=", product.id), ("name", "=", name)], limit=1
-        ):
+        )
+        if not lot:
             self.action_lot_scaned_post(name)
             return True
+        disagreements = lot._med_udi_disagreements(udi)
+        if disagreements:
+            return self._med_udi_refused("\n".join(disagreements))
         raw, self.barcode = self.barcode, name
         try:
             found = self.process_barcode_lot_id()
