@@ -5,6 +5,13 @@ from odoo.exceptions import UserError
 #: identity, which no client (JSON-RPC context) can forge
 SYSTEM_WRITE = object()
 
+class MedEventInfo(dict):
+    """How a document describes the stock moves it makes, for the units' timelines
+    (``med_event`` in the context, read by ``stock.move._med_record_events``).  Only the
+    suite's own code makes one: a JSON-RPC context holds plain dicts, so a client
+    validating a transfer cannot write the timeline events of its choosing."""
+
+
 DOCUMENT_STATES = [("draft", "Draft"), ("done", "Done"), ("cancel", "Cancelled")]
 
 #: unit events whose transfers move expired units on purpose (a reversal puts a unit
@@ -279,7 +286,7 @@ class MedDeviceOperationMixin(models.AbstractModel):
 
     def _med_event_info(self, event_type, **values):
         self.ensure_one()
-        info = {"event_type": event_type, "res_model": self._name, "res_id": self.id}
+        info = MedEventInfo(event_type=event_type, res_model=self._name, res_id=self.id)
         info.update(values)
         return info
 
@@ -359,7 +366,7 @@ class MedDeviceOperationMixin(models.AbstractModel):
                 # taking expired units out of use is what quarantine, scrap and recall
                 # are for: product_expiry's "expired lots" confirmation is not asked
                 skip_expired=operation in SKIP_EXPIRED_CHECK,
-                med_event=event_info,
+                med_event=MedEventInfo(event_info),
             ).button_validate()
             if picking.state != "done":
                 raise UserError(_(

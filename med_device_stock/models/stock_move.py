@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .med_device_operation_mixin import MedEventInfo
+
 
 class StockMove(models.Model):
     _inherit = "stock.move"
@@ -13,6 +15,7 @@ class StockMove(models.Model):
         """Append a timeline event for every device unit these done moves carried.
 
         The document that made the move describes it in the context key ``med_event``
+        (a ``MedEventInfo``, which a client's context cannot hold)
         (event_type, res_model, res_id, department_id, holder_id, partner_id, note);
         a move made elsewhere in Odoo is recorded as a plain ``move``.  When one transfer
         carries the units of several documents, ``res_id_by_lot`` and ``note_by_lot``
@@ -23,7 +26,9 @@ class StockMove(models.Model):
         )
         if not lines:
             return
-        info = dict(self.env.context.get("med_event") or {})
+        info = self.env.context.get("med_event")
+        # a description only the suite's own documents make (never a client's context)
+        info = dict(info) if isinstance(info, MedEventInfo) else {}
         res_id_by_lot = info.get("res_id_by_lot") or {}
         note_by_lot = info.get("note_by_lot") or {}
         Department = self.env["hr.department"]
