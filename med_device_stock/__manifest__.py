@@ -14,6 +14,7 @@
         "stock",
         "product_expiry",
         "purchase_stock",
+        "stock_account",
         "barcodes_gs1_nomenclature",
         "hr",
         "mail",

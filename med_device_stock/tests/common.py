@@ -2,11 +2,37 @@
 
 import datetime
 
+from lxml import etree
 from odoo import Command, fields
 from odoo.addons.med_device_stock.models.med_device_operation_mixin import SYSTEM_WRITE
 from odoo.tests import TransactionCase, new_test_user
 
 from medtrace.udi import gs1_element_string
+
+
+def open_form(env, user, record):
+    """Open ``record``'s form as ``user`` does in the web client: the form view for that
+    user, then ``web_read`` of the form's own fields (the records of a many2one, or of an
+    x2many shown through a sub-view; only the ids of another x2many).  Raises what the
+    user would see, e.g. an AccessError."""
+    env.invalidate_all()  # a request starts with an empty cache
+    model = env[record._name].with_user(user)
+    views = model.get_views([(False, "form")])
+    fields_info = views["models"][record._name]["fields"]
+    arch = etree.fromstring(views["views"]["form"]["arch"])
+    nodes = {
+        node.get("name"): node
+        for node in arch.iter("field")
+        if not any(parent.tag == "field" for parent in node.iterancestors())
+    }
+    spec = {}
+    for name, node in nodes.items():
+        kind = fields_info[name]["type"]
+        shown = kind == "many2one" or (
+            kind in ("one2many", "many2many") and len(node) and node.get("invisible") != "1"
+        )
+        spec[name] = {"fields": {"display_name": {}}} if shown else {}
+    return model.browse(record.id).web_read(spec)
 
 
 def gtin_with_check_digit(body):

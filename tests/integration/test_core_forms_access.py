@@ -6,7 +6,7 @@ client does (the form view for that user, then web_read of its fields): none
 of the fields the addons add to those forms may raise an access error.
 """
 
-from lxml import etree
+from odoo.addons.med_device_stock.tests.common import open_form
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
@@ -46,34 +46,14 @@ class TestCoreFormsStayOpen(TransactionCase):
         }
 
     def _open_form(self, user, record):
-        self.env.invalidate_all()  # a request starts with an empty cache
-        model = self.env[record._name].with_user(user)
-        views = model.get_views([(False, "form")])
-        fields_info = views["models"][record._name]["fields"]
-        arch = etree.fromstring(views["views"]["form"]["arch"])
-        # the fields of the form itself, not those of its embedded x2many sub-views;
-        # like the web client, read the records of a many2one or of an x2many shown
-        # through a sub-view, only the ids of an x2many without one
-        nodes = {
-            node.get("name"): node
-            for node in arch.iter("field")
-            if not any(parent.tag == "field" for parent in node.iterancestors())
-        }
-        spec = {}
-        for name, node in nodes.items():
-            kind = fields_info[name]["type"]
-            shown = kind == "many2one" or (
-                kind in ("one2many", "many2many") and len(node) and node.get("invisible") != "1"
-            )
-            spec[name] = {"fields": {"display_name": {}}} if shown else {}
-        return model.browse(record.id).web_read(spec)
+        return open_form(self.env, user, record)
 
     def test_standard_users_open_standard_forms(self):
         cases = {
             "salesperson": [self.partner, self.product.product_tmpl_id, self.sale],
             "purchaser": [self.partner, self.product.product_tmpl_id, self.purchase],
-            # (core stock_account lets only inventory managers read lot valuation)
-            "stock user": [self.product.product_tmpl_id, self.picking],
+            # (stock_account's lot valuation is shown to inventory managers only)
+            "stock user": [self.product.product_tmpl_id, self.lot, self.picking],
             "inventory admin": [self.product.product_tmpl_id, self.product, self.lot,
                                 self.picking],
         }
