@@ -4,6 +4,7 @@ exchanges, unknown backends and ill-formed bodies."""
 
 import configparser
 import io
+import json
 import os
 import zipfile
 
@@ -252,3 +253,48 @@ def test_unknown_and_foreign_backends_answer_the_same_403(url, scenario):
     unknown = _post(url, 999999, key, "purchase_order", b"x")
     assert foreign.status_code == unknown.status_code == 403
     assert foreign.text == unknown.text
+
+
+# --- 9. what consignors send never becomes a formula in what the hospital opens ----------
+
+HOSTILE = '=HYPERLINK("http://e.x","x")'
+
+
+def test_hostile_lot_reaches_the_reconciliation_xlsx_as_text(url, admin, scenario):
+    import base64
+    import time
+
+    openpyxl = pytest.importorskip("openpyxl")
+    body = json.dumps(
+        {
+            "message_id": f"ATK-ST-{time.time_ns()}",
+            "consignor_code": "TPL001",
+            "date": "2026-11-30",
+            "lines": [
+                {
+                    "product_code": "DEMO-VALVE",
+                    "lot": HOSTILE,
+                    "expiry_date": "2029-01-31",
+                    "quantity": 1,
+                }
+            ],
+        }
+    ).encode()
+    response = _post(
+        url,
+        scenario["backend_b"],
+        scenario["keys"]["consignor_b"],
+        "stock_statement",
+        body,
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.text
+    document = response.json()["document"]
+    assert document["model"] == "med.edi.reconciliation", document
+    action = admin.call("med.edi.reconciliation", "action_export_xlsx", [document["id"]])
+    attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
+    data = admin.read("ir.attachment", attachment_id, ["datas"])["datas"]
+    sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(data))).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == HOSTILE]
+    assert cells, "the consignor's lot is in the export"
+    assert all(cell.data_type == "s" for cell in cells)
