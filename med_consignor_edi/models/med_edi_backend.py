@@ -226,15 +226,7 @@ class MedEdiBackend(models.Model):
         if len(data) > limit:
             return self._edi_receive_refused(
                 message_type, filename, len(data), channel, checksum=fingerprint(data))
-        Exchange = self.env["med.edi.exchange"]
-        with Exchange._edi_system():
-            exchange = Exchange.sudo().create({
-                "backend_id": self.id,
-                "direction": "in",
-                "message_type": message_type if message_type in INBOUND_TYPES else False,
-                "channel": channel,
-                "state": "received",
-            }).sudo(self.env.su)
+        exchange = self._edi_new_inbound(message_type, channel, state="received")
         exchange._edi_attach(data, filename or _("received file"))
         if process:
             exchange.action_process()
@@ -246,21 +238,27 @@ class MedEdiBackend(models.Model):
         its name, size, checksum (when known), channel and the reason, not its bytes."""
         self.ensure_one()
         error = error or EdiError("too_large", size=size, maximum=self._edi_limits().max_bytes)
-        Exchange = self.env["med.edi.exchange"]
-        with Exchange._edi_system():
-            exchange = Exchange.sudo().create({
-                "backend_id": self.id,
-                "direction": "in",
-                "message_type": message_type if message_type in INBOUND_TYPES else False,
-                "channel": channel,
-                "state": "error",
-                "file_name": filename or _("received file"),
-                "file_size": size,
-                "checksum": checksum or False,
-                "problem_ids": [Command.create(codec_problem(self.env, error.as_problem()))],
-            })
+        exchange = self._edi_new_inbound(
+            message_type, channel, state="error", file_name=filename or _("received file"),
+            file_size=size, checksum=checksum or False,
+            problem_ids=[Command.create(codec_problem(self.env, error.as_problem()))],
+        )
         _logger.warning("EDI backend %s: %s bytes refused unread from %s (%s)", self.id, size,
                         channel, filename)
+        return exchange
+
+    def _edi_new_inbound(self, message_type, channel, **values):
+        """A new inbound exchange of this backend, made by the system (users never create
+        exchanges), in the caller's environment."""
+        Exchange = self.env["med.edi.exchange"]
+        with Exchange._edi_system():
+            exchange = Exchange.sudo().create(dict(
+                values,
+                backend_id=self.id,
+                direction="in",
+                message_type=message_type if message_type in INBOUND_TYPES else False,
+                channel=channel,
+            ))
         return exchange.sudo(self.env.su)
 
     def _edi_receive_demo_file(self, message_type, path):
