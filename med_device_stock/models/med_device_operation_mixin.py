@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 #: identity, which no client (JSON-RPC context) can forge
 SYSTEM_WRITE = object()
 
+
 class MedEventInfo(dict):
     """How a document describes the stock moves it makes, for the units' timelines
     (``med_event`` in the context, read by ``stock.move._med_record_events``).  Only the
