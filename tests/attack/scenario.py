@@ -134,6 +134,32 @@ def build(env, out_path):
                 }
             )
 
+    # a done count and a closed recall, which the demo does not have
+    count = env["med.count"].search([("state", "=", "done")], limit=1)
+    if not count:
+        # the operating theatre's sub-store holds nothing: a count without differences
+        theatre = ref("med_device_stock.hr_department_or_demo")
+        count = env["med.count"].create({"department_id": theatre.id})
+        count.action_start()
+        count.action_reconcile()
+        count.action_done()
+    recall = env["med.recall"].search([("state", "=", "closed")], limit=1)
+    if not recall:
+        recall = (
+            env["med.recall"]
+            .with_user(admin)
+            .create(
+                {
+                    "reason": "Labelling error",
+                    "product_id": ref("med_device_stock.product_hip_demo").product_variant_id.id,
+                    "serials": "HJP0000118",
+                }
+            )
+        )
+        recall.action_open()
+        recall.line_ids.action_release()
+        recall.action_close()
+
     Use = env["med.device.use"]
     Issue = env["med.device.issue"]
     stent_lot = env["stock.lot"].search([("name", "=", "DES24A0003")], limit=1)
@@ -166,6 +192,8 @@ def build(env, out_path):
         "done_receipt_check_id": env["med.receipt.check"]
         .search([("state", "=", "done")], limit=1)
         .id,
+        "done_count_id": count.id,
+        "closed_recall_id": recall.id,
         "stock_lot_id": stent_lot.id,
         "stock_lot_name": stent_lot.name,
         "stock_lot_di": stent_lot.med_di,

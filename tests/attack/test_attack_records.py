@@ -71,15 +71,20 @@ def test_done_issue_cannot_be_cancelled(client, admin, scenario, role):
         ("med.device.scrap", "done_scrap_id"),
         ("med.device.quarantine", "done_quarantine_id"),
         ("med.receipt.check", "done_receipt_check_id"),
+        ("med.count", "done_count_id"),
+        ("med.recall", "closed_recall_id"),
     ],
 )
 def test_other_done_documents_are_final(client, admin, scenario, model, key):
     record_id = scenario[key]
+    before = admin.read(model, record_id, ["state", "note"])
     for role in ("storekeeper", "manager", "admin"):
         user = client(role)
         _refused_any(lambda user=user: user.call(model, "write", [record_id], {"state": "draft"}))
+        _refused_any(lambda user=user: user.call(model, "write", [record_id], {"note": "forged"}))
         _refused_any(lambda user=user: user.call(model, "unlink", [record_id]))
-    assert admin.read(model, record_id, ["state"])["state"] == "done"
+    assert admin.read(model, record_id, ["state", "note"]) == before
+    assert before["state"] in ("done", "closed")
 
 
 def test_operator_given_on_create_is_refused(client, scenario, refused):
