@@ -1,5 +1,8 @@
-# ruff: noqa: I001  (order matters: the mixin is defined before the models inheriting it)
+# ruff: noqa: I001  (order matters: the mixins are defined before the models inheriting them)
 from . import edi_messages
+from . import med_edi_folder_mixin
+from . import med_edi_monthly_mixin
+from . import med_edi_bill_mixin
 from . import med_edi_backend
 from . import med_edi_problem
 from . import med_edi_exchange

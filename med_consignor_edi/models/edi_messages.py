@@ -3,11 +3,16 @@
 Odoo's translation export only finds literal strings: every template of
 ``medtrace.edi.errors.MESSAGES`` is repeated here as an ``_lt`` literal so that it lands
 in the .pot; ``translate_problem`` then translates a codec problem with
-``_(template, **params)``.  A test checks the two lists stay the same.
+``_(template, **params)``.  A test checks the two lists stay the same.  Also the
+inbound message types, which the backend and its folder channel both need.
 """
 
 # ruff: noqa: E501
 from odoo import _lt
+
+from medtrace.edi.schemas import INBOUND, SCHEMAS
+
+INBOUND_TYPES = [name for name, schema in SCHEMAS.items() if schema.direction == INBOUND]
 
 CODEC_MESSAGES = {
     'unknown_type': _lt('Unknown EDI message type %(value)r: expected one of %(expected)s'),
