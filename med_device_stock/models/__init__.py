@@ -20,6 +20,9 @@ from . import med_device_issue_line
 from . import med_device_use
 from . import med_device_quarantine
 from . import med_device_scrap
+from . import med_device_scan_context
+from . import med_device_scan_check
+from . import med_device_scan_demo
 from . import med_device_scan
 from . import barcode_rule
 from . import barcode_nomenclature
