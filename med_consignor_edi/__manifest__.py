@@ -24,5 +24,6 @@
     ],
     "demo": [
         "demo/med_edi_backend_demo.xml",
+        "demo/res_users_demo.xml",
     ],
 }

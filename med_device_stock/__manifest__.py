@@ -66,6 +66,6 @@
             "med_device_stock/static/src/js/udi_barcode_service.js",
         ],
     },
-    "demo": ["demo/med_device_stock_demo.xml"],
+    "demo": ["demo/med_device_stock_demo.xml", "demo/res_users_demo.xml"],
     "uninstall_hook": "uninstall_hook",
 }

@@ -27,6 +27,23 @@ class TestSecurity(MedDeviceStockCommon):
         self.assertNotIn(units.id, self._visible_menus(self.user_plain))
 
 
+    def test_administrator_holds_the_roles_and_lands_on_the_dashboard(self):
+        """As Odoo's own apps do, the administrator is in the suite's manager groups (a
+        new database shows the Medical Devices app), and opening the app lands on the
+        dashboard, the first entry of its menu that storekeepers see."""
+        admin = self.env.ref("base.user_admin")
+        self.assertTrue(admin.has_group("med_device_stock.group_med_manager"))
+        root = self.env.ref("med_device_stock.menu_med_root")
+        self.assertIn(root.id, self._visible_menus(admin))
+        visible = self._visible_menus(self.user_storekeeper)
+        first = root.child_id.filtered(lambda menu: menu.id in visible).sorted("sequence")[0]
+        self.assertEqual(first.action, self.env.ref("med_device_stock.med_kpi_dashboard_action"))
+        # department users, who do not see the dashboard, land on their operations
+        visible = self._visible_menus(self.user_department)
+        first = root.child_id.filtered(lambda menu: menu.id in visible).sorted("sequence")[0]
+        self.assertEqual(first, self.env.ref("med_device_stock.menu_med_operations"))
+
+
 class TestDepartmentSecurity(MedDeviceFlowCommon):
     """What a department user may NOT do."""
 
