@@ -6,7 +6,7 @@ import os
 import tempfile
 import zipfile
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.addons.med_gsp_quality.tests.common import GspQualityCommon
 
 PO_HEADER = "报文编号,委托方编码,单据日期,订单号,商品编码,商品条码,产品标识,批号,有效期至,数量,单价"
@@ -63,6 +63,12 @@ class ConsignorEdiCommon(GspQualityCommon):
             "di": "06901234567908", "product_tmpl_id": cls.valve.product_tmpl_id.id,
         })
         cls.stock_location = cls.warehouse.lot_stock_id
+
+    @classmethod
+    def _api_key(cls, user, name):
+        """An API key of ``user`` (a consignor's API user) valid for a day."""
+        expiry = fields.Datetime.now() + datetime.timedelta(days=1)
+        return cls.env["res.users.apikeys"].with_user(user)._generate(None, name, expiry)
 
     # -- factories ---------------------------------------------------------------------
 

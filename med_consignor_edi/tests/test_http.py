@@ -1,7 +1,6 @@
 import datetime
 import json
 
-from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from .common import ConsignorEdiCommon
@@ -12,11 +11,8 @@ class TestHttpEndpoint(ConsignorEdiCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        expiry = fields.Datetime.now() + datetime.timedelta(days=1)
-        cls.key_a = cls.env["res.users.apikeys"].with_user(cls.user_api_a)._generate(
-            None, "consignor A", expiry)
-        cls.key_b = cls.env["res.users.apikeys"].with_user(cls.user_api_b)._generate(
-            None, "consignor B", expiry)
+        cls.key_a = cls._api_key(cls.user_api_a, "consignor A")
+        cls.key_b = cls._api_key(cls.user_api_b, "consignor B")
         lot = cls._lot(cls.stent, "L1", datetime.date(2030, 1, 31))
         cls._consigned(cls.stent, lot, 6)
 
@@ -84,9 +80,7 @@ class TestHttpHardening(ConsignorEdiCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        expiry = fields.Datetime.now() + datetime.timedelta(days=1)
-        cls.key_a = cls.env["res.users.apikeys"].with_user(cls.user_api_a)._generate(
-            None, "consignor A", expiry)
+        cls.key_a = cls._api_key(cls.user_api_a, "consignor A")
 
     def _post(self, backend_id, data, content_type="text/csv", files=None,
               message_type="purchase_order"):

@@ -283,6 +283,19 @@ class MedReportCommon(MedDeviceFlowCommon):
             Report = Report.with_user(user)
         return Report.read_group(domain or [], measures, groupby, lazy=False)
 
+    def _make_report_stock(self, catheter_issues=1):
+        """Stents S1-S4 (lot MFR1) and 5 catheters (lot CATH1) received; S2 and S3 issued to
+        cardiology, S4 to orthopedics, ``catheter_issues`` catheters to cardiology."""
+        self.s1, self.s2, self.s3, self.s4 = self._receive(
+            self.stent, ["S1", "S2", "S3", "S4"], lot="MFR1")
+        self.cath = self._receive(self.catheter, 5, lot="CATH1")
+        self.assertTrue(self._issue(self.s2)["ok"])
+        self.assertTrue(self._issue(self.s3)["ok"])
+        self.assertTrue(self._issue(self.s4, department=self.orthopedics)["ok"])
+        for _i in range(catheter_issues):
+            self.assertTrue(self._issue(self.cath)["ok"])
+        self.env.flush_all()
+
 
 class MedDoneDocumentsCommon(MedDeviceFlowCommon):
     """One done document of each kind (receipt check, issue, use on patient, quarantine,

@@ -12,15 +12,7 @@ from .common import MedReportCommon
 class TestReports(MedReportCommon):
     def setUp(self):
         super().setUp()
-        self.s1, self.s2, self.s3, self.s4 = self._receive(
-            self.stent, ["S1", "S2", "S3", "S4"], lot="MFR1")
-        self.cath = self._receive(self.catheter, 5, lot="CATH1")
-        self.assertTrue(self._issue(self.s2)["ok"])
-        self.assertTrue(self._issue(self.s3)["ok"])
-        self.assertTrue(self._issue(self.s4, department=self.orthopedics)["ok"])
-        for _i in range(2):
-            self.assertTrue(self._issue(self.cath)["ok"])
-        self.env.flush_all()
+        self._make_report_stock(catheter_issues=2)
 
     def _by(self, groups, key):
         return {(g[key][1] if g[key] else False): g for g in groups}

@@ -12,14 +12,7 @@ from .common import MedReportCommon
 class TestReportsReversal(MedReportCommon):
     def setUp(self):
         super().setUp()
-        self.s1, self.s2, self.s3, self.s4 = self._receive(
-            self.stent, ["S1", "S2", "S3", "S4"], lot="MFR1")
-        self.cath = self._receive(self.catheter, 5, lot="CATH1")
-        self.assertTrue(self._issue(self.s2)["ok"])
-        self.assertTrue(self._issue(self.s3)["ok"])
-        self.assertTrue(self._issue(self.s4, department=self.orthopedics)["ok"])
-        self.assertTrue(self._issue(self.cath)["ok"])
-        self.env.flush_all()
+        self._make_report_stock(catheter_issues=1)
 
     # ------------------------------------------------------------------ helpers
     def _document(self, result):
