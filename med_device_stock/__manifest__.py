@@ -57,6 +57,7 @@
         "views/med_report_scrap_views.xml",
         "views/med_report_timeliness_views.xml",
         "views/med_kpi_dashboard_views.xml",
+        "views/med_scan_station_views.xml",
         "wizard/med_report_xlsx_views.xml",
         "views/med_report_alert_config_views.xml",
     ],
@@ -64,6 +65,13 @@
         "web.assets_backend": [
             "med_device_stock/static/src/js/udi_barcode_parser.js",
             "med_device_stock/static/src/js/udi_barcode_service.js",
+            "med_device_stock/static/src/station/*",
+        ],
+        "web.assets_unit_tests": [
+            "med_device_stock/static/tests/**/*.test.js",
+        ],
+        "web.assets_tests": [
+            "med_device_stock/static/tests/tours/**/*",
         ],
     },
     "demo": ["demo/med_device_stock_demo.xml", "demo/res_users_demo.xml"],

@@ -23,6 +23,8 @@ from . import med_device_scrap
 from . import med_device_scan_context
 from . import med_device_scan_check
 from . import med_device_scan_demo
+from . import med_device_scan_station
+from . import med_scan_request
 from . import med_device_scan
 from . import barcode_rule
 from . import barcode_nomenclature

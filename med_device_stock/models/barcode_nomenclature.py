@@ -89,16 +89,7 @@ class BarcodeNomenclature(models.Model):
         self.ensure_one()
         if not isinstance(barcode, str) or not barcode.strip():
             return None
-        text = barcode
-        if (
-            self.is_gs1_nomenclature
-            and self.gs1_separator_fnc1
-            and (text[:1].isdigit() or text.startswith(("]", FNC1_CHAR)))
-        ):
-            try:
-                text = re.sub(self.gs1_separator_fnc1, FNC1_CHAR, text)
-            except re.error:  # reported by the nomenclature's constraint: read the scan as is
-                text = barcode
+        text = self._med_fnc1_text(barcode)
         try:
             udi = parse_udi(text)
         except UdiError:
@@ -106,6 +97,22 @@ class BarcodeNomenclature(models.Model):
         if not self.is_gs1_nomenclature and udi.issuer == "GS1" and not udi.di:
             return None
         return udi
+
+    def _med_fnc1_text(self, barcode):
+        """``barcode`` with the nomenclature's FNC1 substitute (``gs1_separator_fnc1``, a
+        scanner configured to send another character for GS) read as FNC1, for a GS1
+        element string; any other code as it is."""
+        self.ensure_one()
+        if (
+            self.is_gs1_nomenclature
+            and self.gs1_separator_fnc1
+            and (barcode[:1].isdigit() or barcode.startswith(("]", FNC1_CHAR)))
+        ):
+            try:
+                return re.sub(self.gs1_separator_fnc1, FNC1_CHAR, barcode)
+            except re.error:  # reported by the nomenclature's constraint: read the scan as is
+                return barcode
+        return barcode
 
     def _med_udi_results(self, udi):
         """GS1-style results of a medtrace result: one dict per data element."""

@@ -31,8 +31,9 @@ class MedDeviceScan(models.AbstractModel):
     (``_check_scan_agrees``).
 
     Its parts, mixed in: the context checks (``med.device.scan.context.mixin``), the
-    checks of a scan (``med.device.scan.check.mixin``) and the demo history
-    (``med.device.scan.demo.mixin``); here the entry point and the steps.
+    checks of a scan (``med.device.scan.check.mixin``), the demo history
+    (``med.device.scan.demo.mixin``) and the scan station's side
+    (``med.device.scan.station.mixin``); here the entry point and the steps.
     """
 
     _name = "med.device.scan"
@@ -40,6 +41,7 @@ class MedDeviceScan(models.AbstractModel):
         "med.device.scan.context.mixin",
         "med.device.scan.check.mixin",
         "med.device.scan.demo.mixin",
+        "med.device.scan.station.mixin",
     ]
     _description = "Medical Device Scan Service"
 

@@ -41,17 +41,61 @@ JS_TEST = """
             return fail("cached reading lost");
         }
 
-        // a scan announced by the barcode service: read by the server before listeners get it
+        // scans typed by a keyboard-wedge scanner, announced by the barcode service: a UDI
+        // is read by the server before any listener (bus or DOM event) gets it, a plain
+        // code typed right after it does not overtake it, and the reading is asked with
+        // the active companies
+        const { rpcBus } = odoo.loader.modules.get("@web/core/network/rpc");
+        let readingContext = null;
+        const onRequest = (ev) => {
+            const params = ev.detail.data.params || {};
+            if (params.method === "med_udi_parse_barcode") {
+                readingContext = params.kwargs.context || {};
+            }
+        };
+        rpcBus.addEventListener("RPC:REQUEST", onRequest);
         const bus = env.services.barcode.bus;
-        const heard = new Promise((resolve) => bus.addEventListener(
-            "barcode_scanned",
-            (ev) => resolve(parser.parse_barcode(ev.detail.barcode)),
-            { once: true }
-        ));
-        bus.trigger("barcode_scanned", { barcode: HIBCC, target: document.body });
-        const hibcc = byType(await heard);
-        if (hibcc.product !== "A123PROD451" || hibcc.lot !== "LOT9" || hibcc.serial !== "S77") {
-            return fail("HIBCC read as " + JSON.stringify(hibcc));
+        const busHeard = [];
+        const domHeard = [];
+        const target = document.createElement("div");
+        target.setAttribute("barcode_events", "true");
+        document.body.appendChild(target);
+        const read = (barcode) => {
+            try {
+                return byType(parser.parse_barcode(barcode));
+            } catch {
+                return null;  // a code the GS1 rules do not read (the EAN-8 below)
+            }
+        };
+        const onBus = (ev) => busHeard.push([ev.detail.barcode, read(ev.detail.barcode)]);
+        bus.addEventListener("barcode_scanned", onBus);
+        target.addEventListener("barcode_scanned", (ev) => domHeard.push(
+            [ev.detail.barcode, read(ev.detail.barcode)]));
+        const type = (text) => {
+            for (const key of [...text, "Enter"]) {
+                target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
+            }
+        };
+        type(HIBCC);
+        type("12345670");
+        for (let i = 0; i < 100 && domHeard.length < 2; i++) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        bus.removeEventListener("barcode_scanned", onBus);
+        rpcBus.removeEventListener("RPC:REQUEST", onRequest);
+        for (const [where, heard] of [["bus", busHeard], ["DOM", domHeard]]) {
+            if (heard.map(([code]) => code).join(" ") !== HIBCC + " 12345670") {
+                return fail(where + " heard " + JSON.stringify(heard.map(([code]) => code)));
+            }
+            const hibcc = heard[0][1];
+            if (hibcc.product !== "A123PROD451" || hibcc.lot !== "LOT9" || hibcc.serial !== "S77") {
+                return fail("HIBCC read on the " + where + " as " + JSON.stringify(hibcc));
+            }
+        }
+        const companies = readingContext && readingContext.allowed_company_ids;
+        if (!companies || !companies.includes(env.services.company.currentCompany.id)) {
+            return fail("the reading was asked without the active companies: "
+                        + JSON.stringify(readingContext));
         }
 
         // not a UDI: the client's own GS1 rules, no server reading

@@ -14,6 +14,7 @@
 
 import { patch } from "@web/core/utils/patch";
 import { rpc } from "@web/core/network/rpc";
+import { user } from "@web/core/user";
 import { BarcodeParser } from "@barcodes/js/barcode_parser";
 import { FNC1_CHAR } from "@barcodes_gs1_nomenclature/js/barcode_parser";
 
@@ -62,7 +63,8 @@ export async function fetchUdiReading(barcode, nomenclatureId = false) {
         model: "barcode.nomenclature",
         method: "med_udi_parse_barcode",
         args: [barcode],
-        kwargs: { nomenclature_id: nomenclatureId },
+        // the active companies, as every call of the web client sends them
+        kwargs: { nomenclature_id: nomenclatureId, context: user.context },
     });
     if (!nomenclatureId) {
         udiCompany.enabled = response.enabled;
