@@ -33,5 +33,5 @@
         "views/purchase_order_views.xml",
         "views/menus.xml",
     ],
-    "demo": ["demo/gsp_demo.xml", "demo/res_users_demo.xml"],
+    "demo": ["demo/gsp_demo.xml", "demo/res_users_demo.xml", "demo/gsp_living_demo.xml"],
 }

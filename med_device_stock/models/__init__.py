@@ -5,6 +5,7 @@ from . import res_config_settings
 from . import product_template
 from . import med_product_di
 from . import hr_department
+from . import stock_lot_label
 from . import med_unit_event
 from . import stock_lot
 from . import stock_move
@@ -20,6 +21,7 @@ from . import med_device_issue_line
 from . import med_device_use
 from . import med_device_quarantine
 from . import med_device_scrap
+from . import med_device_scan_operation
 from . import med_device_scan_context
 from . import med_device_scan_check
 from . import med_device_scan_demo
@@ -43,3 +45,4 @@ from . import med_report_turnover
 from . import med_report_scrap
 from . import med_report_timeliness
 from . import med_kpi_dashboard
+from . import med_demo_living

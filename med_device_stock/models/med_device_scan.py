@@ -6,14 +6,9 @@ from odoo.exceptions import UserError
 
 from medtrace.udi import UdiError, parse
 
-from .med_device_scan_context import DOCUMENT_MODELS, INTERNAL_CONTEXT_KEYS
+from .med_device_scan_context import INTERNAL_CONTEXT_KEYS
 
 _logger = logging.getLogger(__name__)
-
-OPERATIONS = (
-    "receipt", "receipt_reject", "issue", "borrow", "return", "transfer", "use", "quarantine",
-    "scrap", "count", "trace",
-)
 
 
 class MedScanRefused(UserError):
@@ -30,14 +25,17 @@ class MedDeviceScan(models.AbstractModel):
     checked first (``_med_scan_values``), and the UDI must agree with the unit recorded
     (``_check_scan_agrees``).
 
-    Its parts, mixed in: the context checks (``med.device.scan.context.mixin``), the
-    checks of a scan (``med.device.scan.check.mixin``), the demo history
-    (``med.device.scan.demo.mixin``) and the scan station's side
-    (``med.device.scan.station.mixin``); here the entry point and the steps.
+    Its parts, mixed in: the operations as data (``med.device.scan.operation.mixin``:
+    ``_med_scan_operations``, read by every part), the context checks
+    (``med.device.scan.context.mixin``), the checks of a scan
+    (``med.device.scan.check.mixin``), the demo history (``med.device.scan.demo.mixin``)
+    and the scan station's side (``med.device.scan.station.mixin``); here the entry
+    point and the steps.
     """
 
     _name = "med.device.scan"
     _inherit = [
+        "med.device.scan.operation.mixin",
         "med.device.scan.context.mixin",
         "med.device.scan.check.mixin",
         "med.device.scan.demo.mixin",
@@ -103,9 +101,10 @@ class MedDeviceScan(models.AbstractModel):
             self._refuse(_(error.template, **error.params))  # pylint: disable=translation-required
 
     def _scan(self, raw, operation, values, scan):
-        if operation not in OPERATIONS:
+        names = [op["name"] for op in self._med_scan_operations()]
+        if operation not in names:
             self._refuse(_("Unknown scan operation %(operation)s: use one of %(operations)s.",
-                           operation=operation, operations=", ".join(OPERATIONS)))
+                           operation=operation, operations=", ".join(names)))
         values = self._med_scan_values(operation, values)
         parsed = self._parse(raw)
         identifier = self.env["med.product.di"]._find_by_di(parsed.di)
@@ -139,8 +138,9 @@ class MedDeviceScan(models.AbstractModel):
         values = values or {}
         if department is None:
             department = self.env["hr.department"].browse(values.get("department_id") or [])
-        if document is None and values.get("document_id") and operation in DOCUMENT_MODELS:
-            document = self.env[DOCUMENT_MODELS[operation]].browse(values["document_id"])
+        model = self._med_document_models().get(operation)
+        if document is None and values.get("document_id") and model:
+            document = self.env[model].browse(values["document_id"])
         return {
             "operation": operation,
             "parsed": None,
@@ -185,7 +185,7 @@ class MedDeviceScan(models.AbstractModel):
             if document.state != "draft":
                 self._refuse(_("%(document)s is not a draft.", document=document.display_name))
             return document, False
-        model = DOCUMENT_MODELS[scan["operation"]]
+        model = self._med_document_models()[scan["operation"]]
         return self.env[model].create(create_values), True
 
     def _scan_do_receipt(self, scan):

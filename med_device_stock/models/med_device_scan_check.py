@@ -1,31 +1,11 @@
 from odoo import _, api, fields, models
 
-#: the device states a unit must be in for each operation
-ALLOWED_STATES = {
-    "issue": ("in_stock",),
-    "borrow": ("in_stock",),
-    "return": ("issued", "borrowed"),
-    "transfer": ("issued", "borrowed"),
-    "use": ("issued", "borrowed"),
-    "quarantine": ("in_stock", "issued", "borrowed", "expired", "recalled"),
-    "scrap": ("in_stock", "quarantined", "expired", "recalled"),
-}
-
-#: operations that take a unit from the store: not while it is still being received
-#: (the input and quality control steps of a warehouse receiving in two or three steps)
-RECEPTION_BLOCKED = ("issue", "borrow")
-
-#: operations refused when the scanned UDI disagrees with the recorded unit (lot, expiry,
-#: manufacturing date): those that receive, count or put a unit to use; not those that
-#: look at it, record its rejection or take it out of use (a unit whose label does not
-#: match its record is rather quarantined or scrapped)
-AGREEMENT_OPERATIONS = ("receipt", "issue", "borrow", "return", "transfer", "use", "count")
-
 
 class MedDeviceScanCheckMixin(models.AbstractModel):
     """The checks of a scan, mixed into ``med.device.scan``: ``_check_scan`` (the hook
     other addons extend on ``med.device.scan``) answers why a unit may not go through an
-    operation, and where an operation takes a unit from (``_med_source_location``)."""
+    operation, and where an operation takes a unit from (``_med_source_location``), both
+    read from the operation's description (``_med_scan_operations``)."""
 
     _name = "med.device.scan.check.mixin"
     _description = "Medical Device Scan Checks"
@@ -39,25 +19,34 @@ class MedDeviceScanCheckMixin(models.AbstractModel):
         ``scan`` keys: operation, parsed (medtrace UdiResult, None when a document is
         validated), product, lot (may be empty at receipt), quantity, partner, location,
         department, company, document, values (the caller's context dict).
+
+        It dispatches per operation: ``_check_scan_<operation>`` where the operation has
+        one (receipt, receipt_reject, count, trace), else ``_check_scan_unit``, which
+        checks a unit in stock against the operation's description.
         """
-        operation = scan["operation"]
-        if operation == "receipt":
-            return self._check_scan_agrees(scan) or self._check_scan_receipt(scan)
-        if operation == "receipt_reject":
-            return self._check_scan_receipt_reject(scan)
-        if operation in ("count", "trace"):
-            if not scan["lot"]:
-                return [self._unknown_unit_message(scan)]
-            return self._check_scan_agrees(scan)
-        return self._check_scan_unit(scan)
+        check = getattr(self, f"_check_scan_{scan['operation']}", None)
+        return check(scan) if check else self._check_scan_unit(scan)
+
+    def _check_scan_count(self, scan):
+        return self._check_scan_known(scan)
+
+    def _check_scan_trace(self, scan):
+        return self._check_scan_known(scan)
+
+    def _check_scan_known(self, scan):
+        """A unit looked at (traced, counted): it must have been received."""
+        if not scan["lot"]:
+            return [self._unknown_unit_message(scan)]
+        return self._check_scan_agrees(scan)
 
     def _check_scan_agrees(self, scan):
         """Where the scanned UDI disagrees with the unit found (same product and serial,
         or lot): its manufacturer lot, expiry or manufacturing date, for the operations
-        refusing a label that does not match the record (``AGREEMENT_OPERATIONS``)."""
+        refusing a label that does not match the record (their description's ``agrees``)."""
         parsed = scan.get("parsed")
         lot = scan.get("lot")
-        if not parsed or not lot or scan["operation"] not in AGREEMENT_OPERATIONS:
+        operation = self._med_scan_operation(scan["operation"])
+        if not parsed or not lot or not (operation and operation["agrees"]):
             return []
         return lot._med_udi_disagreements(parsed)
 
@@ -73,31 +62,29 @@ class MedDeviceScanCheckMixin(models.AbstractModel):
 
     def _check_scan_unit(self, scan):
         lot = scan["lot"]
-        operation = scan["operation"]
+        description = self._med_scan_operation(scan["operation"])
         if not lot:
             return [self._unknown_unit_message(scan)]
         problems = []
         unit = self._unit_label(scan)
         state = lot.med_state
         if lot.expiration_date and lot.expiration_date <= fields.Datetime.now() and \
-                operation in ("issue", "borrow", "transfer", "use"):
+                description["puts_to_use"]:
             return [_("%(unit)s expired on %(date)s.", unit=unit,
                       date=fields.Date.to_string(lot.expiration_date.date()))]
         disagreements = self._check_scan_agrees(scan)
         if disagreements:
             return disagreements
         by_lot = lot.product_id.tracking != "serial"
-        if operation in RECEPTION_BLOCKED:
+        if description["from_store"]:
             problem = self._med_reception_problem(scan, unit)
             if problem:
                 return [problem]
-        if by_lot and state in ("recalled", "expired"):
-            allowed = ALLOWED_STATES[operation]
-        elif by_lot:
+        if by_lot and state not in ("recalled", "expired"):
             # a lot spreads over several places: its quantity at the source decides
             allowed = (state,)
         else:
-            allowed = ALLOWED_STATES[operation]
+            allowed = description["states"] or ()
         if state not in allowed:
             labels = dict(lot._fields["med_state"]._description_selection(self.env))
             if state == "recalled":
@@ -113,15 +100,15 @@ class MedDeviceScanCheckMixin(models.AbstractModel):
                     "%(unit)s is %(state)s at %(location)s: %(operation)s expects it %(where)s.",
                     unit=unit, state=labels.get(state, state or "-"),
                     location=lot.med_location_id.display_name or "-",
-                    operation=dict(self._operation_labels())[operation],
-                    where=", ".join(labels[s] for s in ALLOWED_STATES[operation]),
+                    operation=description["label"],
+                    where=", ".join(labels[s] for s in description["states"] or ()),
                 ))
             return problems
         department = scan["department"]
-        if operation in ("issue", "borrow", "use", "transfer", "return") and not department:
+        if description["department"] and not department:
             problems.append(_("Choose the department for %(operation)s.",
-                              operation=dict(self._operation_labels())[operation]))
-        elif operation in ("use", "transfer", "return") and not by_lot and \
+                              operation=description["label"]))
+        elif description["department"] == "from" and not by_lot and \
                 lot.med_department_id != department:
             problems.append(_(
                 "%(unit)s is held by %(holder)s, not by %(department)s.", unit=unit,
@@ -130,14 +117,9 @@ class MedDeviceScanCheckMixin(models.AbstractModel):
             ))
         values = scan["values"]
         if not scan.get("document"):
-            if operation == "use" and not values.get("patient_identifier"):
-                problems.append(_("Give the patient identifier of the use on a patient."))
-            if operation in ("quarantine", "scrap") and not values.get("reason"):
-                problems.append(_("Give the reason of the %(operation)s.",
-                                  operation=dict(self._operation_labels())[operation]))
-            if operation == "borrow" and not values.get("expected_return_date"):
-                problems.append(_("Give the expected return date of the borrow."))
-        if operation == "transfer":
+            problems += [field["missing"] for field in description["fields"]
+                         if field.get("missing") and not values.get(field["name"])]
+        if description["to_department"]:
             document = scan.get("document")
             dest = document.dest_department_id if document else self.env[
                 "hr.department"].browse(values.get("dest_department_id") or [])
@@ -147,7 +129,7 @@ class MedDeviceScanCheckMixin(models.AbstractModel):
                 problems.append(_("%(unit)s is already at %(department)s.", unit=unit,
                                   department=dest.display_name))
         if by_lot:
-            source = self._med_source_location(lot, operation, department)
+            source = self._med_source_location(lot, scan["operation"], department)
             available = source and sum(self.env["stock.quant"].sudo()._gather(
                 lot.product_id, source, lot_id=lot, strict=True
             ).mapped("quantity"))
@@ -212,11 +194,13 @@ class MedDeviceScanCheckMixin(models.AbstractModel):
     @api.model
     def _med_source_location(self, lot, operation, department=None):
         """Where the operation takes the unit from.  A serial unit is in one place; a lot
-        is taken from the main store (issue, borrow, quarantine, scrap) or from the
-        department's sub-store (return, transfer, use)."""
+        is taken from the main store (issue, borrow, quarantine, scrap) or, for the
+        operations whose description's ``department`` is "from" (return, transfer, use),
+        from the department's sub-store."""
         if lot.product_id.tracking == "serial":
             return lot.med_location_id
-        if operation in ("return", "transfer", "use") and department:
+        description = self._med_scan_operation(operation) or {}
+        if description.get("department") == "from" and department:
             return department.med_location_id
         company = lot.company_id or self.env.company
         if operation == "release":
@@ -232,12 +216,15 @@ class MedDeviceScanCheckMixin(models.AbstractModel):
             and q.location_id not in sub_store
             and q.location_id not in reception
         )
-        if operation in ("quarantine", "scrap") and not store:
+        if description.get("anywhere") and not store:
             store = quants
         return max(store, key=lambda q: q.quantity).location_id if store else \
             self.env["stock.location"]
 
     def _check_scan_receipt(self, scan):
+        disagreements = self._check_scan_agrees(scan)
+        if disagreements:
+            return disagreements
         picking = scan.get("picking")
         product = scan["product"]
         parsed = scan["parsed"]
@@ -304,13 +291,3 @@ class MedDeviceScanCheckMixin(models.AbstractModel):
             return [_("Give the reason of the rejection of %(product)s.",
                       product=scan["product"].display_name)]
         return []
-
-    # ------------------------------------------------------------------ labels
-    def _operation_labels(self):
-        return [
-            ("receipt", _("receipt")), ("receipt_reject", _("receipt rejection")),
-            ("issue", _("issue")), ("borrow", _("borrow")),
-            ("return", _("return")), ("transfer", _("transfer")),
-            ("use", _("use on patient")), ("quarantine", _("quarantine")),
-            ("scrap", _("scrap")), ("count", _("count")), ("trace", _("trace")),
-        ]

@@ -7,20 +7,6 @@ from odoo.exceptions import AccessError
 #: from where it found them): never taken from a client calling the scan service
 INTERNAL_CONTEXT_KEYS = ("med_source_location_id",)
 
-#: operations whose document is created and validated by a single scan
-#: (here: the model a context's ``document_id`` must be a readable record of)
-DOCUMENT_MODELS = {
-    "receipt": "med.receipt.check",
-    "receipt_reject": "med.receipt.check",
-    "issue": "med.device.issue",
-    "borrow": "med.device.issue",
-    "return": "med.device.issue",
-    "transfer": "med.device.issue",
-    "use": "med.device.use",
-    "quarantine": "med.device.quarantine",
-    "scrap": "med.device.scrap",
-}
-
 #: the largest record id (PostgreSQL integer)
 MAX_ID = 2**31 - 1
 
@@ -63,8 +49,9 @@ class MedDeviceScanContextMixin(models.AbstractModel):
         values, False, None, 0 or "", mean no value, as before)."""
         values = dict(values)
         records = dict(CONTEXT_RECORDS)
-        if operation in DOCUMENT_MODELS:
-            records["document_id"] = DOCUMENT_MODELS[operation]
+        document_model = self._med_document_models().get(operation)
+        if document_model:  # a context's document must be a readable one of its model
+            records["document_id"] = document_model
         wanted = {}  # model: {key: id}
         for key, model in records.items():
             value = values.get(key)

@@ -88,10 +88,12 @@ class MedDeviceScanDemoMixin(models.AbstractModel):
         run(udi("pacemaker", "PM7700231", "P77"), "borrow", department_id=cardio.id,
             requester_id=nurse.id, expected_return_date=today - datetime.timedelta(days=2))
         run(udi("stent", "DES24A0001", "24A"), "use", department_id=cardio.id,
-            patient_identifier="MRN-20240611-001", surgery_ref="OR-2024-0611-03",
+            patient_identifier=f"MRN-{today:%Y}-0117",
+            surgery_ref=f"PCI-{today - datetime.timedelta(days=9):%Y%m%d}-03",
             surgeon_id=surgeon.id)
         run(udi("hip", "HJP0000117", "H2405"), "use", department_id=ortho.id,
-            patient_identifier="MRN-20240612-017", surgery_ref="OR-2024-0612-01",
+            patient_identifier=f"MRN-{today:%Y}-0121",
+            surgery_ref=f"THA-{today - datetime.timedelta(days=8):%Y%m%d}-01",
             surgeon_id=surgeon.id)
         run(udi("stent", "DES24A0002", "24A"), "transfer", department_id=cardio.id,
             dest_department_id=ortho.id)

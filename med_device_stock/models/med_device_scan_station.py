@@ -4,8 +4,6 @@ import re
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .med_device_scan_context import DOCUMENT_MODELS
-
 _logger = logging.getLogger(__name__)
 
 #: an idempotency key as the station makes them (a UUID; letters, digits, - and _)
@@ -23,75 +21,21 @@ class MedDeviceScanStationMixin(models.AbstractModel):
     ``_check_scan``) and *undo last* (``station_undo``: a correcting document with its
     reason, where the operation's document is corrected so).
 
-    Extension point: ``_med_station_operations`` describes the modes as data; an addon
-    adds a mode or a field with ``super()`` (a mode needs a ``_scan_do_<name>`` step)."""
+    Extension point: the modes are the scan operations' descriptions
+    (``_med_scan_operations``); an addon adds a mode or a field there with ``super()``."""
 
     _name = "med.device.scan.station.mixin"
     _description = "Medical Device Scan Station"
 
     # ------------------------------------------------------------------ the modes
     def _med_station_operations(self):
-        """The station's modes, in the order it shows them.  Each: ``name`` (the scan
-        operation), ``label``, ``help``, ``access`` ((model, right) the user must hold),
-        ``fields`` (what the mode asks before the first scan: ``name`` (a scan context
-        key), ``label``, ``type`` (many2one, char, date), ``options`` (a key of
-        ``_med_station_options``), ``required``), ``undo`` (the scan's document is
-        corrected by *undo last*)."""
-        department = {"name": "department_id", "label": _("Department"), "type": "many2one",
-                      "options": "departments", "required": True}
-        order = {"name": "purchase_id", "label": _("Purchase order"), "type": "many2one",
-                 "options": "purchase_orders", "required": True}
-        reason = {"name": "reason", "label": _("Reason"), "type": "char", "required": True}
-        requester = {"name": "requester_id", "label": _("Requested by"), "type": "many2one",
-                     "options": "employees"}
-        return [
-            {"name": "receipt", "label": _("Receive"), "access": ("med.receipt.check", "create"),
-             "help": _("Scan the units arriving against a purchase order."),
-             "fields": [order, {"name": "certificate_number", "label": _("Certificate number"),
-                                "type": "char"}]},
-            {"name": "receipt_reject", "label": _("Reject at receipt"),
-             "access": ("med.receipt.check", "create"),
-             "help": _("Record units refused at receipt, with the reason."),
-             "fields": [order, reason]},
-            {"name": "issue", "label": _("Issue"), "access": ("med.device.issue", "create"),
-             "help": _("Issue units from the store to a department."), "undo": True,
-             "fields": [department, requester]},
-            {"name": "borrow", "label": _("Borrow"), "access": ("med.device.issue", "create"),
-             "help": _("Lend units to a department until a due date."), "undo": True,
-             "fields": [department, requester,
-                        {"name": "expected_return_date", "label": _("Due back on"),
-                         "type": "date", "required": True}]},
-            {"name": "return", "label": _("Return"), "access": ("med.device.issue", "create"),
-             "help": _("Take back units a department returns to the store."), "undo": True,
-             "fields": [dict(department, label=_("Returned by department"))]},
-            {"name": "transfer", "label": _("Transfer"),
-             "access": ("med.device.issue", "create"),
-             "help": _("Move units from one department to another."), "undo": True,
-             "fields": [dict(department, label=_("From department")),
-                        dict(department, name="dest_department_id",
-                             label=_("To department"))]},
-            {"name": "use", "label": _("Use on patient"), "access": ("med.device.use", "create"),
-             "help": _("Record the units used on a patient."), "undo": True,
-             "fields": [department,
-                        {"name": "patient_identifier", "label": _("Patient identifier"),
-                         "type": "char", "required": True},
-                        {"name": "encounter_ref", "label": _("Encounter"), "type": "char"},
-                        {"name": "surgery_ref", "label": _("Surgery"), "type": "char"},
-                        {"name": "surgeon_id", "label": _("Surgeon"), "type": "many2one",
-                         "options": "employees"}]},
-            {"name": "quarantine", "label": _("Quarantine"),
-             "access": ("med.device.quarantine", "create"), "undo": True,
-             "help": _("Put units aside until quality decides."), "fields": [reason]},
-            {"name": "scrap", "label": _("Scrap"), "access": ("med.device.scrap", "create"),
-             "help": _("Scrap damaged, expired or recalled units."), "undo": True,
-             "fields": [reason]},
-            {"name": "count", "label": _("Count"), "access": ("med.count", "write"),
-             "help": _("Count the units of a location for a count in progress."),
-             "fields": [{"name": "count_id", "label": _("Count"), "type": "many2one",
-                         "options": "counts", "required": True}]},
-            {"name": "trace", "label": _("Trace"), "access": ("stock.lot", "read"),
-             "help": _("Show where a unit is and what happened to it."), "fields": []},
-        ]
+        """The station's modes, in the order it shows them: the scan operations
+        (``_med_scan_operations``) as the station uses them: ``name``, ``label`` (the
+        operation's title), ``help``, ``access``, ``fields``, ``undo``."""
+        return [{
+            "name": op["name"], "label": op["title"], "help": op.get("help", ""),
+            "access": op["access"], "fields": op["fields"], "undo": op["undo"],
+        } for op in self._med_scan_operations() if op.get("access")]
 
     def _med_station_allowed(self, operation):
         model, right = operation["access"]
@@ -153,6 +97,8 @@ class MedDeviceScanStationMixin(models.AbstractModel):
             "defaults": {"department_id": departments[:1].id or False},
             "user": self.env.user.name,
             "company": self.env.company.name,
+            # *Print ZPL* is offered where the company has a label printer
+            "zpl_printer": bool(self.env.company.sudo().med_zpl_printer),
         }
 
     @api.model
@@ -258,12 +204,11 @@ class MedDeviceScanStationMixin(models.AbstractModel):
             if result.get("ok") and result.get("res_model"):
                 document = self.env[result["res_model"]].browse(result["res_id"])
                 details["document"] = document.display_name
+                operation = self._med_scan_operation(result.get("operation")) or {}
                 details["undo"] = bool(
-                    result.get("operation") in DOCUMENT_MODELS
+                    operation.get("undo") and operation.get("document") == document._name
                     and getattr(document, "_med_correction_group", False)
-                    and self.env.user.has_group(document._med_correction_group)
-                    and any(op["name"] == result["operation"] and op.get("undo")
-                            for op in self._med_station_operations()))
+                    and self.env.user.has_group(document._med_correction_group))
         except AccessError:  # the unit left what the user may read (a nurse's return)
             details["unreadable"] = True
         return details

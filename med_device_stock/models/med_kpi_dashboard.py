@@ -39,6 +39,8 @@ class MedKpiDashboard(models.TransientModel):
                                        compute="_compute_kpis")
     expired_value = fields.Float(string="Expired Stock Value", compute="_compute_kpis")
     overdue_borrow_count = fields.Integer(string="Overdue Borrows", compute="_compute_kpis")
+    open_recall_count = fields.Integer(string="Open Recalls", compute="_compute_kpis")
+    count_in_progress = fields.Integer(string="Counts in Progress", compute="_compute_kpis")
     receipt_delay_hours = fields.Float(
         string="Receipt Check Delay (h)", compute="_compute_kpis", digits=(16, 1),
         help="Average hours between a receipt's scheduled date and its check.")
@@ -86,6 +88,10 @@ class MedKpiDashboard(models.TransientModel):
             self._med_period(), [], ["value:sum"])
         overdue = self.env["med.device.issue"].search_count(
             company + [("is_overdue", "=", True)])
+        # what needs attention now, whatever the period
+        open_recalls = self.env["med.recall"].search_count(company + [("state", "=", "open")])
+        counting = self.env["med.count"].search_count(
+            company + [("state", "=", "in_progress")])
         return {
             "count_accuracy": 100.0 * (line_ok or 0) / line_total if line_total else 0.0,
             "count_done": count_done,
@@ -98,6 +104,8 @@ class MedKpiDashboard(models.TransientModel):
             "expiry_risk_units": risk["risk"][1],
             "expired_value": risk["expired"][0],
             "overdue_borrow_count": overdue,
+            "open_recall_count": open_recalls,
+            "count_in_progress": counting,
             "receipt_delay_hours": delays.get("receipt") or 0.0,
             "issue_delay_hours": delays.get("issue") or 0.0,
             "consumed_value": consumed or 0.0,
@@ -128,6 +136,15 @@ class MedKpiDashboard(models.TransientModel):
     def action_open_overdue(self):
         return self._med_action("med_device_stock.med_device_issue_action",
                                 [("is_overdue", "=", True),
+                                 ("company_id", "=", self.company_id.id)])
+
+    def action_open_recalls(self):
+        return self._med_action("med_device_stock.med_recall_action",
+                                [("state", "=", "open"), ("company_id", "=", self.company_id.id)])
+
+    def action_open_counts(self):
+        return self._med_action("med_device_stock.med_count_action",
+                                [("state", "=", "in_progress"),
                                  ("company_id", "=", self.company_id.id)])
 
     def action_refresh(self):

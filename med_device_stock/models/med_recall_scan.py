@@ -1,12 +1,10 @@
 from odoo import _, models
 
-#: operations refused on a unit of an open recall case
-RECALL_BLOCKED = ("issue", "borrow", "transfer", "use")
-
 
 class MedDeviceScan(models.AbstractModel):
     """Recall and cycle count extensions of the scan service: units of an open recall
-    are refused; the ``count`` operation records the scan on the count session given as
+    are refused by the operations that put them to use (their description's
+    ``puts_to_use``); the ``count`` operation records the scan on the count session given as
     ``count_id`` in the context.  Where a recall takes a unit from is an argument of
     ``_med_move_units`` (``source``), never a context value a client could send."""
 
@@ -15,7 +13,8 @@ class MedDeviceScan(models.AbstractModel):
     def _check_scan(self, scan):
         problems = super()._check_scan(scan)
         lot = scan.get("lot")
-        if lot and scan["operation"] in RECALL_BLOCKED:
+        operation = self._med_scan_operation(scan["operation"]) or {}
+        if lot and operation.get("puts_to_use"):
             recalls = self.env["med.recall.line"].sudo().search(
                 [("lot_id", "=", lot.id), ("recall_id.state", "=", "open"),
                  ("disposition", "not in", ("released",))],

@@ -1,4 +1,7 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+ZPL_DEFAULT_PORT = 9100
 
 
 class ResCompany(models.Model):
@@ -22,6 +25,38 @@ class ResCompany(models.Model):
         check_company=True,
         help="Where device units go when used on a patient; created on first use.",
     )
+    med_zpl_printer = fields.Char(
+        string="ZPL Label Printer",
+        help="Network address of the Zebra label printer receiving UDI labels in ZPL: "
+        "host:port (port 9100 when omitted), e.g. 192.168.1.50 or zebra-store.local:9100.",
+    )
+
+    @api.constrains("med_zpl_printer")
+    def _check_med_zpl_printer(self):
+        for company in self.filtered("med_zpl_printer"):
+            company._med_zpl_printer_address()
+
+    def _med_zpl_printer_address(self):
+        """(host, port) of the company's ZPL label printer; UserError when none is set."""
+        self.ensure_one()
+        value = (self.med_zpl_printer or "").strip()
+        if not value:
+            raise UserError(self.env._(
+                "No ZPL label printer is configured for %(company)s: set its address "
+                "(host:port) in Inventory > Configuration > Settings > Medical Devices.",
+                company=self.display_name,
+            ))
+        host, colon, port = value.rpartition(":")
+        if not colon or "]" in port or (":" in host and not host.startswith("[")):
+            host, port = value, str(ZPL_DEFAULT_PORT)  # no port, or a bare IPv6 address
+        host = host.strip("[]")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValidationError(self.env._(
+                "The ZPL label printer address %(address)s of %(company)s is not host:port "
+                "(a host name or IP address, and a port from 1 to 65535).",
+                address=value, company=self.display_name,
+            ))
+        return host, int(port)
 
     def _med_warehouse(self):
         self.ensure_one()

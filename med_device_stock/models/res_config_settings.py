@@ -7,3 +7,4 @@ class ResConfigSettings(models.TransientModel):
     med_min_shelf_life_days = fields.Integer(
         related="company_id.med_min_shelf_life_days", readonly=False
     )
+    med_zpl_printer = fields.Char(related="company_id.med_zpl_printer", readonly=False)

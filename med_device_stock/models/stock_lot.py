@@ -50,7 +50,8 @@ IDENTITY_FIELDS = (
 
 
 class StockLot(models.Model):
-    _inherit = "stock.lot"
+    _name = "stock.lot"
+    _inherit = ["stock.lot", "med.lot.label.mixin"]
 
     # a unit's identity and dates are tracked (IDENTITY_FIELDS)
     name = fields.Char(tracking=True)

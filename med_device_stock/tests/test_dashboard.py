@@ -68,11 +68,33 @@ class TestDashboard(MedReportCommon):
         # a snapshot of now whatever the period
         self.assertEqual(last_year.expiry_risk_value, 1000.0)
 
+    def test_board_says_what_needs_attention_now(self):
+        """Open recalls and counts in progress are counted whatever the period, and each
+        opens its list."""
+        (unit,) = self._receive(self.stent, ["S9"], lot="MFR9")
+        board = self._board(user=self.user_manager)
+        self.assertEqual((board.open_recall_count, board.count_in_progress), (0, 0))
+        wizard = self.env["med.recall.wizard"].with_user(self.user_manager).create({
+            "reason": "Sterility cannot be guaranteed", "product_id": unit.product_id.id,
+            "date_received": fields.Datetime.now()})
+        recall = self.env["med.recall"].browse(wizard.action_open_recall()["res_id"])
+        count = self.env["med.count"].with_user(self.user_storekeeper).create(
+            {"department_id": self.cardiology.id})
+        count.action_start()
+        board = self._board(user=self.user_manager,
+                            date_from=fields.Date.today() - datetime.timedelta(days=400),
+                            date_to=fields.Date.today() - datetime.timedelta(days=300))
+        self.assertEqual((board.open_recall_count, board.count_in_progress), (1, 1))
+        recalls = board.action_open_recalls()
+        self.assertEqual(self.env["med.recall"].search(recalls["domain"]), recall)
+        counts = board.action_open_counts()
+        self.assertEqual(self.env["med.count"].search(counts["domain"]), count)
+
     def test_kpis_queries_do_not_grow_with_data(self):
         def measure():
             board = self._board()
             self.env.invalidate_all()
-            with self.assertQueryCount(med_store=36):
+            with self.assertQueryCount(med_store=38):
                 self.assertGreaterEqual(board.count_accuracy, 0.0)  # computes every KPI
         lots = self._receive(self.stent, ["S1", "S2"], lot="MFR1")
         self._expire_in(lots, 20)

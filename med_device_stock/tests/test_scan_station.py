@@ -52,6 +52,11 @@ class TestScanStation(MedDeviceFlowCommon):
         self.assertEqual(setup["defaults"]["department_id"], self.cardiology.id)
         self.assertNotIn("purchase_orders", setup["options"])
 
+    def test_print_zpl_is_offered_where_the_company_has_a_label_printer(self):
+        self.assertFalse(self.station().station_setup()["zpl_printer"])
+        self.env.company.med_zpl_printer = "192.0.2.10:9100"
+        self.assertTrue(self.station().station_setup()["zpl_printer"])
+
     def test_user_without_device_group_is_offered_nothing_to_record(self):
         setup = self.station(self.user_plain).station_setup()
         self.assertFalse([op for op in setup["operations"] if op["name"] != "trace"])

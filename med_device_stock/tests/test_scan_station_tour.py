@@ -19,8 +19,9 @@ MADE = datetime.date(2025, 1, 15)
 SERIALS = ("R1", "R2", "I1", "I2", "I3", "I4", "U1", "C1")
 
 
-@tagged("post_install", "-at_install")
-class TestScanStationTour(HttpCase):
+class ScanStationTourCommon(HttpCase):
+    """The units, users and count the tours work on (no test methods)."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -91,14 +92,7 @@ class TestScanStationTour(HttpCase):
     def station_url(self):
         return "/odoo/action-med_device_stock.med_scan_station_action"
 
-    def test_codes_are_those_the_tours_type(self):
-        tours = open(__file__.replace("tests/test_scan_station_tour.py",
-                                      "static/tests/tours/scan_station_tours.js"),
-                     encoding="utf-8").read()
-        for serial, code in self.codes.items():
-            self.assertIn(f"{serial}: `{code}`", tours)
-
-    def test_storekeeper_receives_and_issues_by_scanning(self):
+    def _play_storekeeper(self):
         self.start_tour(self.station_url(), "med_station_storekeeper", login="tour_store",
                         timeout=180)
         check = self.env["med.receipt.check"].search(
@@ -110,13 +104,29 @@ class TestScanStationTour(HttpCase):
         self.assertTrue(issue.reversal_ids, "undo last made a correcting document")
         self.assertEqual(self.lots["I1"].med_state, "in_stock")
 
-    def test_nurse_records_a_use_on_patient_and_counts(self):
+    def _play_nurse(self):
         self.start_tour(self.station_url(), "med_station_nurse", login="tour_nurse",
                         timeout=180)
         use = self.env["med.device.use"].search([("lot_id", "=", self.lots["U1"].id)])
         self.assertEqual((use.patient_identifier, use.surgery_ref, use.create_uid),
                          ("MRN-TOUR-7", "OR-3 CABG", self.nurse_user))
         self.assertIn(self.lots["C1"], self.count.scan_ids.lot_id)
+
+
+@tagged("post_install", "-at_install")
+class TestScanStationTour(ScanStationTourCommon):
+    def test_codes_are_those_the_tours_type(self):
+        tours = open(__file__.replace("tests/test_scan_station_tour.py",
+                                      "static/tests/tours/scan_station_tours.js"),
+                     encoding="utf-8").read()
+        for serial, code in self.codes.items():
+            self.assertIn(f"{serial}: `{code}`", tours)
+
+    def test_storekeeper_receives_and_issues_by_scanning(self):
+        self._play_storekeeper()
+
+    def test_nurse_records_a_use_on_patient_and_counts(self):
+        self._play_nurse()
 
     def test_offline_scans_are_kept_then_sent_once(self):
         self.env["med.device.scan"].scan(self.codes["I3"], "issue",
@@ -130,3 +140,18 @@ class TestScanStationTour(HttpCase):
         requests = self.env["med.scan.request"].search([("user_id", "=", self.store.id)])
         self.assertEqual(sorted(requests.mapped("state")), ["done", "done", "refused"])
         self.assertTrue(all(requests.mapped("scanned_at")))
+
+
+@tagged("post_install", "-at_install")
+class TestScanStationPhoneTour(ScanStationTourCommon):
+    """The same days at a phone's width, with a touch screen: receiving, issuing and a
+    use on patient with the keyboard (a scanner) alone."""
+
+    browser_size = "360x740"
+    touch_enabled = True
+
+    def test_storekeeper_on_a_phone(self):
+        self._play_storekeeper()
+
+    def test_nurse_on_a_phone(self):
+        self._play_nurse()

@@ -30,7 +30,8 @@ class TestSecurity(MedDeviceStockCommon):
     def test_administrator_holds_the_roles_and_lands_on_the_dashboard(self):
         """As Odoo's own apps do, the administrator is in the suite's manager groups (a
         new database shows the Medical Devices app), and opening the app lands on the
-        dashboard, the first entry of its menu that storekeepers see."""
+        dashboard, the first entry of its menu that storekeepers see; a nurse, who does
+        not see the dashboard, lands on the scan station, her daily screen."""
         admin = self.env.ref("base.user_admin")
         self.assertTrue(admin.has_group("med_device_stock.group_med_manager"))
         root = self.env.ref("med_device_stock.menu_med_root")
@@ -40,10 +41,10 @@ class TestSecurity(MedDeviceStockCommon):
         visible = self._visible_menus(self.user_storekeeper)
         first = entries.filtered(lambda menu: menu.id in visible).sorted("sequence")[0]
         self.assertEqual(first.action, self.env.ref("med_device_stock.med_kpi_dashboard_action"))
-        # department users, who do not see the dashboard, land on their operations
+        # department users, who do not see the dashboard, land on the scan station
         visible = self._visible_menus(self.user_department)
         first = entries.filtered(lambda menu: menu.id in visible).sorted("sequence")[0]
-        self.assertEqual(first, self.env.ref("med_device_stock.menu_med_operations"))
+        self.assertEqual(first, self.env.ref("med_device_stock.menu_med_scan_station"))
 
 
 class TestDepartmentSecurity(MedDeviceFlowCommon):

@@ -2,10 +2,10 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.med_device_scan import DOCUMENT_MODELS
-
-#: the documents units are scanned into (each gives the scan its ``_med_scan_context``)
-SCAN_DOCUMENTS = (*sorted(set(DOCUMENT_MODELS.values())), "med.count")
+#: the documents units are scanned into, besides those of the scan operations
+#: (``med.device.scan._med_document_models``); each gives the scan its
+#: ``_med_scan_context``
+OTHER_SCAN_DOCUMENTS = ("med.count",)
 
 
 class MedScanWizard(models.TransientModel):
@@ -63,14 +63,16 @@ class MedScanWizard(models.TransientModel):
 
     def _med_document(self):
         """The document the units are scanned into (None: scanned straight), checked:
-        a document of the scan (``SCAN_DOCUMENTS``) the user may read (res_model and
-        res_id come from a client: over RPC, anything)."""
+        a document of the scan the user may read (res_model and res_id come from a
+        client: over RPC, anything)."""
         if not self.res_model and not self.res_id:
             return None
-        if self.res_model not in SCAN_DOCUMENTS:
+        models = sorted({*self.env["med.device.scan"]._med_document_models().values(),
+                         *OTHER_SCAN_DOCUMENTS})
+        if self.res_model not in models:
             raise UserError(_(
                 "Units cannot be scanned into %(res_model)s: res_model must be one of "
-                "%(models)s.", res_model=self.res_model or "-", models=", ".join(SCAN_DOCUMENTS),
+                "%(models)s.", res_model=self.res_model or "-", models=", ".join(models),
             ))
         try:
             document = self.env[self.res_model].search([("id", "=", self.res_id)])

@@ -25,3 +25,4 @@ from . import med_device_scan
 from . import med_receipt_check
 from . import med_count_line
 from . import stock_lot
+from . import gsp_demo_living

@@ -1,27 +1,39 @@
 from odoo import _, models
 
-#: operations that put a received unit to use: business with the unit's supplier, locked
-#: when the supplier's qualifications lapse (DB15/T 961 6.1.1.3)
-SUPPLIER_USE_OPERATIONS = ("issue", "borrow", "transfer", "use")
-#: operations never locked: they look at a unit, record its refusal or take it out of use
-#: (a unit of an unqualified product or supplier must still be quarantined or scrapped)
-UNLOCKED_OPERATIONS = ("trace", "count", "receipt_reject", "return", "quarantine", "scrap")
-
 
 class MedDeviceScan(models.AbstractModel):
+    """GSP's business locks on scans, read from each operation's description
+    (``_med_scan_operations``, see ``_gsp_scan_lock``)."""
+
     _inherit = "med.device.scan"
+
+    def _gsp_scan_lock(self, operation):
+        """Whose qualifications lock the operation described by ``operation``: "order"
+        (a receipt: business with the order's supplier), "unit" (the operations putting a
+        received unit to use, their description's ``puts_to_use``: business with the
+        unit's supplier, locked when its qualifications lapse, DB15/T 961 6.1.1.3) or
+        False (never locked: they look at a unit, record its refusal or take it out of
+        use; a unit of an unqualified product or supplier must still be quarantined or
+        scrapped).  A description's own ``gsp_lock`` key decides where it has one."""
+        if not operation:
+            return False
+        if "gsp_lock" in operation:
+            return operation["gsp_lock"]
+        if operation["name"] == "receipt":
+            return "order"
+        return "unit" if operation.get("puts_to_use") else False
 
     def _check_scan(self, scan):
         problems = super()._check_scan(scan)
         product = scan.get("product")
-        operation = scan.get("operation")
-        if not product or operation in UNLOCKED_OPERATIONS:
+        lock = self._gsp_scan_lock(self._med_scan_operation(scan.get("operation")))
+        if not product or not lock:
             return problems
         Partner = self.env["res.partner"]
         role = None
-        if operation == "receipt":
+        if lock == "order":
             role, partner = "supplier", scan.get("partner") or Partner
-        elif operation in SUPPLIER_USE_OPERATIONS and scan.get("lot"):
+        elif scan.get("lot"):
             partner = scan["lot"].med_supplier_id
         else:
             partner = Partner

@@ -2,6 +2,7 @@
 refuses the scan, names why and writes nothing; an approved renewal lifts the lock."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -160,3 +161,38 @@ class TestScanLock(GspQualityCommon):
         self._expire(self.licence)
         self.company.gsp_enforce = False
         self.assertTrue(self._receive(order, "HS050")["ok"])
+
+    def test_the_lock_follows_the_operation_description(self):
+        """GSP reads each operation's description: receipts are locked by the order's
+        supplier, the operations putting a unit to use by the unit's supplier, and a new
+        operation described as putting units to use is locked without GSP knowing it."""
+        Scan = type(self.env["med.device.scan"])
+        scanner = self.env["med.device.scan"]
+        locks = {op["name"]: scanner._gsp_scan_lock(op)
+                 for op in scanner._med_scan_operations()}
+        self.assertEqual(locks["receipt"], "order")
+        self.assertEqual({name for name, lock in locks.items() if lock == "unit"},
+                         {"issue", "borrow", "transfer", "use"})
+        self.assertFalse(locks["quarantine"] or locks["scrap"] or locks["return"])
+        order = self._make_purchase(self.supplier, [(self.product, 1)])
+        self.assertTrue(self._receive(order, "HS030")["ok"])
+        self.env["med.receipt.check"].search([("purchase_id", "=", order.id)]).action_done()
+        self._expire(self.licence, days_ago=3)
+        original = Scan._med_scan_operations
+
+        def with_loan(scan_self):
+            operations = original(scan_self)
+            loan = dict(next(op for op in operations if op["name"] == "trace"))
+            loan.update(name="loan_out", label="loan to another hospital",
+                        states=("in_stock",), puts_to_use=True)
+            return [*operations, loan]
+
+        def loan_out(scan_self, scan):
+            return scan_self._scan_result(scan, True, "lent")
+
+        with patch.object(Scan, "_med_scan_operations", with_loan), \
+                patch.object(Scan, "_scan_do_loan_out", loan_out, create=True):
+            result = self._scan(self.udi(self.product, serial="HS030", lot="L1"), "loan_out")
+        self.assertFalse(result["ok"])
+        self.assertIn(self.licence.number, result["message"])
+        self.assertIn(self.supplier.name, result["message"])

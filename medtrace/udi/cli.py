@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from .errors import UdiError
 from .parser import parse
 from .render import SYMBOLOGIES, save_label
+from .zpl import DPIS, zpl_label
 
 _FIELDS = ("issuer", "di", "gtin", "lot", "serial", "expiry", "manufactured", "quantity",
            "symbology")
@@ -51,10 +53,15 @@ def cmd_parse(args) -> int:
 
 def cmd_label(args) -> int:
     """Write one label file; exit status 2 on bad data."""
+    fields = {"gtin": args.gtin, "lot": args.lot, "serial": args.serial,
+              "expiry": args.expiry, "manufactured": args.manufactured}
     try:
-        path = save_label(args.out, args.symbology, gtin=args.gtin, lot=args.lot,
-                          serial=args.serial, expiry=args.expiry,
-                          manufactured=args.manufactured, domain=args.domain)
+        if args.out.lower().endswith(".zpl"):
+            path = Path(args.out)
+            path.write_bytes(zpl_label(args.symbology, title=args.title, dpi=args.dpi,
+                                       **fields).encode("utf-8"))
+        else:
+            path = save_label(args.out, args.symbology, domain=args.domain, **fields)
     except UdiError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -77,9 +84,9 @@ def register(subparsers) -> None:
                         help="character the scanner sends for FNC1 instead of GS (ASCII 29)")
     parser.set_defaults(func=cmd_parse)
 
-    label = commands.add_parser("label", help="write a GS1 label (PNG or SVG)")
+    label = commands.add_parser("label", help="write a GS1 label (PNG, SVG or Zebra ZPL)")
     label.add_argument("--symbology", choices=SYMBOLOGIES, required=True)
-    label.add_argument("--out", required=True, metavar="FILE.png|FILE.svg")
+    label.add_argument("--out", required=True, metavar="FILE.png|FILE.svg|FILE.zpl")
     label.add_argument("--gtin", required=True)
     label.add_argument("--lot")
     label.add_argument("--serial")
@@ -87,6 +94,9 @@ def register(subparsers) -> None:
     label.add_argument("--manufactured", metavar="YYYY-MM-DD")
     label.add_argument("--domain", default="https://id.gs1.org",
                        help="Digital Link domain for --symbology qr")
+    label.add_argument("--title", help="product name printed on a .zpl label")
+    label.add_argument("--dpi", type=int, choices=DPIS, default=203,
+                       help="printer resolution of a .zpl label (default 203)")
     label.set_defaults(func=cmd_label)
 
 

@@ -12,7 +12,15 @@
  * key, so none is lost or recorded twice.
  */
 
-import { Component, onMounted, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
+import {
+    Component,
+    onMounted,
+    onPatched,
+    onWillStart,
+    onWillUnmount,
+    useRef,
+    useState,
+} from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useBus, useService } from "@web/core/utils/hooks";
@@ -22,6 +30,14 @@ import { ConnectionLostError, RPCError } from "@web/core/network/rpc";
 import { scanBarcode } from "@web/core/barcode/barcode_dialog";
 import { isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scanner";
 import { ScanOffline, ScanQueue } from "./scan_queue";
+
+/**
+ * A scanner types a code's characters at most this many ms apart, by the keys' own time
+ * stamps (people are slower; Odoo's barcode service allows 150 ms between keys).
+ */
+const SCANNER_KEY_MS = 50;
+/** The shortest scanner burst taken out of a text field (a UDI is longer). */
+const SCANNER_MIN_LENGTH = 8;
 
 /** How often the station tries again to reach the server while scans wait (ms). */
 export const RETRY_MS = 4000;
@@ -138,6 +154,14 @@ export class ScanStation extends Component {
         this.barcode = useService("barcode");
         this.notification = useService("notification");
         this.manualRef = useRef("manual");
+        this.feedbackRef = useRef("feedback");
+        // on a phone the mode's fields fill the screen: bring each answer into view
+        onPatched(() => {
+            if (this.answerToShow && this.feedbackRef.el) {
+                this.answerToShow = false;
+                this.feedbackRef.el.scrollIntoView({ block: "nearest" });
+            }
+        });
         this.storageKey = `med_scan_station:${session.db}:${user.userId}`;
         this.cameraSupported = isBarcodeScannerSupported();
         this.state = useState({
@@ -240,12 +264,44 @@ export class ScanStation extends Component {
         }
     }
 
-    /** Enter in a field of the mode confirms it and gives the scanner back its keys. */
+    /**
+     * Keys typed in a field of the mode.  Enter confirms the field and gives the scanner
+     * back its keys.  A scanner's burst typed into the field (the user scanned without
+     * leaving it: at least SCANNER_MIN_LENGTH characters, each within SCANNER_KEY_MS of
+     * the previous one, then Enter) is not the field's text: it is taken out of the
+     * field and scanned.
+     */
     onFieldKeydown(ev) {
+        const input = ev.target;
+        const now = ev.timeStamp;
+        const burst = this.fieldBurst;
         if (ev.key === "Enter") {
             ev.preventDefault();
-            ev.target.dispatchEvent(new Event("change"));
-            ev.target.blur();
+            this.fieldBurst = null;
+            let code = "";
+            if (burst && burst.input === input && now - burst.last <= SCANNER_KEY_MS) {
+                code = input.value.slice(burst.start);
+            }
+            if (code.length >= SCANNER_MIN_LENGTH) {
+                input.value = input.value.slice(0, burst.start);
+            } else {
+                code = "";
+            }
+            input.dispatchEvent(new Event("change"));
+            input.blur();
+            if (code) {
+                this.onScan(code);
+            }
+            return;
+        }
+        if (ev.key.length !== 1) {
+            return;
+        }
+        if (!burst || burst.input !== input || now - burst.last > SCANNER_KEY_MS) {
+            const start = input.selectionStart ?? input.value.length;
+            this.fieldBurst = { input, start, last: now };
+        } else {
+            burst.last = now;
         }
     }
 
@@ -325,6 +381,7 @@ export class ScanStation extends Component {
     async flush() {
         await this.queue.flush((entry) => {
             this.state.last = entry;
+            this.answerToShow = true;
             if (entry.result.ok) {
                 playSuccess();
             } else {
@@ -418,6 +475,14 @@ export class ScanStation extends Component {
     zplUrl(entry) {
         const lotId = entry.result && entry.result.lot_id;
         return lotId ? `/med_device_stock/label/${lotId}.zpl` : "";
+    }
+
+    async printZpl(entry) {
+        const lotId = entry.result && entry.result.lot_id;
+        if (lotId) {
+            await this.orm.call("stock.lot", "action_med_print_zpl", [[lotId]]);
+            this.notification.add(_t("Label sent to the label printer."), { type: "success" });
+        }
     }
 
     exit() {

@@ -35,6 +35,51 @@ function wedge(code, content) {
     };
 }
 
+/**
+ * A scan typed into a text field of the mode (the user scanned without leaving it):
+ * each character as a key press that types it, at scanner speed, then Enter.
+ */
+function wedgeInto(field, code) {
+    return {
+        content: `scan ${code} while in ${field}`,
+        trigger: `.o_med_station input[name="${field}"]`,
+        run() {
+            const input = this.anchor;
+            input.focus();
+            input.setSelectionRange(input.value.length, input.value.length);
+            for (const key of code) {
+                input.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
+                input.value += key;
+                input.dispatchEvent(new Event("input", { bubbles: true }));
+            }
+            input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+        },
+    };
+}
+
+/**
+ * The page as laid out: every mode button shown whole (the page scrolls as a whole, its
+ * parts keep their height) and nothing wider than the screen.
+ */
+function layoutFits() {
+    return {
+        content: "the modes are shown whole and the page fits the screen's width",
+        trigger: ".o_med_station_mode",
+        run() {
+            const station = document.querySelector(".o_med_station");
+            const nav = document.querySelector(".o_med_station_modes");
+            const button = this.anchor.getBoundingClientRect();
+            const bar = nav.getBoundingClientRect();
+            if (button.top < bar.top || button.bottom > bar.bottom + 1) {
+                throw new Error(`mode buttons cut: bar ${bar.height}px, button ${button.height}px`);
+            }
+            if (station.scrollWidth > station.clientWidth + 1) {
+                throw new Error(`the page is ${station.scrollWidth}px wide on a ${station.clientWidth}px screen`);
+            }
+        },
+    };
+}
+
 function mode(name) {
     return {
         content: `mode ${name}`,
@@ -122,6 +167,7 @@ registry.category("web_tour.tours").add("med_station_storekeeper", {
         refused("U1"),
         entries(3, "done"),
         entries(1, "refused"),
+        layoutFits(),
     ],
 });
 
@@ -145,8 +191,18 @@ registry.category("web_tour.tours").add("med_station_nurse", {
         { trigger: ".o_med_station_notice:contains('Patient identifier')" },
         fill("patient_identifier", "MRN-TOUR-7"),
         fill("surgery_ref", "OR-3 CABG"),
-        wedge(STATION_CODES.U1),
+        wedgeInto("surgery_ref", STATION_CODES.U1),
         recorded("use on patient done"),
+        layoutFits(),
+        {
+            content: "the scan typed into the field left the field's text as it was",
+            trigger: ".o_med_station input[name='surgery_ref']",
+            run() {
+                if (this.anchor.value !== "OR-3 CABG") {
+                    throw new Error(`surgery field holds ${this.anchor.value}`);
+                }
+            },
+        },
         { trigger: ".o_med_station_unit .o_med_station_state:contains('Used')" },
         mode("count"),
         {
