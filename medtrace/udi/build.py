@@ -31,7 +31,7 @@ def _gtin14(gtin) -> str:
     text = str(gtin or "").strip()
     if not text:
         raise UdiError("build_missing", field="gtin")
-    if not (text.isdigit() and len(text) in (8, 12, 13, 14)):
+    if not (text.isascii() and text.isdigit() and len(text) in (8, 12, 13, 14)):
         raise UdiError("build_bad", field="gtin", data=text,
                        reason="must be 8, 12, 13 or 14 digits")
     expected = mod10_check_digit(text[:-1])

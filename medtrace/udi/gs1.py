@@ -110,15 +110,20 @@ def _diagnose(spec: AISpec, data: str, years: tuple[int, ...]) -> UdiError:
     if bad:
         return _fail("gs1_bad_chars", spec, data, chars=", ".join(map(repr, bad)),
                      format=spec.format)
-    if spec.date == 6 and data[:6].isdigit():
+    if spec.date == 6 and _ascii_digits(data[:6], 6):
         _date, reason = yymmdd(data, years)
         if reason:
             return _fail("gs1_bad_date", spec, data, reason=reason)
-    if spec.date == 8 and data[:8].isdigit():
+    if spec.date == 8 and _ascii_digits(data[:8], 8):
         _date, reason = _yyyymmdd(data)
         if reason:
             return _fail("gs1_bad_date", spec, data, reason=reason)
     return _fail("gs1_bad_format", spec, data, format=spec.format)
+
+
+def _ascii_digits(text: str, length: int) -> bool:
+    """``text`` is ``length`` ASCII digits (``str.isdigit`` also accepts "²" or "٣")."""
+    return len(text) == length and text.isascii() and text.isdigit()
 
 
 def check_element(spec: AISpec, data: str, years: tuple[int, ...]) -> datetime.date | None:
@@ -231,7 +236,7 @@ def _dl_ai(name: str) -> str | None:
 
 def _dl_value(ai: str, value: str) -> str:
     """GTINs may be written with 8, 12 or 13 digits in a Digital Link: pad to 14."""
-    if ai in ("01", "02") and value.isdigit() and len(value) in (8, 12, 13):
+    if ai in ("01", "02") and value.isascii() and value.isdigit() and len(value) in (8, 12, 13):
         return value.zfill(14)
     return value
 

@@ -77,7 +77,7 @@ class _Reader:
 
     def date(self, field: str, text: str, fmt: str) -> datetime.date:
         """Read ``text`` in HIBC date format ``fmt``."""
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise self.error("hibcc_date", field=field, data=text, format=fmt,
                              reason="digits expected")
         if fmt in ("YYJJJ", "YYJJJHH"):
@@ -128,7 +128,7 @@ class _Reader:
         self.put(name, text)
 
     def quantity(self, text: str) -> None:
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise self.error("hibcc_field", field="quantity", data=text, reason="must be digits")
         self.put("QUANTITY", str(int(text)))
 
@@ -173,7 +173,7 @@ class _Reader:
             self.data_field("SERIAL", main[2:], required=True)
         elif main.startswith("$"):
             self.data_field("LOT", main[1:])
-        elif len(main) >= 5 and main[:5].isdigit():
+        elif len(main) >= 5 and main[:5].isascii() and main[:5].isdigit():
             self.set_expiry(main[:5], "YYJJJ")
             self.data_field("LOT", main[5:])
         else:
@@ -211,7 +211,7 @@ class _Reader:
             raise self.error("hibcc_lic", lic=lic)
         if not (1 <= len(pcn) <= 18 and set(pcn) <= _ALNUM):
             raise self.error("hibcc_pcn", pcn=pcn)
-        if not uom.isdigit():
+        if not (uom.isascii() and uom.isdigit()):
             raise self.error("hibcc_uom", uom=uom)
         self.put("LIC", lic)
         self.put("PCN", pcn)

@@ -165,7 +165,8 @@ class _Reader:
                        (2, _NO_O, "A-N, P-Z or 0-9"), (10, _DIGITS, "digits"),
                        (2, _FLAGS, "flag characters 0-9, A-H, J-N, P, R-Y"))
             flags = data[13:]
-            if flags.isdigit() and 60 <= int(flags) <= 96:  # type 3: mod 37-2 check
+            # type 3: mod 37-2 check
+            if flags.isascii() and flags.isdigit() and 60 <= int(flags) <= 96:
                 self.check(di, data, data[:13], flags)
         elif di == "=/":
             self.chars(di, data, "nnnnnppppppqqqqq", (5, _NO_O, "A-N, P-Z or 0-9"),

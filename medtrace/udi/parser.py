@@ -50,7 +50,7 @@ def _gs1_result(raw, elements, dates, symbology) -> UdiResult:
 
 
 def _gtin_only(raw: str, text: str, symbology: str) -> UdiResult:
-    if not (text.isdigit() and len(text) in (8, 12, 13, 14)):
+    if not (text.isascii() and text.isdigit() and len(text) in (8, 12, 13, 14)):
         raise UdiError("gs1_bad_gtin", what=f"{symbology} data", data=text)
     if mod10_check_digit(text[:-1]) != int(text[-1]):
         raise UdiError("gs1_bad_gtin", what=f"{symbology} data", data=text)

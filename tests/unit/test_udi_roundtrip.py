@@ -234,3 +234,16 @@ def test_gs1_and_hibcc_shaped_noise_raises_only_udi_error(text):
 def test_non_text_input():
     with pytest.raises(UdiError):
         parse(b"0109506000134352")
+
+
+@pytest.mark.parametrize("call", [
+    lambda: parse("0106950000001016" + "7007" + "2"),  # a date shorter than its format
+    lambda: parse("0106950000001016" + "17" + "²²²²²²"),  # digits that are not 0-9
+    lambda: parse("+H123PROD1/$$3²²²²²LOT"),
+    lambda: gs1_element_string("0695000000101²"),
+])
+def test_non_ascii_or_short_digits_raise_udi_error(call):
+    """Found by hypothesis: "²".isdigit() is true but int("²") fails, and a date AI of
+    variable length may hold fewer digits than its date: both are refused as UdiError."""
+    with pytest.raises(UdiError):
+        call()
