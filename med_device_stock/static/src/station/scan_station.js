@@ -305,6 +305,18 @@ export class ScanStation extends Component {
         }
     }
 
+    /**
+     * A choice keeps the focus after it is made: a scanner's characters would then pick
+     * another option by the select's type-ahead (a serial starting with "O" choosing
+     * Orthopedics).  Characters typed on a select are not applied to it (arrows still
+     * move between options); Odoo's barcode service still reads them as a scan.
+     */
+    onSelectKeydown(ev) {
+        if (ev.key && ev.key.length === 1 && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+            ev.preventDefault();
+        }
+    }
+
     // ------------------------------------------------------------------ scanning
     onManualKeydown(ev) {
         if (ev.key === "Enter") {

@@ -80,6 +80,32 @@ function layoutFits() {
     };
 }
 
+/**
+ * A scan while the focus is on a choice of the mode (a select just chosen): the keys
+ * reach the barcode service and none is applied to the select (no type-ahead).
+ */
+function wedgeOnSelect(field, code) {
+    return {
+        content: `scan ${code} while ${field} has the focus`,
+        trigger: `.o_med_station select[name="${field}"]`,
+        run() {
+            const select = this.anchor;
+            const before = select.value;
+            select.focus();
+            for (const key of [...code, "Enter"]) {
+                const event = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true });
+                select.dispatchEvent(event);
+                if (key !== "Enter" && !event.defaultPrevented) {
+                    throw new Error(`the key ${key} would pick an option of ${field}`);
+                }
+            }
+            if (select.value !== before) {
+                throw new Error(`${field} changed from ${before} to ${select.value}`);
+            }
+        },
+    };
+}
+
 function mode(name) {
     return {
         content: `mode ${name}`,
@@ -158,7 +184,7 @@ registry.category("web_tour.tours").add("med_station_storekeeper", {
         entries(2, "done"),
         mode("issue"),
         choose("department_id", "Tour Cardiology"),
-        wedge(STATION_CODES.I1),
+        wedgeOnSelect("department_id", STATION_CODES.I1),
         recorded("issue done"),
         { trigger: ".o_med_station_unit .o_med_station_state:contains('Issued')" },
         { trigger: ".o_med_station_undo", run: "click" },
