@@ -42,7 +42,8 @@ def cmd_validate(args) -> int:
     limits = Limits(max_bytes=args.max_bytes, max_lines=args.max_lines)
     message = None
     try:
-        message = decode(data, args.type, format=args.format, limits=limits)
+        message = decode(data, args.type, format=args.format, limits=limits,
+                         profile=args.profile)
         problems = validate(message)
     except EdiError as exc:
         problems = [exc.as_problem()]
@@ -124,6 +125,8 @@ def register(subparsers) -> None:
                        help="message type (see 'edi types')")
     check.add_argument("--format", choices=FORMATS, help="file format; default: detected")
     check.add_argument("--json", action="store_true", help="print the result as JSON")
+    check.add_argument("--profile", metavar="FILE",
+                       help="a consignor's EANCOM dialect (JSON, see docs/edi/eancom.md)")
     check.add_argument("--max-lines", type=int, default=DEFAULT_LIMITS.max_lines,
                        help="most lines accepted (default %(default)s)")
     check.add_argument("--max-bytes", type=int, default=DEFAULT_LIMITS.max_bytes,

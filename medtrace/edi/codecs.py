@@ -517,12 +517,15 @@ def _check_format(fmt) -> str:
 
 
 def decode(data: bytes, message_type: str, format: str | None = None,
-           mapping: dict | None = None, limits: Limits | None = None) -> Message:
+           mapping: dict | None = None, limits: Limits | None = None,
+           profile=None) -> Message:
     """Read a message of ``message_type`` from a file's bytes.
 
     ``format`` is one of :data:`FORMATS`, or None to detect it from the content.
     ``mapping`` maps a partner's own column names (or JSON keys) to field names, e.g.
     ``{"货品ID": "product_code"}``; aliases of the schema apply otherwise.
+    ``profile`` (a dict or a JSON file's path, see :mod:`medtrace.edi.profiles`) is a
+    consignor's EANCOM dialect; it only applies to EDIFACT.
     Raises :class:`EdiError` (and only that) when the file cannot be read.
     """
     schema = get_schema(message_type)
@@ -554,7 +557,7 @@ def decode(data: bytes, message_type: str, format: str | None = None,
         else:
             from .edifact import decode_edifact
 
-            message = decode_edifact(data, schema, mapping, limits)
+            message = decode_edifact(data, schema, mapping, limits, profile=profile)
     except EdiError:
         raise
     except Exception as exc:  # the promise: nothing but EdiError escapes decode

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .codecs import encode
+from .eancom import HEADER_AMOUNTS, HEADER_DATES_READ, LINE_DATES_READ, LINE_QUANTITIES
 from .edifact import HEADER_DATES, ITEM_IDS, LINE_DATES, PARTIES, PARTY_NAMES, REFERENCES
 from .schemas import SCHEMAS, Field, Schema, example_message
 
@@ -38,9 +39,15 @@ def _edifact_of(field: Field, schema: Schema) -> str:
     if name == "message_id":
         return "BGM 1004"
     if name in HEADER_DATES:
-        return f"DTM+{HEADER_DATES[name]}"
+        also = [q for q, n in HEADER_DATES_READ.items() if n == name]
+        return "/".join(f"DTM+{q}" for q in (HEADER_DATES[name], *also))
     if name in LINE_DATES:
-        return f"DTM+{LINE_DATES[name]}"
+        also = [q for q, n in LINE_DATES_READ.items() if n == name and q != LINE_DATES[name]]
+        return "/".join(f"DTM+{q}" for q in (LINE_DATES[name], *also))
+    if name in HEADER_AMOUNTS:
+        return "/".join(f"MOA+{q}" for q in HEADER_AMOUNTS[name]) + " (after UNS)"
+    if name in LINE_QUANTITIES:
+        return f"QTY+{LINE_QUANTITIES[name]}"
     if name in REFERENCES:
         return f"RFF+{REFERENCES[name]}"
     if name in PARTIES:
@@ -52,7 +59,10 @@ def _edifact_of(field: Field, schema: Schema) -> str:
     special = {"note": "FTX+AAI", "line_no": "LIN 1082", "gtin": "LIN :SRV",
                "product_name": "IMD+F", "quantity": f"QTY+{schema.edifact.quantity_qualifier}",
                "uom": f"QTY+{schema.edifact.quantity_qualifier} 6411",
-               "quantity_rejected": "QTY+195", "unit_price": "PRI+AAA"}
+               "quantity_rejected": "QTY+195", "unit_price": "PRI+AAA",
+               "amount": "MOA+203", "tax_rate": "TAX+7 5278", "currency": "CUX+2",
+               "invoice_type": "BGM 1001", "response_code": "BGM 1225",
+               "line_action": "LIN 1229"}
     return special.get(name, f"FTX+ZZZ++{name}")
 
 
@@ -88,7 +98,8 @@ def _rules(schema: Schema) -> list[str]:
     if "serial" in names and "quantity" in names:
         rules.append("- A line with a serial number has quantity 1.")
     if "expiry_date" in names:
-        rules.append(f"- An expiry date before the document date is an "
+        article = "an" if schema.expired_severity == "error" else "a"
+        rules.append(f"- An expiry date before the document date is {article} "
                      f"{schema.expired_severity}.")
     if "production_date" in names:
         rules.append("- The production date is not after the expiry date.")
@@ -96,6 +107,23 @@ def _rules(schema: Schema) -> list[str]:
         rules.append("- closing = opening + received - used - returned.")
     if "difference" in names:
         rules.append("- difference = our_quantity - their_quantity.")
+    if schema.line_amounts:
+        rules.append("- amount = quantity × unit_price within 0.01 (a warning otherwise); "
+                     "unit_price is the price of one unit: an EANCOM price per N units "
+                     "(PRI 5284 unit price basis N) is divided by N.")
+        rules.append("- lines_total = the sum of the line amounts when every line has one, "
+                     "and invoice_total = taxable_amount + tax_amount, within 0.01 "
+                     "(warnings).")
+    header = schema.header_names
+    if "due_date" in header:
+        rules.append("- A due date before the document date is a warning.")
+    if "invoice_type" in header:
+        rules.append("- A credit note's quantities and amounts are positive, as EANCOM sends "
+                     "them: `credit_note` makes them a credit (`invoice_sign()` is -1); a "
+                     "negative value is an error.")
+    if "response_code" in header:
+        rules.append("- `changed` needs lines saying how; a line whose `line_action` "
+                     "contradicts an `accepted` or `not_accepted` response is a warning.")
     return rules
 
 

@@ -104,8 +104,39 @@ MESSAGES = {
     "edifact_syntax": "EDIFACT syntax error: %(reason)s",
     "edifact_no_message": "EDIFACT: the interchange holds no message (no UNH segment)",
     "edifact_multiple": (
-        "EDIFACT: the interchange holds %(count)s messages; send one message per file"
+        "EDIFACT: the interchange holds %(count)s messages; read it with decode_interchange, "
+        "which splits it, or send one message per file"
     ),
+    "edifact_bad_tag": (
+        "EDIFACT: segment %(position)s starts with %(value)r, not a segment tag of three "
+        "capital letters (wrong separators or a damaged file)"
+    ),
+    "edifact_misplaced": (
+        "EDIFACT: segment %(segment)s at position %(position)s is out of place (%(value)s)"
+    ),
+    "edifact_too_many_messages": (
+        "EDIFACT: the interchange holds more than %(maximum)s messages, the most allowed"
+    ),
+    "edifact_control_count": (
+        "EDIFACT: %(segment)s counts %(found)s %(what)s, but %(expected)s were found: the "
+        "interchange was cut short or altered"
+    ),
+    "edifact_control_reference": (
+        "EDIFACT: %(segment)s closes reference %(found)r, but %(opening)s opened %(expected)r"
+    ),
+    "edifact_syntax_identifier": (
+        "EDIFACT: syntax identifier %(value)r is not one of %(expected)s"
+    ),
+    "edifact_price_basis": (
+        "EDIFACT: price %(price)s has unit price basis %(value)r, which is not a number"
+    ),
+    "profile_unknown_key": (
+        "EDIFACT profile: unknown key %(key)r (known keys: %(expected)s)"
+    ),
+    "profile_bad_value": (
+        "EDIFACT profile: %(key)s is %(value)s, expected %(expected)s"
+    ),
+    "profile_unreadable": "EDIFACT profile %(value)s cannot be read: %(reason)s",
     "edifact_incomplete": (
         "EDIFACT: the interchange is incomplete (%(value)s missing or wrong): the file was "
         "cut short or altered"
@@ -131,7 +162,11 @@ MESSAGES = {
         "repeat the same value on every line"
     ),
     "edifact_ignored_segment": (
-        "EDIFACT segment %(value)s is not part of this subset and is ignored"
+        "EDIFACT segment %(value)s is not one the EANCOM messages read here use: it is kept "
+        "unread in the extra data as %(key)s"
+    ),
+    "negative_usage": (
+        "%(field)s: %(value)s is negative: units returned after being reported used"
     ),
     "edifact_date_format": (
         "%(field)s: EDIFACT date format %(value)r is not supported (102 CCYYMMDD or 203 "
@@ -181,6 +216,27 @@ MESSAGES = {
     "difference_mismatch": (
         "%(field)s: %(value)s, but our quantity %(ours)s - their quantity %(theirs)s = "
         "%(expected)s"
+    ),
+    "line_amount_mismatch": (
+        "%(field)s: %(value)s, but quantity %(quantity)s × unit price %(price)s = %(expected)s"
+    ),
+    "total_mismatch": (
+        "%(field)s: %(value)s, but the amounts of the %(count)s lines add up to %(expected)s"
+    ),
+    "invoice_total_mismatch": (
+        "%(field)s: %(value)s, but taxable amount %(taxable)s + tax amount %(tax)s = "
+        "%(expected)s"
+    ),
+    "credit_note_negative": (
+        "%(field)s: %(value)s is negative; a credit note states its quantities and amounts "
+        "as positive numbers (its type makes them a credit)"
+    ),
+    "due_before_date": "%(field)s: %(value)s is before the invoice date %(date)s",
+    "response_without_lines": (
+        "The order response says the order is %(value)s but has no lines saying how"
+    ),
+    "response_line_conflict": (
+        "%(field)s: the line is %(value)s, but the response code of the header is %(response)s"
     ),
 }
 

@@ -234,6 +234,44 @@ CATALOGUE = {f.name: f for f in (
     _f("loss_quantity", "decimal", "Loss quantity", "本期报损", ("报损数量", "盘亏数量"),
        example=Decimal(0), **_NON_NEGATIVE,
        help="Missing at inventory counts, damaged or scrapped."),
+    # invoices
+    _f("invoice_type", "choice", "Invoice type", "发票类型", ("单据类型", "票据类型"),
+       choices=(("invoice", "发票"), ("credit_note", "红字发票"), ("debit_note", "借项通知"),
+                ("corrected_invoice", "更正发票")),
+       example="invoice",
+       help="A credit note states positive quantities and amounts: its type makes them a "
+            "credit (EANCOM BGM 381). Empty means invoice."),
+    _f("invoicee_code", "str", "Invoicee code", "受票方编码", ("受票单位编码", "付款方编码"),
+       max_length=35, example="H0001", help="The party invoiced, when not the buyer."),
+    _f("delivery_note_ref", "str", "Delivery note", "送货单号",
+       ("随货同行单号", "配送单号", "发货单号"), max_length=35, example="DN-2025-0001"),
+    _f("due_date", "date", "Due date", "付款到期日", ("到期日", "付款期限"),
+       example=datetime.date(2025, 7, 1)),
+    _f("lines_total", "decimal", "Lines total", "明细合计金额", ("货款合计", "行金额合计"),
+       example=Decimal("25600.00"), **_NON_NEGATIVE,
+       help="Sum of the line amounts (EANCOM MOA+79)."),
+    _f("taxable_amount", "decimal", "Taxable amount", "不含税金额", ("计税金额",),
+       example=Decimal("25600.00"), **_NON_NEGATIVE),
+    _f("tax_amount", "decimal", "Tax amount", "税额", ("增值税额", "税金"),
+       example=Decimal("3328.00"), **_NON_NEGATIVE),
+    _f("invoice_total", "decimal", "Invoice total", "价税合计", ("发票金额", "发票总金额"),
+       example=Decimal("28928.00"), **_NON_NEGATIVE,
+       help="The amount to pay: taxable amount + tax (EANCOM MOA+77)."),
+    _f("tax_rate", "decimal", "Tax rate %", "税率", ("增值税率", "税率%"),
+       example=Decimal(13), **_NON_NEGATIVE, help="Percent: 13 for 13 %."),
+    # order responses
+    _f("response_code", "choice", "Response", "应答类型", ("确认结果", "响应类型"),
+       choices=(("accepted", "接受"), ("changed", "变更"), ("not_accepted", "拒绝")),
+       example="changed",
+       help="The order accepted as it is, changed (the lines say how) or not accepted."),
+    _f("line_action", "choice", "Line action", "行应答", ("行确认结果", "明细状态"),
+       choices=(("accepted", "接受"), ("changed", "变更"), ("not_accepted", "拒绝"),
+                ("added", "新增"), ("deleted", "删除")),
+       example="accepted"),
+    _f("ordered_quantity", "decimal", "Ordered quantity", "原订单数量", ("原订货数量",),
+       example=Decimal(10), **_NON_NEGATIVE),
+    _f("delivery_date", "date", "Delivery date", "确认交货日期", ("承诺交货日期", "预计到货日期"),
+       example=datetime.date(2025, 6, 5)),
 )}
 
 #: fields that identify the product of a line; a line needs at least one.
@@ -266,6 +304,8 @@ class Schema:
     product_required: bool = True
     #: severity of an expiry date before the document date
     expired_severity: str = "error"
+    #: line amount = quantity × unit price, totals = sum of the lines (warnings)
+    line_amounts: bool = False
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -360,6 +400,47 @@ SCHEMAS: dict[str, Schema] = {s.name: s for s in (
         _pick(*_PRODUCT, "lot", "serial", "expiry_date", "quantity", "unit_price",
               required=("quantity", "lot")),
         EdifactMapping("ORDERS", "Z02", "61", _ORDERS),
+    ),
+    Schema(
+        "invoice", INBOUND, "Invoice", "发票",
+        "The consignor bills the consignment stock used (or credits it back): per line the "
+        "product, lot, quantity invoiced, unit price, amount and tax rate, with the totals.",
+        _pick("message_id", "invoice_type", "consignor_code", "partner_code", "invoicee_code",
+              "customer_code", "date", "due_date", "currency", "order_ref",
+              "delivery_note_ref", "lines_total", "taxable_amount", "tax_amount",
+              "invoice_total", "note", required=_REQ_IDS,
+              message_id={"label": "Invoice number", "label_zh": "发票号",
+                          "aliases": ("发票号码", "报文编号", "报文号", "msg_id")},
+              customer_code={"help": "The delivery party (EANCOM NAD+DP)."}),
+        _pick(*_PRODUCT, "lot", "serial", "expiry_date", "quantity", "unit_price", "amount",
+              "tax_rate", required=("quantity",),
+              quantity={"aliases": ("开票数量", "qty")},
+              unit_price={"aliases": ("不含税单价", "净价", "价格"),
+                          "help": "Net price of one unit, before tax (EANCOM PRI+AAA divided "
+                                  "by its price basis)."},
+              amount={"label": "Line amount", "label_zh": "金额", "aliases": ("行金额",),
+                      "example": Decimal("12800.00"),
+                      "help": "quantity × unit_price, before tax (EANCOM MOA+203)."}),
+        EdifactMapping("INVOIC", "380", "47", "EAN008"),
+        expired_severity="warning",
+        line_amounts=True,
+    ),
+    Schema(
+        "order_response", INBOUND, "Order response", "订单应答",
+        "The consignor's answer to a purchase order: accepted, changed or not accepted, and "
+        "per line the quantity and delivery date it confirms.",
+        _pick("message_id", "consignor_code", "partner_code", "date", "order_ref",
+              "response_code", "currency", "note",
+              required=(*_REQ_IDS, "order_ref", "response_code")),
+        _pick(*_PRODUCT, "line_action", "ordered_quantity", "quantity", "delivery_date",
+              "unit_price", "amount",
+              quantity={"label": "Confirmed quantity", "label_zh": "确认数量",
+                        "aliases": ("可供数量", "应答数量", "qty"), **_NON_NEGATIVE,
+                        "help": "The quantity to be delivered (EANCOM QTY+113)."},
+              amount={"label": "Line amount", "label_zh": "金额", "aliases": ("行金额",),
+                      "example": Decimal("12800.00")}),
+        EdifactMapping("ORDRSP", "231", "113", "EAN005"),
+        lines_required=False,
     ),
     Schema(
         "stock_statement", INBOUND, "Stock statement", "委托方库存",
@@ -478,10 +559,22 @@ _PER_TYPE = {
     "stock_status": ({"serial": "", "location": "A-01-02"}, {"stock_status": "quarantine"}),
     "receipt_confirmation": ({}, {"quantity": Decimal(8), "quantity_rejected": Decimal(2),
                                   "reject_reason": "外包装破损"}),
+    "order_response": ({}, {"line_action": "changed", "quantity": Decimal(8),
+                            "amount": Decimal("10240.00"),
+                            "delivery_date": datetime.date(2025, 6, 9)}),
     "logistics_status": ({"event_date": datetime.date(2025, 6, 1), "event_status": "accepted",
                           "place": "呼和浩特仓"},
                          {"event_status": "shipped"}),
 }
+
+
+#: invoice_type -> sign of its quantities and amounts for the books (all are sent positive)
+INVOICE_SIGNS = {"invoice": 1, "credit_note": -1, "debit_note": 1, "corrected_invoice": 1}
+
+
+def invoice_sign(invoice_type) -> int:
+    """-1 for a credit note, 1 otherwise: EANCOM sends a credit note's values positive."""
+    return INVOICE_SIGNS.get(invoice_type or "invoice", 1)
 
 
 def example_message(message_type: str):

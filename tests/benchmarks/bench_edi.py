@@ -3,13 +3,16 @@
 Run from the repository root against a database where med_consignor_edi is installed::
 
     python tests/benchmarks/bench_edi.py -c <odoo.conf> -d <database> [--sizes 1000,10000,50000]
+        [--format csv|edifact]
 
 For each size it builds a CSV purchase order (products found by GTIN, by the consignor's
 product code and by internal reference, one lot per line), then times
 ``med.edi.backend._edi_receive``: storing the file, decoding, validating, the set-based
 product lookup and the creation of the purchase order with all its lines.  Everything
 happens in one transaction that is rolled back at the end: the database is left as it
-was.  Rewrites the ``## Consignor EDI`` section of docs/benchmarks.md.
+was.  Rewrites the ``## Consignor EDI`` section of docs/benchmarks.md (``--format
+edifact``: the same order as an EANCOM ORDERS interchange, written by medtrace's encoder,
+section ``## Consignor EDI, EANCOM ORDERS``).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def _setup(env):
     partner = env["res.partner"].create({"name": "Bench consignor", "ref": "BENCH"})
     backend = env["med.edi.backend"].create({
         "name": "Bench", "partner_id": partner.id, "consignor_code": "BENCH",
-        "max_lines": 200_000, "max_file_size": 100 * 1024 * 1024,
+        "max_lines": 200_000, "max_file_size": 100 * 1024 * 1024, "format_edifact": True,
     })
     products = env["product.product"].create([{
         "name": f"Bench device {i}", "is_storable": True, "tracking": "lot",
@@ -64,14 +67,23 @@ def _order(size: int, run: int) -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
-def _run(env, sizes):
+def _edifact(data: bytes) -> bytes:
+    from medtrace import edi
+
+    return edi.encode(edi.decode(data, "purchase_order"), "edifact")
+
+
+def _run(env, sizes, fmt="csv"):
     backend = _setup(env)
     results = []
     for run, size in enumerate(sizes):
         data = _order(size, run)
+        if fmt == "edifact":
+            data = _edifact(data)
         env.invalidate_all()
         start = time.perf_counter()
-        exchange = backend._edi_receive(data, "purchase_order", filename=f"po-{size}.csv")
+        extension = "edi" if fmt == "edifact" else "csv"
+        exchange = backend._edi_receive(data, "purchase_order", filename=f"po-{size}.{extension}")
         env.flush_all()
         elapsed = time.perf_counter() - start
         if exchange.state != "processed":
@@ -84,7 +96,7 @@ def _run(env, sizes):
     return results
 
 
-def _write(results, command):
+def _write(results, command, fmt="csv"):
     base_size, base_time = results[0]
     rows = ["| lines | seconds | lines per second | time / time of "
             f"{base_size:,} lines | lines / {base_size:,} |",
@@ -96,15 +108,19 @@ def _write(results, command):
     per_line = [elapsed / size for size, elapsed in results]
     growth = max(per_line) / min(per_line)
     linear = growth < 1.5
+    heading = "## Consignor EDI" + (", EANCOM ORDERS" if fmt == "edifact" else "")
+    what = ("Inbound purchase order as an EANCOM ORDERS interchange (written by medtrace's "
+            "encoder from the CSV order below: LIN/PIA/QTY/PRI/DTM per line)"
+            if fmt == "edifact" else
+            "Inbound purchase order (CSV, one lot per line; a third of the products found by "
+            "GTIN, a third by the consignor's product code, a third by internal reference)")
     section = "\n".join([
-        "## Consignor EDI",
+        heading,
         "",
         f"Command: `{command}` (run {datetime.date.today()}, Python "
         f"{platform.python_version()}, {platform.machine()}, 2 shared CPU cores).",
         "",
-        "Inbound purchase order (CSV, one lot per line; a third of the products found by "
-        "GTIN, a third by the consignor's product code, a third by internal reference) "
-        "processed by `med.edi.backend._edi_receive`: file stored, decoded, validated, "
+        what + " processed by `med.edi.backend._edi_receive`: file stored, decoded, validated, "
         "products looked up (one query per kind of identifier), purchase order created "
         "with all its lines in one `create`. Not confirmed (confirming creates the "
         "receipt, a per-line stock flow of Odoo's).",
@@ -119,7 +135,7 @@ def _write(results, command):
     ])
     path = ROOT / "docs/benchmarks.md"
     text = path.read_text("utf-8")
-    pattern = re.compile(r"^## Consignor EDI\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(lambda _m: section + "\n", text)
     else:
@@ -132,6 +148,7 @@ def main():
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--format", choices=("csv", "edifact"), default="csv")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
@@ -144,13 +161,13 @@ def main():
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
         try:
-            results = _run(env, sizes)
+            results = _run(env, sizes, args.format)
         finally:
             cr.rollback()
     if not args.no_write:
         command = ("python tests/benchmarks/bench_edi.py -c <odoo.conf> -d <database> "
-                   f"--sizes {args.sizes}")
-        _write(results, command)
+                   f"--sizes {args.sizes}" + (" --format edifact" if args.format != "csv" else ""))
+        _write(results, command, args.format)
 
 
 if __name__ == "__main__":
