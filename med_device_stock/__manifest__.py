@@ -2,7 +2,7 @@
 {
     "name": "Medical Device Stock (UDI traceability)",
     "summary": "Trace every medical device unit from receipt to patient by scanning its UDI",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Medical Devices",
     "website": "https://github.com/medtrace/medtrace",
     "author": "medtrace developers",

@@ -101,8 +101,59 @@ class MedEdiController(http.Controller):
             exchange = backend._edi_receive_refused(message_type, filename, size, "http",
                                                     checksum=checksum)
             return _json(exchange._edi_api_result(), 413)
-        exchange = backend._edi_receive(data, message_type, filename=filename, channel="http")
-        return _json(exchange._edi_api_result(), 200 if exchange.state != "error" else 422)
+        # a large file is stored and answered at once (202, state received), processed in
+        # the background: the client polls GET /med_edi/<backend>/exchange/<id>
+        exchange = backend._edi_receive_http(data, message_type, filename=filename)
+        status = {"error": 422, "received": 202}.get(exchange.state, 200)
+        return _json(exchange._edi_api_result(), status)
+
+    @http.route("/med_edi/<int:backend_id>/exchange/<int:exchange_id>", type="http",
+                auth="bearer", methods=["GET"], save_session=False, readonly=True)
+    def exchange_status(self, backend_id, exchange_id, **kwargs):
+        """State, progress and problems of an exchange of the backend (403 otherwise)."""
+        backend = self._backend(backend_id)
+        if backend is None or not 0 < exchange_id <= _MAX_ID:
+            return _json(FORBIDDEN, 403)
+        exchange = request.env["med.edi.exchange"].search(
+            [("id", "=", exchange_id), ("backend_id", "=", backend.id)], limit=1)
+        if not exchange:
+            return _json(FORBIDDEN, 403)
+        return _json(exchange._edi_api_result())
+
+    @http.route("/med_edi/<int:backend_id>/outbox", type="http", auth="bearer",
+                methods=["GET"], save_session=False, readonly=True)
+    def outbox(self, backend_id, **kwargs):
+        """The outbound files of the backend waiting to be pulled (generated, not sent):
+        acknowledgements and messages of a backend whose channel is HTTP."""
+        backend = self._backend(backend_id)
+        if backend is None:
+            return _json(FORBIDDEN, 403)
+        exchanges = request.env["med.edi.exchange"].search(
+            [("backend_id", "=", backend.id), ("direction", "=", "out"),
+             ("state", "=", "generated")], order="id")
+        return _json({"exchanges": [e._edi_api_outbox_item() for e in exchanges]})
+
+    @http.route("/med_edi/<int:backend_id>/exchange/<int:exchange_id>/file", type="http",
+                auth="bearer", methods=["GET"], save_session=False)
+    def exchange_file(self, backend_id, exchange_id, **kwargs):
+        """The file of an outbound exchange of the backend (403 otherwise), marked sent
+        when pulled for the first time."""
+        backend = self._backend(backend_id)
+        if backend is None or not 0 < exchange_id <= _MAX_ID:
+            return _json(FORBIDDEN, 403)
+        exchange = request.env["med.edi.exchange"].search(
+            [("id", "=", exchange_id), ("backend_id", "=", backend.id),
+             ("direction", "=", "out"), ("state", "in", ("generated", "sent"))], limit=1)
+        if not exchange:
+            return _json(FORBIDDEN, 403)
+        data = exchange.sudo().attachment_id.raw or b""
+        if exchange.state == "generated":
+            exchange._edi_write({"state": "sent", "date": fields.Datetime.now()})
+        filename = (exchange.file_name or f"{exchange.id}.edi").replace('"', "")
+        return request.make_response(data, headers=[
+            ("Content-Type", "application/octet-stream"),
+            ("Content-Disposition", f'attachment; filename="{filename}"'),
+        ])
 
     @http.route("/med_edi/<int:backend_id>/stock_status", type="http", auth="bearer",
                 methods=["GET"], save_session=False, readonly=True)

@@ -24,7 +24,8 @@ class MedEdiBackend(models.Model):
     """One consignor's EDI configuration (OCA edi_core_oca's ``edi.backend``)."""
 
     _name = "med.edi.backend"
-    _inherit = ["med.edi.folder.mixin", "med.edi.monthly.mixin", "med.edi.bill.mixin"]
+    _inherit = ["med.edi.folder.mixin", "med.edi.monthly.mixin", "med.edi.bill.mixin",
+                "med.edi.stock.mixin", "med.edi.backend.ack.mixin"]
     _description = "Consignor EDI Backend"
     _order = "name, id"
     _check_company_auto = True
@@ -194,6 +195,21 @@ class MedEdiBackend(models.Model):
             exchange.action_process()
         return exchange
 
+    def _edi_receive_http(self, data, message_type, filename=None):
+        """A file posted over HTTP: stored, then processed while the sender waits when it
+        holds at most the ``med_consignor_edi.http_sync_max_lines`` system parameter's
+        lines (default 1000), otherwise left received and processed in the background
+        (a queue_job job, or the scheduled job): the sender polls the exchange."""
+        self.ensure_one()
+        Exchange = self.env["med.edi.exchange"]
+        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data or b"")
+        background = Exchange._edi_estimate_lines(raw) > Exchange._edi_sync_max_lines()
+        exchange = self._edi_receive(raw, message_type, filename=filename, channel="http",
+                                     process=not background)
+        if background and exchange.state == "received":
+            exchange._edi_enqueue()
+        return exchange
+
     def _edi_receive_refused(self, message_type, filename, size, channel, checksum=None,
                              error=None):
         """Keep a file refused before it was read (too large) as an exchange in error:
@@ -292,111 +308,16 @@ class MedEdiBackend(models.Model):
         self.ensure_one()
         return self.send_reports == "immediate"
 
-    def _edi_stock_lines(self, at=None, lots=None, location_ids=None):
-        """Stock owned by the consignor in our internal locations, per product, lot and
-        location: a list of dicts with product, lot, location, quantity.
-
-        ``at`` (datetime) gives the stock as of that time, from done move lines;
-        otherwise the current quants.  One grouped query either way.
-        """
-        self.ensure_one()
-        owner = self.partner_id
-        if at is None:
-            domain = [("owner_id", "=", owner.id), ("location_id.usage", "=", "internal"),
-                      ("company_id", "=", self.company_id.id)]
-            if lots is not None:
-                domain.append(("lot_id", "in", lots.ids))
-            if location_ids:
-                domain.append(("location_id", "child_of", location_ids))
-            groups = self.env["stock.quant"].sudo()._read_group(
-                domain, ["product_id", "lot_id", "location_id"], ["quantity:sum"])
-            return [{"product": product, "lot": lot, "location": location, "quantity": qty}
-                    for product, lot, location, qty in groups if qty]
-        self.env["stock.move.line"].flush_model()
-        self.env.cr.execute("""
-            SELECT product_id, lot_id, location_id, SUM(qty) FROM (
-                SELECT ml.product_id, ml.lot_id, ml.location_dest_id AS location_id,
-                       ml.quantity_product_uom AS qty
-                  FROM stock_move_line ml JOIN stock_location l ON l.id = ml.location_dest_id
-                 WHERE ml.state = 'done' AND ml.owner_id = %(owner)s AND ml.date <= %(at)s
-                   AND l.usage = 'internal' AND ml.company_id = %(company)s
-                UNION ALL
-                SELECT ml.product_id, ml.lot_id, ml.location_id, -ml.quantity_product_uom
-                  FROM stock_move_line ml JOIN stock_location l ON l.id = ml.location_id
-                 WHERE ml.state = 'done' AND ml.date <= %(at)s
-                   AND (ml.owner_id = %(owner)s OR ml.med_consignor_id = %(owner)s)
-                   AND l.usage = 'internal' AND ml.company_id = %(company)s
-            ) moves GROUP BY product_id, lot_id, location_id HAVING SUM(qty) != 0
-        """, {"owner": owner.id, "at": at, "company": self.company_id.id})
-        rows = self.env.cr.fetchall()
-        products = self.env["product.product"].browse([r[0] for r in rows])
-        lots_ = self.env["stock.lot"].browse([r[1] for r in rows if r[1]])
-        locations = self.env["stock.location"].browse([r[2] for r in rows])
-        del products, lots_, locations  # prefetch the three sets
-        return [{"product": self.env["product.product"].browse(p),
-                 "lot": self.env["stock.lot"].browse(lot or []),
-                 "location": self.env["stock.location"].browse(loc), "quantity": qty}
-                for p, lot, loc, qty in rows]
-
-    def _edi_product_values(self, products):
-        """Identifying fields of each product as the consignor knows it: {product: dict}."""
-        self.ensure_one()
-        infos = self.env["product.supplierinfo"].sudo().search_fetch(
-            [("partner_id", "=", self.partner_id.commercial_partner_id.id),
-             ("product_tmpl_id", "in", products.product_tmpl_id.ids),
-             ("product_code", "!=", False)], ["product_tmpl_id", "product_id", "product_code"])
-        codes = {}
-        for info in infos:
-            codes.setdefault(info.product_id or info.product_tmpl_id, info.product_code)
-        values = {}
-        for product in products:
-            dis = product.product_tmpl_id.med_udi_di_ids if "med_udi_di_ids" in \
-                product.product_tmpl_id._fields else []  # fmt: skip
-            di = next((d.di for d in dis if d.product_id == product), None) if dis else None
-            barcode = product.barcode if product.barcode and product.barcode.isdigit() \
-                and len(product.barcode) in (8, 12, 13, 14) else None  # fmt: skip
-            values[product] = {
-                "product_code": codes.get(product) or codes.get(product.product_tmpl_id)
-                or product.default_code or str(product.id),
-                "gtin": barcode,
-                "di": di if di and di != (barcode or "").zfill(14) else None,
-                "product_name": product.name[:200],
-                "uom": product.uom_id.name[:10],
-            }
-        return values
-
     def _edi_stock_status_lines(self, at=None, lots=None, status=None):
+        """The lines of the stock status message (see its handler)."""
         self.ensure_one()
-        rows = self._edi_stock_lines(at=at, lots=lots)
-        products = self.env["product.product"].browse({r["product"].id for r in rows})
-        product_values = self._edi_product_values(products)
-        quarantine = self.company_id.med_quarantine_location_id \
-            if "med_quarantine_location_id" in self.company_id._fields else None  # fmt: skip
-        lines = []
-        for row in rows:
-            lot = row["lot"]
-            tracking = row["product"].tracking
-            expiry = lot.expiration_date if lot and "expiration_date" in lot._fields else None
-            line = dict(product_values[row["product"]])
-            line.update({
-                "lot": lot.name if lot and tracking == "lot" else None,
-                "serial": lot.name if lot and tracking == "serial" else None,
-                "expiry_date": expiry.date() if expiry else None,
-                "quantity": row["quantity"],
-                "stock_status": status or (
-                    "quarantine" if quarantine and row["location"] == quarantine
-                    else "available"),
-                "location": (row["location"].name or "")[:40],
-            })
-            lines.append(line)
-        return lines
+        return self.env["med.edi.handler.stock_status.out"]._edi_lines(self, at, lots, status)
 
     def _edi_send_stock_status(self, at=None):
         """Generate (and send, by the channel) the stock status outbound message."""
         self.ensure_one()
         note = _("Stock as of %(date)s", date=at) if at else False
-        header = self._edi_header(note=note)
-        return self._edi_generate("stock_status", header, self._edi_stock_status_lines(at=at))
+        return self.env["med.edi.handler.stock_status.out"]._edi_generate(self, at=at, note=note)
 
     def action_send_stock_status(self):
         for backend in self:
@@ -411,13 +332,13 @@ class MedEdiBackend(models.Model):
         owners = self.env["stock.quant"].sudo().search(
             [("lot_id", "in", lots.ids), ("owner_id", "!=", False)]).owner_id
         exchanges = self.env["med.edi.exchange"]
+        handler = self.env["med.edi.handler.stock_status.out"]
         for backend in backends.filtered(lambda b: b.partner_id in owners):
-            lines = backend._edi_stock_status_lines(lots=lots, status="blocked")
-            if not lines:
-                continue
-            header = backend._edi_header(note=(_("Recall: %(reason)s", reason=reason)
-                                               if reason else _("Recall"))[:250])
-            exchanges |= backend._edi_generate("stock_status", header, lines, record=record)
+            header, lines = handler._edi_build(
+                backend, lots=lots, status="blocked",
+                note=(_("Recall: %(reason)s", reason=reason) if reason else _("Recall"))[:250])
+            if lines:
+                exchanges |= backend._edi_generate("stock_status", header, lines, record=record)
         return exchanges
 
     # -- logistics status --------------------------------------------------------------
@@ -441,18 +362,13 @@ class MedEdiBackend(models.Model):
             pickings = pickings.filtered_domain(changed)
         exchanges = self.env["med.edi.exchange"]
         events = pickings._edi_logistics_events()
+        handler = self.env["med.edi.handler.logistics_status.out"]
         for picking in pickings.sudo():
             backend = picking._med_edi_backend()
-            status = picking._edi_logistics_status()
-            header = backend._edi_header(
-                order_ref=(picking.med_edi_order_ref or picking.origin or picking.name)[:35],
-                status=status, note=picking.name[:250])
-            lines = [{"event_date": day, "event_time": time, "event_status": event,
-                      "place": (place or "")[:70] or None}
-                     for event, day, time, place in events[picking]]
-            exchanges |= backend._edi_generate(
-                "logistics_status", header, lines, record=picking, send=backend._edi_send_now())
-            picking.med_edi_status_sent = status
+            exchanges |= handler._edi_generate(backend, record=picking,
+                                               send=backend._edi_send_now(), picking=picking,
+                                               events=events[picking])
+            picking.med_edi_status_sent = picking._edi_logistics_status()
         return exchanges
 
     def action_send_logistics_status(self):

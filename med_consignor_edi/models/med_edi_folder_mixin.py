@@ -150,8 +150,10 @@ class MedEdiFolderMixin(models.AbstractModel):
 
     @api.model
     def _cron_folder_exchange(self):
-        """Scheduled job: read the inboxes, generate scheduled confirmations, write the
-        outbound files waiting in generated state."""
+        """Scheduled job: process the files received and left for the background (when
+        queue_job is not installed), read the inboxes, generate scheduled confirmations,
+        write the outbound files waiting in generated state."""
+        self.env["med.edi.exchange"]._edi_process_received()
         backends = self.search([("channel", "=", "folder")])
         for backend in backends:
             backend._edi_read_inbox()
@@ -161,6 +163,25 @@ class MedEdiFolderMixin(models.AbstractModel):
             [("direction", "=", "out"), ("state", "=", "generated"),
              ("backend_id.channel", "=", "folder")])
         pending._edi_send()
+
+    def _edi_folder_send(self, exchanges):
+        """Write the generated outbound ``exchanges`` of this backend to its outbox and
+        mark them sent; a file that cannot be written stays generated (the scheduled job
+        tries again)."""
+        self.ensure_one()
+        if self.channel != "folder":
+            return exchanges.browse()
+        sent = exchanges.browse()
+        for exchange in exchanges.filtered(
+                lambda e: e.direction == "out" and e.state == "generated"):
+            try:
+                self._edi_write_outbox(exchange.file_name, exchange.attachment_id.raw)
+            except (OSError, ValidationError) as exc:
+                _logger.warning("EDI exchange %s not written: %s", exchange.id, exc)
+                continue
+            exchange._edi_write({"state": "sent", "date": fields.Datetime.now()})
+            sent |= exchange
+        return sent
 
     def _edi_write_outbox(self, filename, data):
         """Write ``data`` as ``filename`` in the outbox (inside the EDI folder root; no

@@ -38,55 +38,26 @@ class MedEdiMonthlyMixin(models.AbstractModel):
             ("date", ">=", date_from), ("date", "<", date_to), *domain,
         ], order="date, id")
 
-    def _edi_line_values(self, move_line, product_values):
-        lot, product = move_line.lot_id, move_line.product_id
-        values = dict(product_values[product])
-        values.update({
-            "lot": lot.name if lot and product.tracking == "lot" else None,
-            "serial": lot.name if lot and product.tracking == "serial" else None,
-            "expiry_date": lot.expiration_date.date() if lot.expiration_date else None,
-            "quantity": move_line.quantity_product_uom,
-        })
-        return values
-
     def _edi_send_usage_report(self, date_from, date_to, period=None, skip_empty=False):
         """Units of the consignor used on patients between the two datetimes."""
-        self.ensure_one()
-        patient = self.company_id._med_patient_location()
-        move_lines = self._edi_done_move_lines(
-            date_from, date_to, [("location_dest_id", "=", patient.id)])
-        product_values = self._edi_product_values(move_lines.product_id)
-        lines = []
-        for move_line in move_lines:
-            values = self._edi_line_values(move_line, product_values)
-            values.update(usage_date=move_line.date.date(),
-                          unit_price=self._edi_use_price(move_line.product_id))
-            lines.append(values)
-        if skip_empty and not lines:
-            return self.env["med.edi.exchange"]
-        period = period or f"{date_from:%Y-%m}"
-        header = self._edi_header(period=period)
-        return self._edi_generate("usage_report", header, lines, send=self._edi_send_now(),
-                                  period=period)
+        return self._edi_send_period("usage_report", date_from, date_to, period, skip_empty)
 
     def _edi_send_gain_loss(self, date_from, date_to, period=None, skip_empty=False):
         """Inventory adjustments of the consignor's stock: gains and losses with reasons."""
+        return self._edi_send_period("gain_loss", date_from, date_to, period, skip_empty)
+
+    def _edi_send_period(self, message_type, date_from, date_to, period=None,
+                         skip_empty=False):
+        """The report ``message_type`` of the period (built by its handler), sent by the
+        backend's setting; none when ``skip_empty`` and it has no line."""
         self.ensure_one()
-        move_lines = self._edi_done_move_lines(
-            date_from, date_to, [("move_id.is_inventory", "=", True)])
-        product_values = self._edi_product_values(move_lines.product_id)
-        lines = []
-        for move_line in move_lines:
-            values = self._edi_line_values(move_line, product_values)
-            gain = move_line.location_dest_id.usage == "internal"
-            values.update(direction="gain" if gain else "loss",
-                          line_reason=(move_line.move_id.name or "")[:250] or None)
-            lines.append(values)
+        period = period or f"{date_from:%Y-%m}"
+        handler = self.env["med.edi.handler"]._edi_handler(message_type, "out")
+        header, lines = handler._edi_build(self, date_from=date_from, date_to=date_to,
+                                           period=period)
         if skip_empty and not lines:
             return self.env["med.edi.exchange"]
-        period = period or f"{date_from:%Y-%m}"
-        header = self._edi_header(note=_("Period %(period)s", period=period))
-        return self._edi_generate("gain_loss", header, lines, send=self._edi_send_now(),
+        return self._edi_generate(message_type, header, lines, send=self._edi_send_now(),
                                   period=period)
 
     # -- monthly reconciliation ---------------------------------------------------------
@@ -120,55 +91,58 @@ class MedEdiMonthlyMixin(models.AbstractModel):
     def _edi_reconciliation_figures(self, date_from, date_to):
         """Per product and lot, the consignor's stock at ``date_from`` and its movements
         until ``date_to``: a list of dicts (product, lot, opening, received, used,
-        returned, shipped, gain, loss, closing), from done move lines in one grouped
+        returned, shipped, gain, loss, closing): the opening from the one stock balance
+        (``_edi_stock_balance``), the movements from done move lines in one grouped
         query.  Only moves between our internal locations and elsewhere count
         (transfers inside the stock change nothing); a unit used on a patient counts as
         used although its ownership then passed to us."""
         self.ensure_one()
         patient = self.company_id._med_patient_location()
+        opening = {}
+        for product_id, lot_id, _location_id, quantity in self._edi_stock_balance(
+                at=date_from, before=True):
+            key = (product_id, lot_id)
+            opening[key] = opening.get(key, 0.0) + quantity
         self.env["stock.move.line"].flush_model()
         self.env["stock.location"].flush_model(["usage"])
         self.env.cr.execute("""
             SELECT ml.product_id, ml.lot_id,
-                   SUM(CASE WHEN ml.date >= %(start)s THEN 0
-                            WHEN dst.usage = 'internal' THEN ml.quantity_product_uom
-                            ELSE -ml.quantity_product_uom END),
-                   SUM(CASE WHEN ml.date >= %(start)s AND dst.usage = 'internal'
-                             AND src.usage != 'inventory' THEN ml.quantity_product_uom
-                            ELSE 0 END),
-                   SUM(CASE WHEN ml.date >= %(start)s AND src.usage = 'internal'
-                             AND dst.id = %(patient)s THEN ml.quantity_product_uom
-                            ELSE 0 END),
-                   SUM(CASE WHEN ml.date >= %(start)s AND src.usage = 'internal'
-                             AND dst.usage = 'supplier' THEN ml.quantity_product_uom
-                            ELSE 0 END),
-                   SUM(CASE WHEN ml.date >= %(start)s AND src.usage = 'internal'
-                             AND dst.id != %(patient)s
+                   SUM(CASE WHEN dst.usage = 'internal' AND src.usage != 'inventory'
+                            THEN ml.quantity_product_uom ELSE 0 END),
+                   SUM(CASE WHEN src.usage = 'internal' AND dst.id = %(patient)s
+                            THEN ml.quantity_product_uom ELSE 0 END),
+                   SUM(CASE WHEN src.usage = 'internal' AND dst.usage = 'supplier'
+                            THEN ml.quantity_product_uom ELSE 0 END),
+                   SUM(CASE WHEN src.usage = 'internal' AND dst.id != %(patient)s
                              AND dst.usage NOT IN ('supplier', 'inventory')
                             THEN ml.quantity_product_uom ELSE 0 END),
-                   SUM(CASE WHEN ml.date >= %(start)s AND dst.usage = 'internal'
-                             AND src.usage = 'inventory' THEN ml.quantity_product_uom
-                            ELSE 0 END),
-                   SUM(CASE WHEN ml.date >= %(start)s AND src.usage = 'internal'
-                             AND dst.usage = 'inventory' THEN ml.quantity_product_uom
-                            ELSE 0 END)
+                   SUM(CASE WHEN dst.usage = 'internal' AND src.usage = 'inventory'
+                            THEN ml.quantity_product_uom ELSE 0 END),
+                   SUM(CASE WHEN src.usage = 'internal' AND dst.usage = 'inventory'
+                            THEN ml.quantity_product_uom ELSE 0 END)
               FROM stock_move_line ml
               JOIN stock_location src ON src.id = ml.location_id
               JOIN stock_location dst ON dst.id = ml.location_dest_id
-             WHERE ml.state = 'done' AND ml.company_id = %(company)s AND ml.date < %(end)s
+             WHERE ml.state = 'done' AND ml.company_id = %(company)s
+               AND ml.date >= %(start)s AND ml.date < %(end)s
                AND (src.usage = 'internal') != (dst.usage = 'internal')
                AND (ml.owner_id = %(owner)s
                     OR (ml.med_consignor_id = %(owner)s AND src.usage = 'internal'))
           GROUP BY ml.product_id, ml.lot_id
         """, {"start": date_from, "end": date_to, "patient": patient.id,
               "company": self.company_id.id, "owner": self.partner_id.id})
-        rows = self.env.cr.fetchall()
+        movements = {(row[0], row[1]): row[2:] for row in self.env.cr.fetchall()}
+        keys = sorted(set(opening) | set(movements), key=lambda k: (k[0], k[1] or 0))
         Product, Lot = self.env["product.product"], self.env["stock.lot"]
-        Product.browse([row[0] for row in rows]).fetch(["uom_id", "tracking"])
+        products = Product.browse({key[0] for key in keys})
+        products.fetch(["uom_id", "tracking"])
+        lots = Lot.browse({key[1] for key in keys if key[1]})
         names = ("opening", "received", "used", "returned", "shipped", "gain", "loss")
         figures = []
-        for product_id, lot_id, *quantities in rows:
-            product = Product.browse(product_id)
+        for product_id, lot_id in keys:
+            product = products.browse(product_id).with_prefetch(products._prefetch_ids)
+            quantities = (opening.get((product_id, lot_id), 0.0),
+                          *movements.get((product_id, lot_id), (0.0,) * 6))
             digits = max(0, -Decimal(str(product.uom_id.rounding)).as_tuple().exponent)
             values = dict(zip(names, (Decimal(str(round(q or 0.0, digits))) for q in quantities),
                               strict=True))
@@ -177,52 +151,17 @@ class MedEdiMonthlyMixin(models.AbstractModel):
                                  - values["loss"])
             if not any(values.values()):
                 continue
-            figures.append({"product": product, "lot": Lot.browse(lot_id or []), **values})
+            lot = lots.browse(lot_id).with_prefetch(lots._prefetch_ids) if lot_id else Lot
+            figures.append({"product": product, "lot": lot, **values})
         return figures
-
-    def _edi_reconciliation_lines(self, date_from, date_to):
-        """The lines of the reconciliation message: figures, price and amount of the
-        units used (what the consignor invoices)."""
-        self.ensure_one()
-        figures = self._edi_reconciliation_figures(date_from, date_to)
-        products = self.env["product.product"].union(*(f["product"] for f in figures))
-        product_values = self._edi_product_values(products)
-        prices = {product: self._edi_use_price(product) for product in products}
-        currency = self.company_id.currency_id
-        lines = []
-        for row in figures:
-            product, lot = row["product"], row["lot"]
-            price = Decimal(str(currency.round(prices[product])))
-            line = {key: value for key, value in product_values[product].items()
-                    if key != "uom" or value}
-            line.update({
-                "lot": lot.name if lot else None,
-                "unit_price": price,
-                "opening_quantity": row["opening"],
-                "received_quantity": row["received"],
-                "used_quantity": row["used"],
-                "returned_quantity": row["returned"],
-                "shipped_quantity": row["shipped"],
-                "gain_quantity": row["gain"],
-                "loss_quantity": row["loss"],
-                "closing_quantity": row["closing"],
-                "amount": Decimal(str(currency.round(float(row["used"] * price)))),
-            })
-            lines.append(line)
-        return lines
 
     def _edi_send_reconciliation(self, period=None, skip_empty=False):
         """Generate (and send, by the backend's channel and setting) the monthly
         reconciliation of ``period`` (``YYYY-MM`` or a date; default last month)."""
         self.ensure_one()
         first, start, end = self._edi_period_bounds(period or self._edi_last_month())
-        month = f"{first:%Y-%m}"
-        lines = self._edi_reconciliation_lines(start, end)
-        if skip_empty and not lines:
-            return self.env["med.edi.exchange"]
-        header = self._edi_header(period=month, currency=self.company_id.currency_id.name)
-        return self._edi_generate("reconciliation", header, lines,
-                                  send=self._edi_send_now(), period=month)
+        return self._edi_send_period("reconciliation", start, end, f"{first:%Y-%m}",
+                                     skip_empty)
 
     def _edi_send_monthly(self, period=None, message_types=MONTHLY_TYPES):
         """The month's reports not generated yet for ``period`` (default last month):

@@ -86,25 +86,9 @@ class MedEdiReconciliation(models.Model):
     def _edi_send_comparison(self):
         """The stock comparison message back to the consignor."""
         for reconciliation in self:
-            backend = reconciliation.backend_id
-            product_values = backend._edi_product_values(reconciliation.line_ids.product_id)
-            lines = []
-            for line in reconciliation.line_ids:
-                values = dict(product_values[line.product_id])
-                serial = line.product_id.tracking == "serial"
-                values.update({
-                    "lot": None if serial else (line.lot_name or None),
-                    "serial": (line.lot_name or None) if serial else None,
-                    "expiry_date": line.our_expiry or line.their_expiry or None,
-                    "our_quantity": line.our_quantity,
-                    "their_quantity": line.their_quantity,
-                    "difference": line.our_quantity - line.their_quantity,
-                })
-                lines.append(values)
-            header = backend._edi_header(
-                origin_ref=reconciliation.statement_exchange_id.message_ident or None)
-            reconciliation.comparison_exchange_id = backend._edi_generate(
-                "stock_comparison", header, lines, record=reconciliation)
+            reconciliation.comparison_exchange_id = self.env[
+                "med.edi.handler.stock_comparison.out"]._edi_generate(
+                reconciliation.backend_id, record=reconciliation, reconciliation=reconciliation)
 
     def _edi_xlsx(self):
         """The reconciliation as an XLSX workbook (bytes), written through the export

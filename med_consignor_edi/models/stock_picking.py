@@ -61,31 +61,8 @@ class StockPicking(models.Model):
         for picking in self:
             backend = picking._med_edi_backend()
             message_type = picking._med_edi_confirmation_type()
-            groups = self.env["stock.move.line"]._read_group(
-                [("picking_id", "=", picking.id), ("state", "=", "done")],
-                ["product_id", "lot_id"], ["quantity_product_uom:sum"])
-            products = self.env["product.product"].union(*(g[0] for g in groups))
-            product_values = backend._edi_product_values(products)
-            lines = []
-            for product, lot, quantity in groups:
-                values = dict(product_values[product])
-                expiry = lot.expiration_date if lot else None
-                values.update({
-                    "lot": lot.name if lot and product.tracking == "lot" else None,
-                    "serial": lot.name if lot and product.tracking == "serial" else None,
-                    "expiry_date": expiry.date() if expiry else None,
-                    "quantity": quantity,
-                })
-                lines.append(values)
-            date_done = fields.Date.context_today(picking, picking.date_done)
-            header = backend._edi_header(
-                order_ref=(picking.med_edi_order_ref or picking.origin or picking.name)[:35])
-            if message_type == "receipt_confirmation":
-                header["receipt_date"] = date_done
-            else:
-                header["shipment_date"] = date_done
-                header["customer_code"] = picking.partner_id.ref or None
-            exchanges |= backend._edi_generate(message_type, header, lines, record=picking)
+            handler = self.env["med.edi.handler"]._edi_handler(message_type, "out")
+            exchanges |= handler._edi_generate(backend, record=picking, picking=picking)
             picking.med_edi_confirmation_pending = False
         return exchanges
 

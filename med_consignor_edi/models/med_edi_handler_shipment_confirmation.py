@@ -1,0 +1,15 @@
+from odoo import models
+
+
+class MedEdiHandlerShipmentConfirmationOut(models.AbstractModel):
+    """Outbound shipment confirmation (发货确认): the consignor's units shipped to its
+    customer."""
+
+    _name = "med.edi.handler.shipment_confirmation.out"
+    _inherit = ["med.edi.handler.confirmation"]
+    _description = "Consignor EDI: Shipment Confirmation Sent"
+    _edi_message_type = "shipment_confirmation"
+    _edi_direction = "out"
+
+    def _edi_confirmation_header(self, picking, date_done):
+        return {"shipment_date": date_done, "customer_code": picking.partner_id.ref or None}
