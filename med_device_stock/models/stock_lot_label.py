@@ -22,14 +22,7 @@ class MedLotLabelMixin(models.AbstractModel):
         """The unit's UDI label in ZPL II (GS1 DataMatrix drawn by medtrace, product name)."""
         self.ensure_one()
         label = self.env["report.med_device_stock.stock_lot_label_template"]
-        values = label._med_label_fields(self)
-        if not values["gtin"]:
-            raise UserError(_(
-                "Lot/serial %(lot)s of %(product)s: no GS1 GTIN is known (device identifier "
-                "of the unit, of the product or product barcode), so no GS1 label can be "
-                "printed.",
-                lot=self.display_name, product=self.product_id.display_name,
-            ))
+        values = label._med_printable_fields(self)
         try:
             return zpl_label("datamatrix", title=self.product_id.display_name, **values)
         except UdiError as error:

@@ -47,7 +47,9 @@ class ReportStockLotLabel(models.AbstractModel):
         return None
 
     @api.model
-    def _med_label(self, lot):
+    def _med_printable_fields(self, lot):
+        """``_med_label_fields`` of a unit that has a GTIN, else the refusal (the PDF
+        and the ZPL label alike)."""
         fields = self._med_label_fields(lot)
         if not fields["gtin"]:
             raise UserError(_(
@@ -56,6 +58,11 @@ class ReportStockLotLabel(models.AbstractModel):
                 "printed.",
                 lot=lot.display_name, product=lot.product_id.display_name,
             ))
+        return fields
+
+    @api.model
+    def _med_label(self, lot):
+        fields = self._med_printable_fields(lot)
         try:
             png = render_label("datamatrix", "png", **fields)
             element_string = gs1_element_string(**fields)
