@@ -96,7 +96,7 @@ class TestDepartmentSecurity(MedDeviceFlowCommon):
         self.assertEqual(mine.med_event_ids.sorted("id")[-1].user_id, self.user_department)
         with self.assertRaises(AccessError):
             use.with_user(self.user_department).unlink()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "cannot be set by hand"):
             mine.with_user(self.user_department).write({"med_state": "in_stock"})
         with self.assertRaises(AccessError):
             self.env["med.unit.event"].with_user(self.user_department).create({
@@ -106,9 +106,21 @@ class TestDepartmentSecurity(MedDeviceFlowCommon):
                            department_id=self.orthopedics.id, patient_identifier="MRN-6")
         self.assertFalse(result["ok"], "another department's unit cannot be used")
         self.assertEqual(theirs.med_state, "issued")
-        result = self.scan(self._raw(theirs), "issue", user=self.user_department,
+
+    def test_department_user_cannot_issue_from_the_store(self):
+        """A unit in the store, which a storekeeper may issue: refused to a department
+        user because the store's units are not hers to see (record rules: unknown to her,
+        as a unit that does not exist), not because of the unit's state."""
+        (in_store,) = self._receive(self.stent, ["S9"])
+        self.assertEqual(in_store.med_state, "in_stock")
+        result = self.scan(self._raw(in_store), "issue", user=self.user_department,
                            department_id=self.cardiology.id)
         self.assertFalse(result["ok"], "a department user cannot issue from the store")
+        self.assertRegex(result["message"], "S9 is unknown")
+        issues = self.env["med.device.issue"].search([("line_ids.lot_id", "=", in_store.id)])
+        self.assertFalse(issues)
+        self.assertEqual(in_store.med_state, "in_stock")
+        self.assertTrue(self._issue(in_store)["ok"], "a storekeeper may issue it")
 
     def test_department_user_cannot_receive_or_configure(self):
         with self.assertRaises(AccessError):
