@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from medtrace import edi
+from medtrace.edi.eancom import MAIN_QUANTITIES  # which QTY the reader maps to quantity
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "edifact" / "real"
 CORPUS = json.loads((REAL / "corpus.json").read_text("utf-8"))
@@ -42,15 +43,6 @@ SUITE_TYPES = {
 PARTY_FIELDS = {"consignor_code": "SU", "partner_code": "BY", "customer_code": "DP",
                 "warehouse_code": "WH", "invoicee_code": "IV"}
 ITEM_FIELDS = {"product_code": "SA", "lot": "NB", "serial": "SN", "di": "ZZZ"}
-# main line quantity qualifiers by suite type, in the reader's order of preference
-MAIN_QUANTITIES = {
-    "purchase_order": ("21",), "sales_order": ("21",),
-    "purchase_return": ("61", "21"), "sales_return": ("61", "21"),
-    "stock_statement": ("145", "17", "156"), "stock_status": ("145", "17", "156"),
-    "receipt_confirmation": ("48", "194", "46", "12"),
-    "shipment_confirmation": ("12",), "usage_report": ("153",),
-    "invoice": ("47", "12", "46"), "order_response": ("113",),
-}
 # suite line fields holding a quantity other than the main one -> QTY 6063 qualifier
 QUANTITY_FIELDS = {"ordered_quantity": "21"}
 EXPIRY_KEYS = ("DTM+36", "DTM+361", "DTM+208")
