@@ -169,7 +169,8 @@ class TestInboundErrors(ConsignorEdiCommon):
         self.assertTrue(exchange.res_id)
         self.assertNotEqual(exchange.attachment_id, first_file)
         self.assertTrue(first_file.exists(), "the file first received is kept")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+                UserError, r"Only an inbound message in error can be corrected"):
             exchange.action_upload_correction(self._csv(self._po_rows()), "again.csv")
 
     def test_upload_wizard_corrects_message_in_error(self):

@@ -113,7 +113,7 @@ class TestMonthlyReconciliation(ConsignorEdiCommon):
 
     def test_monthly_job_makes_each_report_of_last_month_once(self):
         self.backend_b.monthly_reports = False
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"Only an EDI manager sends reports to consignors"):
             self.backend.with_user(self.user_edi).action_send_reconciliation()
         last = f"{self.month - datetime.timedelta(days=1):%Y-%m}"
         Backend = self.env["med.edi.backend"]
@@ -197,7 +197,7 @@ class TestLogisticsStatus(ConsignorEdiCommon):
             self.backend.with_user(self.user_storekeeper).action_send_logistics_status()
         self.backend.with_user(self.user_edi).action_send_logistics_status()
         self.assertEqual(picking.med_edi_status_sent, "picking")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"changed since its last logistics status"):
             self.backend.with_user(self.user_edi).action_send_logistics_status()
         # from the order itself, sent again even unchanged
         picking.with_user(self.user_edi).action_edi_send_logistics_status()

@@ -42,12 +42,13 @@ class TestCount(MedDeviceFlowCommon):
         self.assertEqual(results[self.s1].scan_user_id, self.user_storekeeper)
         self.assertEqual(results[self.s1].scan_location_id, self.cardiology.med_location_id)
         self.assertAlmostEqual(count.accuracy, 100.0 / 3, places=2)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"differences are not resolved yet"):
             count.action_done()  # differences not resolved
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+                UserError, r"Only medical device managers can approve count adjustments"):
             results[self.s4].action_adjust()  # storekeepers do not approve adjustments
         manager_line = results[self.s4].with_user(self.user_manager)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"give the reason of the adjustment"):
             manager_line.action_adjust()  # a reason is required
         results[self.s4].reason = "Lost during transport"
         manager_line.action_adjust()
@@ -97,7 +98,7 @@ class TestCount(MedDeviceFlowCommon):
             "file": base64.b64encode(
                 f"{self._raw(self.s4)},2030-01-02 08:00:00,nobody\n".encode()),
         })
-        with self.assertRaises(UserError) as error:
+        with self.assertRaisesRegex(UserError, r"Scans file .+ was not imported") as error:
             bad.action_import()
         self.assertIn("line 1", str(error.exception))
         self.assertIn("nobody", str(error.exception))
@@ -111,7 +112,7 @@ class TestCount(MedDeviceFlowCommon):
         self.assertNotIn(other, visible)
         with self.assertRaises(AccessError):
             other.with_user(self.user_department).read(["name"])
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"are set by the system and cannot be changed"):
             self.count.with_user(self.user_department).write({"date_start": False})
 
     def test_reconcile_queries_do_not_grow_with_units(self):

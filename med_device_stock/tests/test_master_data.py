@@ -65,9 +65,9 @@ class TestMasterData(MedDeviceStockCommon):
         product = self._make_device("Suture", "695000000017")
         lot = self.env["stock.lot"].create({"name": "L1", "product_id": product.id})
         for user in (self.user_manager, self.env.ref("base.user_root")):
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, r"cannot be set by hand"):
                 lot.with_user(user).write({"med_state": "used"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"cannot be set by hand"):
             self.env["stock.lot"].create({"name": "L2", "product_id": product.id,
                                           "med_state": "in_stock"})
         self.assertFalse(lot.med_state)

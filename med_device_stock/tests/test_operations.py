@@ -101,7 +101,7 @@ class TestOperations(MedDeviceFlowCommon):
 
     def test_recalled_unit_refused_for_issue(self):
         stent = self._receive(self.stent, ["S1"])
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"Only medical device managers can recall units"):
             stent.action_med_recall()  # storekeeper may not recall
         stent.with_user(self.user_manager).action_med_recall()
         self.assertEqual(stent.med_state, "recalled")
@@ -132,14 +132,14 @@ class TestOperations(MedDeviceFlowCommon):
         self.assertEqual(stent.med_state, "scrapped")
         self.assertEqual(scrap.scrap_id.state, "done")
         self.assertTrue(stent.med_location_id.scrap_location)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"give the destruction method and the witness"):
             scrap.action_destroy()  # method and witness first
         scrap.write({"destruction_method": "incineration",
                      "destruction_witness_id": self.surgeon.id})
         scrap.action_destroy()
         self.assertEqual(scrap.destruction_user_id, self.user_storekeeper)
         self.assertTrue(scrap.destruction_date)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"are set by the system and cannot be changed"):
             scrap.write({"destruction_user_id": self.user_manager.id})
         self.assertEqual(stent.med_event_ids.sorted("id")[-1].event_type, "destruction")
         self.assertFalse(self._issue(stent)["ok"])
@@ -239,10 +239,21 @@ class TestOperations(MedDeviceFlowCommon):
         result = self.scan(self._raw(stent), "use", department_id=self.cardiology.id,
                            patient_identifier="MRN-1")
         use = self.env["med.device.use"].browse(result["res_id"])
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "it is final and cannot be deleted"):
             use.with_user(self.user_manager).unlink()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "it is final and cannot be deleted"):
             use.sudo().unlink()
+        # not even a draft: a use on patient naming an implant is never deleted
+        (other,) = self._receive(self.stent, ["S2"])
+        self._issue(other)
+        draft = self.env["med.device.use"].create({
+            "lot_id": other.id, "department_id": self.cardiology.id,
+            "patient_identifier": "MRN-2",
+        })
+        self.assertEqual(draft.state, "draft")
+        with self.assertRaisesRegex(UserError, "records an implantable device"):
+            draft.sudo().unlink()
+        self.assertTrue(draft.exists())
         self.assertTrue(use.exists())
 
     def test_count_compares_location(self):

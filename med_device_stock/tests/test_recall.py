@@ -109,7 +109,7 @@ class TestRecall(MedRecallCommon):
     def test_dispositions_and_closing(self):
         recall = self._open_recall(product_id=self.stent.id, mfr_lots="MFR1")
         by_unit = {line.lot_id: line for line in recall.line_ids}
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"units are still to be disposed of"):
             recall.action_close()  # units still to dispose of
         by_unit[self.s1].action_return_supplier()
         self.assertEqual(self.s1.med_state, "returned_supplier")
@@ -120,14 +120,14 @@ class TestRecall(MedRecallCommon):
         by_unit[self.s2].action_quarantine()
         self.assertEqual(self.s2.med_location_id, self.company.med_quarantine_location_id)
         by_unit[self.s2].action_return_supplier()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"was not used on a patient"):
             by_unit[self.s1].action_patient_informed()  # not used on a patient
         by_unit[self.s3].action_patient_informed()
         self.assertEqual(by_unit[self.s3].disposed_by_id, self.user_manager)
         recall.action_close()
         self.assertEqual(recall.state, "closed")
         self.assertGreaterEqual(recall.closing_hours, recall.response_hours)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"are set by the system and cannot be changed"):
             recall.write({"date_closed": fields.Datetime.now()})
         # closed: the units are no longer blocked by the case (state still rules)
         self.assertEqual(self.env["med.recall"]._med_open_lots(), set())
@@ -143,10 +143,10 @@ class TestRecall(MedRecallCommon):
         self.assertEqual(recall.line_ids.lot_id, self.catheter_lot)
         recall = self._open_recall(scans=self._raw(self.s4))
         self.assertEqual(recall.line_ids.lot_id, self.s4)
-        with self.assertRaises(UserError) as error:
+        with self.assertRaisesRegex(UserError, r"no unit matches its criteria") as error:
             self._open_recall(serials="NO-SUCH-SERIAL")
         self.assertIn("no unit matches", str(error.exception))
-        with self.assertRaises(UserError) as error:
+        with self.assertRaisesRegex(UserError, r"Scanned UDIs: .+ cannot be read") as error:
             self._open_recall(scans="not a udi")
         self.assertIn("not a udi", str(error.exception))
 
@@ -200,7 +200,7 @@ class TestRecall(MedRecallCommon):
 
     def test_security(self):
         # only managers open recalls
-        with self.assertRaises(UserError):
+        with self.assertRaises(AccessError):
             self._open_recall(user=self.user_storekeeper, serials="S1")
         with self.assertRaises(AccessError):
             self.env["med.recall.wizard"].with_user(self.user_department).create(
@@ -215,7 +215,7 @@ class TestRecall(MedRecallCommon):
             [("recall_id", "=", recall.id)]))
         self.assertFalse(self.env["med.recall"].with_user(other).search(
             [("id", "=", recall.id)]))
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"Only storekeepers and managers can record"):
             lines.with_user(self.user_department).filtered(
                 lambda ln: ln.lot_id == self.s3).action_patient_informed()
         with self.assertRaises(AccessError):
@@ -223,7 +223,7 @@ class TestRecall(MedRecallCommon):
         # storekeepers record dispositions but cannot close
         line = recall.line_ids.filtered(lambda ln: ln.lot_id == self.s3)
         line.with_user(self.user_storekeeper).action_patient_informed()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"Only medical device managers can close a recall"):
             recall.with_user(self.user_storekeeper).action_close()
 
     def test_export_keeps_hostile_patient_identifiers_as_text(self):

@@ -162,7 +162,8 @@ class TestReceipt(MedDeviceFlowCommon):
             (check, {"date_done": "2020-01-01 00:00:00"}),
         ):
             for user in (self.user_manager, self.env.ref("base.user_root")):
-                with self.assertRaises(UserError):
+                with self.assertRaisesRegex(
+                        UserError, r"are set by the system and cannot be changed"):
                     record.with_user(user).write(values)
         self.assertEqual(check.line_ids.inspector_id, self.user_storekeeper)
 

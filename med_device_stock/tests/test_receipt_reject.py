@@ -97,7 +97,8 @@ class TestReceiptReject(MedDeviceFlowCommon):
                        {"inspector_id": self.user_manager.id},
                        {"check_date": "2020-01-01 00:00:00"}):
             for user in (self.user_storekeeper, self.user_manager):
-                with self.assertRaises(UserError):
+                with self.assertRaisesRegex(
+                        UserError, r"are set by the system and cannot be changed"):
                     line.with_user(user).write(values)
         self.assertEqual((line.result, line.reject_reason), ("rejected", "Dented"))
 

@@ -11,17 +11,19 @@ class TestAccessRequest(GspQualityCommon):
             "reason": "Takes over receipt inspection.",
         })  # fmt: skip
         request.action_submit()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"is not in the expected state\."):
             request.with_user(self.user_admin).action_apply()  # not approved yet
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, r"Only a quality manager approves access requests\."
+        ):
             request.with_user(self.user_quality_officer).action_approve()
         request.with_user(self.user_quality_manager).action_approve()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"Only an administrator applies access requests\."):
             request.with_user(self.user_quality_manager).action_apply()
         self.assertFalse(self.user_storekeeper.has_group(group.get_external_id()[group.id]))
         request.with_user(self.user_admin).action_apply()
         self.assertEqual(request.state, "applied")
         self.assertEqual(request.applied_by_id, self.user_admin)
         self.assertIn(group, self.user_storekeeper.groups_id)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"Access requests and their outcome are kept\."):
             request.sudo().unlink()

@@ -53,15 +53,17 @@ class TestAuditTrail(GspQualityCommon):
         qual = self._qualification(self.partner, "business_licence", USCC, approve=False)
         entry = self._entries(qual)[:1]
         for user in (self.user_admin, self.user_quality_manager):
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, r"Audit trail entries cannot be changed\."):
                 entry.with_user(user).write({"new_value": "x"})
-            with self.assertRaises(UserError):
+            with self.assertRaises(AccessError):
                 entry.with_user(user).unlink()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"Audit trail entries cannot be changed\."):
             entry.sudo().write({"new_value": "x"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"Audit trail entries cannot be deleted\."):
             entry.sudo().unlink()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, r"Audit trail entries are written by the system only\."
+        ):
             self.log.with_user(self.user_admin).create({"model": "x", "sequence": 999999,
                                                         "operation": "write"})  # fmt: skip
 

@@ -21,7 +21,7 @@ class TestBusinessLock(GspQualityCommon):
     def test_expired_licence_refuses_purchase_and_names_document_and_date(self):
         order = self._purchase(self.supplier, self.product, user=self.user_purchaser)
         self._expire(self.supplier_licence, days_ago=3)
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(UserError, r"of [^:]+ expired on ") as err:
             order.button_confirm()
         message = str(err.exception)
         self.assertIn(order.name, message)
@@ -37,7 +37,7 @@ class TestBusinessLock(GspQualityCommon):
             scope_category_ids=[(6, 0, self.cat_13.ids)], scope_class_ii=True,
             scope_class_iii=True,
         )  # fmt: skip
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"of [^:]+ expired on "):
             order.button_confirm()  # a draft renewal is not enough
         renewal.with_user(self.user_quality_officer).action_approve()
         order.button_confirm()
@@ -49,7 +49,7 @@ class TestBusinessLock(GspQualityCommon):
         )
         self.certificate.with_user(self.user_quality_officer).action_revoke()
         order = self._sale(self.customer, self.product)
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(UserError, r" was revoked on ") as err:
             order.action_confirm()
         self.assertIn("revoked", str(err.exception))
         self.assertIn(self.certificate.number, str(err.exception))
@@ -57,7 +57,9 @@ class TestBusinessLock(GspQualityCommon):
     def test_customer_without_first_review_is_refused(self):
         partner, _business, _licence = self._partner_with_licences("New Clinic")
         order = self._sale(partner, self.product)
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(
+            UserError, r"has not passed its first-time review \(首营企业\)"
+        ) as err:
             order.action_confirm()
         self.assertIn("first-time review", str(err.exception))
 
@@ -66,7 +68,9 @@ class TestBusinessLock(GspQualityCommon):
             name="Knee", number="国械注准20163130111", review=False
         )
         order = self._purchase(self.supplier, product)
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(
+            UserError, r"has not passed its first-time review \(首营品种\)"
+        ) as err:
             order.button_confirm()
         self.assertIn("Knee", str(err.exception))
 
@@ -92,7 +96,7 @@ class TestBusinessLock(GspQualityCommon):
 
     def test_check_business_raises_when_asked(self):
         self._expire(self.certificate)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"of [^:]+ expired on "):
             self.env["gsp.qualification"]._gsp_check_business(
                 self.supplier, self.product, "EDI order 1", raise_error=True
             )
@@ -102,7 +106,7 @@ class TestBusinessLock(GspQualityCommon):
         order.button_confirm()
         picking = order.picking_ids
         self._expire(self.supplier_licence)
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(UserError, r"of [^:]+ expired on ") as err:
             picking.button_validate()
         self.assertIn(picking.name, str(err.exception))
 

@@ -60,13 +60,13 @@ class TestChangeRequest(GspQualityCommon):
 
     def test_requester_cannot_approve(self):
         request = self._request()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"Only quality staff may decide change requests\."):
             request.action_approve()
         self.assertEqual(self.partner.gsp_uscc, USCC)
 
     def test_rejection_needs_a_reason_and_changes_nothing(self):
         request = self._request()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"Give the reason of the rejection first\."):
             request.with_user(self.user_quality_officer).action_reject()
         request.with_user(self.user_quality_officer).write({"decision_reason": "No document"})
         request.with_user(self.user_quality_officer).action_reject()
@@ -84,7 +84,7 @@ class TestChangeRequest(GspQualityCommon):
                 [("id", "=", request.id)]
             )
         )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"Submitted and decided change requests are kept\."):
             request.unlink()
 
 
@@ -147,6 +147,8 @@ class TestChangeRequestLists(GspQualityCommon):
         request = self._request("14")
         self.licence.with_user(self.user_quality_officer).write(
             {"scope_category_ids": [Command.link(self.subject_14.id)]})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, r" since the request was made \(it was .+\); make a new request\."
+        ):
             request.with_user(self.user_quality_officer).action_approve()
         self.assertEqual(self.licence.scope_category_ids, self.subject_13 | self.subject_14)

@@ -48,7 +48,7 @@ class TestQualityEvent(GspQualityCommon):
     def test_response_time_is_computed(self):
         event = self._event("recall")
         event.with_user(self.user_storekeeper).write({"resolution": "Reported"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r" is decided by .+ or quality staff\."):
             event.with_user(self.user_storekeeper).action_done()
         event.with_user(self.head).write({"resolution": "Units quarantined"})
         event.with_user(self.head).action_done()
@@ -68,5 +68,5 @@ class TestQualityEvent(GspQualityCommon):
         event = self._event("recall")
         with self.assertRaises(AccessError):
             event.with_user(self.user_admin).write({"reported_by_id": self.user_admin.id})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, r"Quality events are records that are kept\."):
             event.sudo().unlink()

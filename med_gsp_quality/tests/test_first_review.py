@@ -19,7 +19,7 @@ class TestFirstReview(GspQualityCommon):
         business = self._qualification(partner, "business_licence", USCC)
         review = self._review("supplier", partner, business, approve=False)
         review.with_user(self.user_purchaser).action_submit()
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(UserError, r" has no approved ") as err:
             review.with_user(self.user_quality_officer).action_approve()
         self.assertIn("Paperless Ltd", str(err.exception))
 
@@ -30,7 +30,7 @@ class TestFirstReview(GspQualityCommon):
         self._expire(licence)
         review = self._review("supplier", partner, business | licence | auth, approve=False)
         review.action_submit()
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(UserError, r"of [^:]+ expired on ") as err:
             review.with_user(self.user_quality_officer).action_approve()
         self.assertIn("expired", str(err.exception))
 
@@ -39,11 +39,15 @@ class TestFirstReview(GspQualityCommon):
         review = self._review("customer", partner, business | licence, approve=False)
         review.action_submit()
         for user in (self.user_purchaser, self.user_sales, self.user_storekeeper):
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(
+                UserError, r"Only quality staff may decide first-time reviews\."
+            ):
                 review.with_user(user).action_approve()
         with self.assertRaises(AccessError):
             review.with_user(self.user_purchaser).write({"state": "approved"})
         review.with_user(self.user_quality_officer).action_approve()
         self.assertEqual(review.state, "approved")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, r"Submitted and decided first-time reviews are kept\."
+        ):
             review.with_user(self.user_quality_officer).unlink()

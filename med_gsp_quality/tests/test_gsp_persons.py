@@ -35,7 +35,9 @@ class TestSalesAuthorisation(GspQualityCommon):
     def test_expired_authorisation_refuses_confirmation(self):
         self._expire(self.auth, days_ago=4)
         order = self._purchase(self.supplier, self.product, user=self.user_purchaser)
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(
+            UserError, r"no valid sales representative authorisation .+: expired on "
+        ) as err:
             order.button_confirm()
         message = str(err.exception)
         self.assertIn(order.name, message)
@@ -49,7 +51,9 @@ class TestSalesAuthorisation(GspQualityCommon):
         self.env.cr.execute("UPDATE gsp_qualification SET issue_date = %s WHERE id = %s",
                             [self.today + timedelta(days=3), self.auth.id])  # fmt: skip
         self.auth.invalidate_recordset()
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(
+            UserError, r"no valid sales representative authorisation .+: valid from .+ only"
+        ) as err:
             self._confirm()
         self.assertIn("valid from", str(err.exception))
 
@@ -57,13 +61,15 @@ class TestSalesAuthorisation(GspQualityCommon):
         self.auth.with_user(self.user_quality_officer).write(
             {"authorised_product_ids": [Command.set(self.other.product_tmpl_id.ids)]}
         )
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(
+            UserError, r"authorisation of .+ covers .+: .+ is not among its authorised products"
+        ) as err:
             self._confirm()
         self.assertIn(self.product.name, str(err.exception))
         self.assertIn("authorised products", str(err.exception))
         self.assertEqual(self._confirm(self.other).state, "purchase")
         # the purchaser cannot widen the authorisation: only quality staff change it
-        with self.assertRaises(UserError):
+        with self.assertRaises(AccessError):
             self.auth.with_user(self.user_purchaser).write(
                 {"authorised_product_ids": [Command.link(self.product.product_tmpl_id.id)]}
             )
@@ -75,7 +81,9 @@ class TestSalesAuthorisation(GspQualityCommon):
     def test_revoked_authorisation_with_a_valid_one_on_record(self):
         self.auth.with_user(self.user_quality_officer).write({"revoke_reason": "Left"})
         self.auth.with_user(self.user_quality_officer).action_revoke()
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(
+            UserError, r"no valid sales representative authorisation .+: revoked on "
+        ) as err:
             self._confirm()
         self.assertIn("revoked", str(err.exception))
         self._qualification(self.supplier, "sales_authorisation", "AUTH-NEW",
@@ -111,7 +119,9 @@ class TestPickupPerson(GspQualityCommon):
 
     def test_delivery_needs_a_pickup_person(self):
         picking = self._delivery()
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(
+            UserError, r"choose the pickup person authorised by .+ who collects the goods\."
+        ) as err:
             picking.button_validate()
         self.assertIn(picking.name, str(err.exception))
         self.assertIn("pickup person", str(err.exception))
@@ -124,7 +134,7 @@ class TestPickupPerson(GspQualityCommon):
         picking = self._delivery()
         picking.gsp_pickup_person_id = self.pickup
         self._expire(self.pickup, days_ago=6)
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(UserError, r"may not collect the goods: expired on ") as err:
             picking.button_validate()
         message = str(err.exception)
         self.assertIn("Zhao Liu", message)
@@ -139,7 +149,9 @@ class TestPickupPerson(GspQualityCommon):
         )  # fmt: skip
         picking = self._delivery()
         picking.gsp_pickup_person_id = stranger
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(
+            UserError, r"may not collect the goods: it was given by "
+        ) as err:
             picking.button_validate()
         self.assertIn("Other Clinic", str(err.exception))
 
@@ -177,7 +189,9 @@ class TestSalesAuthorisationRegion(GspQualityCommon):
         self.company.gsp_region = "31"
         self.auth.with_user(self.user_quality_officer).write({"region_codes": "11,12"})
         order = self._order()
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(
+            UserError, r"covers .+: the region .+ is not among its authorised regions"
+        ) as err:
             order.button_confirm()
         message = str(err.exception)
         self.assertIn(order.name, message)
@@ -187,7 +201,7 @@ class TestSalesAuthorisationRegion(GspQualityCommon):
         self.assertIn("11,12", message)
         self.assertEqual(order.state, "draft")
         # the purchaser cannot widen the authorisation to get the order through
-        with self.assertRaises(UserError):
+        with self.assertRaises(AccessError):
             self.auth.with_user(self.user_purchaser).write({"region_codes": "11,12,31"})
         self.auth.with_user(self.user_quality_officer).write({"region_codes": "11, 12, 31"})
         order.button_confirm()
@@ -196,7 +210,9 @@ class TestSalesAuthorisationRegion(GspQualityCommon):
     def test_authorisation_listing_no_region_does_not_cover_the_company_region(self):
         self.company.gsp_region = "44"
         order = self._order()
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(
+            UserError, r"is not among its authorised regions \(none listed\)"
+        ) as err:
             order.button_confirm()
         self.assertIn("44 Guangdong", str(err.exception))
         self.assertIn("none listed", str(err.exception))
@@ -251,7 +267,9 @@ class TestNamedSalesRepresentative(GspQualityCommon):
         # Li Si is authorised for the knee plate only: an order of the other product
         # placed with Li Si is refused, though Zhang San would have covered it
         order = self._order(self.li)
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(
+            UserError, r"authorisation of .+ covers .+: .+ is not among its authorised products"
+        ) as err:
             order.button_confirm()
         self.assertIn("Li Si", str(err.exception))
         self.assertNotIn("Zhang San", str(err.exception))
@@ -265,7 +283,9 @@ class TestNamedSalesRepresentative(GspQualityCommon):
     def test_named_representative_expired_is_refused_even_with_others_valid(self):
         self._expire(self.li, days_ago=2)
         order = self._order(self.li, self.other)
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(
+            UserError, r"no valid sales representative authorisation .+: expired on "
+        ) as err:
             order.button_confirm()
         self.assertIn("expired on", str(err.exception))
         self.assertIn(order.name, str(err.exception))
@@ -273,7 +293,9 @@ class TestNamedSalesRepresentative(GspQualityCommon):
     def test_company_may_require_the_representative(self):
         self.company.gsp_require_sales_rep = True
         order = self._order()
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(
+            UserError, r"name the sales representative of .+ the order was placed with\."
+        ) as err:
             order.button_confirm()
         self.assertIn("name the sales representative", str(err.exception))
         self.assertIn("Hebei Implants", str(err.exception))
@@ -296,6 +318,8 @@ class TestNamedSalesRepresentative(GspQualityCommon):
         stranger = other_supplier.gsp_qualification_ids.filtered(
             lambda q: q.doc_type == "sales_authorisation")
         order = self._order(stranger)
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(
+            UserError, r"no valid sales representative authorisation .+: it was given by "
+        ) as err:
             order.button_confirm()
         self.assertIn("Jilin Devices", str(err.exception))

@@ -61,7 +61,9 @@ class TestScanLock(GspQualityCommon):
             scope_category_ids=[Command.set(self.cat_13.ids)], scope_class_ii=True,
             scope_class_iii=True,
         )  # fmt: skip
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, r"Only quality staff may approve or revoke qualifications\."
+        ):
             renewal.with_user(self.user_storekeeper).action_approve()
         self.assertFalse(self._receive(order, "HS001")["ok"], "a draft renewal is not enough")
         renewal.with_user(self.user_quality_officer).action_approve()

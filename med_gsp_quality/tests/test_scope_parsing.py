@@ -85,7 +85,7 @@ class TestScopeParsing(GspQualityCommon):
         order.button_confirm()
         self.assertEqual(order.state, "purchase")
         refused = self._purchase(partner, self.ct_scanner, user=self.user_purchaser)
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(UserError, r"no valid licence of .+ covers ") as err:
             refused.button_confirm()
         self.assertIn("06-01-01", str(err.exception))
         self.assertEqual(refused.state, "draft")
@@ -159,10 +159,12 @@ class TestScopeParsing(GspQualityCommon):
         partner = self.env["res.partner"].create({"name": "Plain Ltd"})
         business = self._qualification(partner, "business_licence", USCC, approve=False,
                                        scope="第三类医疗器械经营")  # fmt: skip
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, r" is not a device licence: its business scope is not read\."
+        ):
             self._read(business)
         licence = self._licence(False)
-        with self.assertRaises(UserError) as err:
+        with self.assertRaisesRegex(UserError, r" has no business scope text to read\.") as err:
             self._read(licence)
         self.assertIn(licence.name, str(err.exception))
 
