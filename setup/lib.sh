@@ -84,6 +84,40 @@ ensure_requirements() {
     _stamp_set requirements "$stamp"
 }
 
+# OCA addons the glue addons need (oca-requirements.txt): installed --no-deps into
+# the venv's odoo/addons, then adapted to the Odoo source (setup/oca_compat.py).
+# Sets MED_OCA_ADDONS to those present ("queue_job,stock_barcodes"); a failed
+# download leaves them out (their glue addons' tests do not run) with a warning.
+MED_GLUE_ADDONS="med_consignor_edi_queue_job:queue_job med_device_stock_barcodes:stock_barcodes"
+ensure_oca_addons() {
+    local stamp site
+    site=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    stamp="$MED_ROOT:$(_hash "$MED_ROOT/oca-requirements.txt" "$MED_ROOT/setup/oca_compat.py"):${MED_ODOO_ROOT:-}"
+    if ! _stamp_ok oca "$stamp"; then
+        say "installing the OCA addons of oca-requirements.txt (pip --no-deps)"
+        if "$PY" -m pip install -q --no-deps -r "$MED_ROOT/oca-requirements.txt" 2>&1 \
+                | grep -v -e "^WARNING: Location" >&2; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+            "$PY" "$MED_ROOT/setup/oca_compat.py" "$MED_ODOO_ROOT" >&2 && _stamp_set oca "$stamp"
+        else
+            say "pip could not install the OCA addons: their glue addons are not tested"
+        fi
+    fi
+    MED_OCA_ADDONS=""
+    local pair
+    for pair in $MED_GLUE_ADDONS; do
+        [ -f "$site/odoo/addons/${pair#*:}/__manifest__.py" ] \
+            && MED_OCA_ADDONS="${MED_OCA_ADDONS:+$MED_OCA_ADDONS,}${pair#*:}"
+    done
+}
+
+# The glue addons whose OCA addon is present (auto_install: installed with it).
+glue_addons() {
+    local pair
+    for pair in $MED_GLUE_ADDONS; do
+        case ",${MED_OCA_ADDONS:-}," in *",${pair#*:},"*) printf '%s\n' "${pair%%:*}" ;; esac
+    done
+}
+
 # --- Odoo -------------------------------------------------------------------
 
 _odoo_version_of_tree() {  # prints "18.0" for an Odoo source tree

@@ -49,6 +49,7 @@ CODEC_MESSAGES = {
     'edifact_misplaced': _lt('EDIFACT: segment %(segment)s at position %(position)s is out of place (%(value)s)'),
     'edifact_too_many_messages': _lt('EDIFACT: the interchange holds more than %(maximum)s messages, the most allowed'),
     'edifact_control_count': _lt('EDIFACT: %(segment)s counts %(found)s %(what)s, but %(expected)s were found: the interchange was cut short or altered'),
+    'edifact_control_total': _lt('EDIFACT: %(value)s says %(expected)s, but the message holds %(found)s: lines were lost or added on the way, or the sender counts otherwise'),
     'edifact_control_reference': _lt('EDIFACT: %(segment)s closes reference %(found)r, but %(opening)s opened %(expected)r'),
     'edifact_syntax_identifier': _lt('EDIFACT: syntax identifier %(value)r is not one of %(expected)s'),
     'edifact_price_basis': _lt('EDIFACT: price %(price)s has unit price basis %(value)r, which is not a number'),

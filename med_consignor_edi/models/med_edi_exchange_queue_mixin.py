@@ -7,18 +7,20 @@ _logger = logging.getLogger(__name__)
 #: system parameter: files of more lines received over HTTP are processed in the background
 SYNC_MAX_LINES_PARAM = "med_consignor_edi.http_sync_max_lines"
 SYNC_MAX_LINES = 1000
-#: the queue_job channel of the background processing (when OCA queue_job is installed)
-QUEUE_CHANNEL = "root.med.edi"
-#: the scheduled job that processes received exchanges when queue_job is not installed
+#: system parameter: ``cron`` keeps the scheduled job as the background engine even where
+#: ``med_consignor_edi_queue_job`` (OCA queue_job) is installed
+ENGINE_PARAM = "med_consignor_edi.background_engine"
+#: the scheduled job that processes received exchanges (the engine without queue_job)
 CRON_XMLID = "med_consignor_edi.ir_cron_med_edi_folder_exchange"
 
 
 class MedEdiExchangeQueueMixin(models.AbstractModel):
     """Large inbound files processed in the background: the file is stored and the sender
-    answered at once (state received), then a queue_job job (channel ``root.med.edi``)
-    processes it when OCA ``queue_job`` is installed, otherwise the scheduled job of the
-    folder channel (``_cron_folder_exchange``), woken at once.  Inherited by
-    ``med.edi.exchange``."""
+    answered at once (state received), then the scheduled job of the folder channel
+    (``_cron_folder_exchange``), woken at once, processes it.  With OCA ``queue_job`` the
+    glue addon ``med_consignor_edi_queue_job`` makes it a job per file in the channel
+    ``root.med.edi`` instead (:meth:`_edi_background_engine`, :meth:`_edi_enqueue`).
+    Inherited by ``med.edi.exchange``."""
 
     _name = "med.edi.exchange.queue.mixin"
     _description = "Consignor EDI Background Processing"
@@ -61,15 +63,15 @@ class MedEdiExchangeQueueMixin(models.AbstractModel):
             return len(data) // 500
         return max(data.rstrip(b"\r\n").count(b"\n"), data.count(b"LIN+"))
 
+    @api.model
+    def _edi_background_engine(self):
+        """What processes received exchanges in the background: ``cron`` (the scheduled
+        job) here; extension point of ``med_consignor_edi_queue_job`` (``queue_job``)."""
+        return "cron"
+
     def _edi_enqueue(self):
-        """Have these received exchanges processed in the background."""
-        if "queue.job" in self.env:
-            for exchange in self:
-                exchange.with_delay(
-                    channel=QUEUE_CHANNEL,
-                    description=f"EDI: process {exchange.display_name}",
-                )._edi_process_background()
-            return True
+        """Have these received exchanges processed in the background (extension point:
+        the engine's own way of waking up)."""
         cron = self.env.ref(CRON_XMLID, raise_if_not_found=False)
         if cron:
             cron.sudo()._trigger()
@@ -84,11 +86,11 @@ class MedEdiExchangeQueueMixin(models.AbstractModel):
 
     @api.model
     def _edi_process_received(self, limit=None):
-        """The scheduled job's part when queue_job is not installed: process every
-        inbound exchange received and not processed yet, oldest first, each claimed with
-        a row lock (skipped when another worker holds it) and committed alone when the
-        job commits (``med_edi_commit`` in the context).  Returns the exchanges."""
-        if "queue.job" in self.env:
+        """The scheduled job's part when it is the engine: process every inbound exchange
+        received and not processed yet, oldest first, each claimed with a row lock
+        (skipped when another worker holds it) and committed alone when the job commits
+        (``med_edi_commit`` in the context).  Returns the exchanges."""
+        if self._edi_background_engine() != "cron":
             return self.browse()
         done = self.browse()
         for exchange in self.sudo().search([("direction", "=", "in"),

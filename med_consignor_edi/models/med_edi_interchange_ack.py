@@ -2,6 +2,7 @@ from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
+from medtrace.edi.acks import element_errors
 from medtrace.edi.errors import EdiError
 
 #: order documents an ORDRSP answers: their line quantity field
@@ -61,7 +62,8 @@ class MedEdiExchangeAckMixin(models.AbstractModel):
         acks = self.browse()
         if contrl and backend.ack_contrl:
             acks |= Handler._edi_handler("contrl", "out")._edi_generate(
-                backend, interchange=interchange, acknowledged=self)
+                backend, interchange=interchange, acknowledged=self,
+                rejected=self._edi_element_errors(interchange, messages))
         for message in messages:
             edi_message = message._edi_edifact_message(interchange)
             if edi_message is None:
@@ -73,6 +75,18 @@ class MedEdiExchangeAckMixin(models.AbstractModel):
             elif backend.ack_ordrsp and message._edi_is_order():
                 acks |= message._edi_send_order_response(edi_message)
         return acks
+
+    def _edi_element_errors(self, interchange, messages):
+        """{UNH reference: CONTRL entries} of the problems of ``messages`` that lie in one
+        data element (a date format, a price basis): the CONTRL names the element."""
+        rejected = {}
+        for message in messages:
+            errors = element_errors(message.problem_ids.filtered(
+                lambda p: p.severity == "error"))
+            edi_message = errors and message._edi_edifact_message(interchange)
+            if edi_message:
+                rejected.setdefault(edi_message.reference, []).extend(errors)
+        return rejected
 
     def _edi_edifact_message(self, interchange=None):
         """This inbound exchange's EdifactMessage: in ``interchange`` when it is read

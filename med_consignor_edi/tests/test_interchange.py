@@ -208,6 +208,23 @@ class TestAcknowledgements(InterchangeCommon):
         self.assertEqual(uci[0], "IC0001")
         self.assertEqual(uci[3:6], ["4", "29", "UNZ"])
 
+    def test_contrl_names_the_data_element_in_error(self):
+        """A date in a format the reader does not know refuses its message; the CONTRL
+        rejects that message with a UCS locating the DTM and a UCD naming its element
+        (C507, component 3: the format) with 0085 code 12, invalid value."""
+        self.backend.ack_contrl = True
+        bad = _orders("2", "PO-D")
+        bad[2] = "DTM+137:2025W23:999'"
+        received = self._receive_edi(_interchange(_orders("1", "PO-C"), bad))
+        good, wrong = received.interchange_message_ids.sorted("interchange_position")
+        self.assertEqual((good.state, wrong.state), ("processed", "error"))
+        self.assertIn("edifact_date_format", wrong.problem_ids.mapped("code"))
+        segments = _segments(self._acks("contrl").attachment_id.raw)
+        self.assertEqual([e[2:] for tag, e in segments if tag == "UCM"], [["7"], ["4", "12"]])
+        self.assertEqual([e for tag, e in segments if tag == "UCS"], [["3"]],
+                         "the DTM is the message's third segment")
+        self.assertEqual([e for tag, e in segments if tag == "UCD"], [["12", ["1", "3"]]])
+
     def test_contrl_for_a_duplicate_and_a_single_message(self):
         self.backend.ack_contrl = True
         data = _interchange(_orders("1", "PO-A"), _orders("2", "PO-B"))

@@ -6,6 +6,7 @@ import datetime
 
 from odoo import Command, fields
 from odoo.addons.med_consignor_edi.models.med_edi_exchange_queue_mixin import (
+    ENGINE_PARAM,
     SYNC_MAX_LINES_PARAM,
 )
 from odoo.tests import HttpCase, tagged
@@ -115,6 +116,8 @@ class TestBackgroundProcessing(ConsignorEdiCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.key_a = cls._api_key(cls.user_api_a, "consignor A")
+        # these tests are the scheduled job's (med_consignor_edi_queue_job's tests the jobs')
+        cls.env["ir.config_parameter"].sudo().set_param(ENGINE_PARAM, "cron")
 
     def _post(self, data):
         return self.url_open(f"/med_edi/{self.backend.id}/purchase_order", data=data,
@@ -141,8 +144,9 @@ class TestBackgroundProcessing(ConsignorEdiCommon, HttpCase):
         self.assertEqual((exchange.state, exchange.channel), ("received", "http"))
         self.assertEqual(exchange.attachment_id.raw, data)
         self.assertFalse(self.env["purchase.order"].search([("origin", "=", "PO-BIG")]))
-        # the scheduled job is woken to process it (queue_job is not installed)
-        self.assertNotIn("queue.job", self.env)
+        # the scheduled job is woken to process it (the engine without queue_job, or
+        # with it when the system parameter says so)
+        self.assertEqual(self.env["med.edi.exchange"]._edi_background_engine(), "cron")
         self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1)
 
     def test_received_file_is_processed_by_the_scheduled_job(self):

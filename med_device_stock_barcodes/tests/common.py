@@ -58,7 +58,10 @@ class MedStockBarcodesCommon(TestCommonStockBarcodes, MedDeviceStockCommon):
         })  # fmt: skip
 
     def _lot(self, product, name, quantity=0.0, **values):
-        """A lot/serial of ``product``, with ``quantity`` on hand in WH/Stock."""
+        """A lot/serial of ``product``, with ``quantity`` on hand in WH/Stock, expiring
+        when the UDIs of the tests say (as a unit received by its UDI does)."""
+        values.setdefault("expiration_date", datetime.datetime.combine(self.expiry,
+                                                                       datetime.time()))
         lot = self.env["stock.lot"].create(
             dict({"name": name, "product_id": product.id, "company_id": self.company.id},
                  **values)

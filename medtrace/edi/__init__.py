@@ -13,7 +13,7 @@ Typical use (what the med_consignor_edi addon does with an inbound file)::
 and for an outbound one: ``edi.encode(Message("stock_status", header, lines), "csv")``.
 """
 
-from .acks import aperak, contrl, ordrsp
+from .acks import aperak, contrl, element_errors, ordrsp
 from .codecs import DEFAULT_LIMITS, FORMATS, Limits, decode, detect_format, encode
 from .envelope import EdifactMessage, Interchange, decode_interchange
 from .errors import ERROR, MESSAGES, WARNING, EdiError, Problem, has_errors
@@ -34,6 +34,7 @@ from .values import gtin_is_valid, mod10_check_digit
 
 __all__ = [
     "DEFAULT_LIMITS", "ERROR", "EdifactMessage", "Interchange", "aperak", "contrl",
+    "element_errors",
     "decode_interchange", "load_profile", "ordrsp", "validate_profile", "FORMATS", "INBOUND",
     "MESSAGES", "MESSAGE_TYPES", "OUTBOUND",
     "SCHEMAS", "WARNING", "EdiError", "Field", "Limits", "Line", "Message", "Problem", "Schema",

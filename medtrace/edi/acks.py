@@ -2,7 +2,8 @@
 
 * :func:`contrl` - UN/EDIFACT syntax and service report (CONTRL D:3): the interchange
   accepted (UCI action 7) or rejected (4), per message a UCM, per envelope problem a UCS
-  with the segment position and the 0085 syntax error code.
+  with the segment position and the 0085 syntax error code, per wrong data element a UCS
+  and a UCD naming the element and component (:func:`element_errors`).
 * :func:`aperak` - EANCOM application error and acknowledgement (APERAK D:96A EAN001):
   the message acknowledged (RFF), and per problem an ERC and an FTX+AAO holding the line
   and the problem's English text.
@@ -16,6 +17,11 @@ from __future__ import annotations
 import datetime
 
 from .envelope import ERR_UNSPECIFIED, EdifactMessage, Interchange
+
+#: reader problems found in one data element: problem code -> (0085 syntax error code,
+#: element position, component position), both counted from 1 after the tag as S011
+#: counts them: 12 invalid value (DTM C507 2379 format, PRI C509 5284 unit price basis)
+ELEMENT_ERRORS = {"edifact_date_format": ("12", 1, 3), "edifact_price_basis": ("12", 1, 5)}
 
 _ESCAPE = str.maketrans({"?": "??", ":": "?:", "+": "?+", "'": "?'"})
 
@@ -64,7 +70,9 @@ def contrl(received: Interchange, rejected=None, *, reference: str = "1",
     Envelope problems found while splitting (wrong counts, references, missing UNZ) reject
     the message or the interchange they belong to. ``rejected`` maps more message
     references (UNH 0062) to a list of ``(segment position, 0085 code)`` pairs, for
-    syntax errors found by the caller (position None: the message as a whole).
+    syntax errors found by the caller (position None: the message as a whole), or of
+    ``(segment position, 0085 code, element, component)`` for an error in one data
+    element (a UCS then a UCD), as :func:`element_errors` gives them.
     """
     rejected = dict(rejected or {})
     interchange_errors = [(item.params.get("segment", ""), code)
@@ -79,7 +87,7 @@ def contrl(received: Interchange, rejected=None, *, reference: str = "1",
     segments = [_segment(*uci)]
     for message in received.messages:
         errors = [(item.line, code) for item, code in message.problems]
-        errors += list(rejected.get(message.reference, []))
+        errors += [tuple(error) for error in rejected.get(message.reference, [])]
         ucm = [message.reference, [message.type, message.version, message.release,
                                    message.agency, message.association]]
         if errors or action == "4":
@@ -88,11 +96,29 @@ def contrl(received: Interchange, rejected=None, *, reference: str = "1",
             ucm += ["7"]
         segments.append(_segment("UCM", *ucm))
         start = message.segments[0].number
-        for position, code in errors:
-            if position is not None:
+        for position, code, *where in errors:
+            if position is None:
+                continue
+            if where:       # an element: the UCS locates the segment, the UCD the element
+                segments.append(_segment("UCS", str(position - start + 1)))
+                segments.append(_segment("UCD", code, [str(n) for n in where]))
+            else:
                 segments.append(_segment("UCS", str(position - start + 1), code))
     return _interchange([segments], received, reference, when, "CONTRL",
                         ["CONTRL", "D", "3", "UN"])
+
+
+def element_errors(problems) -> list[tuple]:
+    """The CONTRL entries (``rejected`` of :func:`contrl`) of the reader's problems that
+    lie in one data element (:data:`ELEMENT_ERRORS`): ``(segment position, 0085 code,
+    element, component)``. ``problems`` are Problems, or any objects with ``code`` and
+    ``line`` (the segment's position in the interchange)."""
+    found = []
+    for item in problems:
+        where = ELEMENT_ERRORS.get(getattr(item, "code", None))
+        if where and getattr(item, "line", None):
+            found.append((item.line, *where))
+    return found
 
 
 def _message_of(received: Interchange, message: EdifactMessage | int | None):

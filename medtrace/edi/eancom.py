@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from .errors import WARNING, EdiError, problem
+from .errors import ERROR, WARNING, EdiError, problem
 from .message import Line, Message
 
 # header field -> DTM 2005 qualifier
@@ -38,6 +38,8 @@ NOTE_QUALIFIER = "AAI"
 FALLBACK_QUALIFIER = "ZZZ"
 REJECTED_QUALIFIERS = ("195", "196")
 PRICE_QUALIFIER = "AAA"
+#: CNT 6069: 2 number of line items in the message, 1 algebraic total of line quantities
+COUNT_LINES, COUNT_QUANTITY = "2", "1"
 LINE_AMOUNT_QUALIFIER = "203"
 TAX_QUALIFIER = "7"
 CURRENCY_QUALIFIER = "2"
@@ -155,6 +157,8 @@ class _Reader:
         self.base: dict = {}
         self.summary = False
         self.amounts: list = []     # (qualifier, amount) of the summary section
+        self.lin_segments = 0       # LIN segments read, for CNT+2
+        self.counts: list = []      # (6069 qualifier, value, segment number) of CNT
         mains = profile["quantity_qualifiers"].get(schema.name)
         self.mains = tuple(mains) if mains else MAIN_QUANTITIES.get(
             schema.name, (schema.edifact.quantity_qualifier,))
@@ -275,6 +279,7 @@ class _Reader:
                                              value=tag[:10], key=key[:20], severity=WARNING))
         self.close_line()
         self.finish()
+        self.check_counts()
         if self.extra:
             self.header["extra"] = self.extra
         return Message(schema.name, self.header, self.lines, format="edifact",
@@ -406,6 +411,7 @@ class _Reader:
         self.keep(f"LOC+{qualifier}", place)
 
     def seg_LIN(self, segment, _codes):
+        self.lin_segments += 1
         self.close_line()
         self.open_line(segment.number)
         self.put("line_no", segment.get(0), segment.number)
@@ -538,7 +544,36 @@ class _Reader:
         self.summary = True
 
     def seg_CNT(self, segment, _codes):
-        pass  # control totals: recomputed when written
+        """Control totals, checked against what was read (:meth:`check_counts`) and
+        recomputed when written."""
+        self.counts.append((segment.get(0, 0), number(segment.get(0, 1)), segment.number))
+
+    def check_counts(self):
+        """``CNT+2`` (number of line items) against the LIN segments read: an error, the
+        message lost or gained lines on its way; ``CNT+1`` (total of the line quantities)
+        against the sum of the lines' main quantities: a warning, senders differ in which
+        quantities they add up."""
+        for qualifier, value, number_ in self.counts:
+            if qualifier == COUNT_LINES:
+                found, severity = Decimal(self.lin_segments), ERROR
+            elif qualifier == COUNT_QUANTITY:
+                try:
+                    found = sum((Decimal(number(str(line.values.get("quantity") or 0)))
+                                 for line in self.lines), Decimal(0))
+                except InvalidOperation:
+                    continue
+                severity = WARNING
+            else:
+                continue
+            try:
+                expected = Decimal(value)
+            except InvalidOperation:
+                expected, severity = None, ERROR
+            if expected != found:
+                self.problems.append(problem("edifact_control_total", line=number_,
+                                             value=f"CNT+{qualifier}",
+                                             expected=value[:20], found=plain(found),
+                                             severity=severity))
 
 
 def read_message(edi_message, schema, profile, limits) -> Message:

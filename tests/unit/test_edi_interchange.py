@@ -63,6 +63,34 @@ def test_several_messages_and_groups_are_split():
     assert caught.value.code == "edifact_multiple"
 
 
+def test_message_control_totals_are_checked_against_the_lines_read():
+    """CNT+2 (line items) that disagrees with the LIN segments is an error naming the
+    count, what it says and what was found; CNT+1 (quantity total) only a warning."""
+    assert [p for p in edi.validate(edi.decode(ORDERS.encode(), "purchase_order"))
+            if p.code == "edifact_control_total"] == []
+    lost = ORDERS.replace("CNT+2:2", "CNT+2:3").encode()
+    problems = [p for p in edi.validate(edi.decode(lost, "purchase_order"))
+                if p.code == "edifact_control_total"]
+    assert [(p.is_error, p.params["value"], p.params["expected"], p.params["found"])
+            for p in problems] == [(True, "CNT+2", "3", "2")]
+    assert problems[0].text == (
+        "EDIFACT: CNT+2 says 3, but the message holds 2: lines were lost or added on the "
+        "way, or the sender counts otherwise")
+    assert problems[0].line == 21      # the CNT segment, counted from UNB
+    totals = ORDERS.replace("CNT+2:2", "CNT+1:7").encode()   # 4 + 2 ordered
+    problems = [p for p in edi.validate(edi.decode(totals, "purchase_order"))
+                if p.code == "edifact_control_total"]
+    assert [(p.is_error, p.params["expected"], p.params["found"]) for p in problems] == [
+        (False, "7", "6")]
+    right = ORDERS.replace("CNT+2:2", "CNT+1:6'CNT+2:2").replace("UNT+21", "UNT+22")
+    assert [p for p in edi.validate(edi.decode(right.encode(), "purchase_order"))
+            if p.code == "edifact_control_total"] == []
+    unreadable = ORDERS.replace("CNT+2:2", "CNT+2:two").encode()
+    problems = [p for p in edi.validate(edi.decode(unreadable, "purchase_order"))
+                if p.code == "edifact_control_total"]
+    assert [(p.is_error, p.params["expected"]) for p in problems] == [(True, "two")]
+
+
 def test_wrong_control_counts_say_which_and_what():
     data = ORDERS.replace("UNT+21+M1", "UNT+19+M1").replace("UNZ+1+", "UNZ+3+").encode()
     message = edi.decode(data, "purchase_order")
@@ -217,6 +245,23 @@ def test_contrl_accepts_or_rejects_with_segment_and_code():
     assert ucm.elements[0] == "M1" and ucm.elements[2:] == ["4", "29"]
     assert messages[0].get_segment("UCS").elements == ["21", "29"]
 
+
+
+def test_contrl_names_the_element_of_a_syntax_error():
+    """A DTM format and a PRI basis the reader refuses: per segment a UCS (position in
+    the message) and a UCD with code 12 and the element:component (S011)."""
+    data = ORDERS.replace("DTM+361:20270430:102", "DTM+361:2027W17:999").replace(
+        "PRI+AAA:24.1:::100", "PRI+AAA:24.1:::C").encode()
+    received = edi.decode_interchange(data)
+    message = received.messages[0].decode("purchase_order")
+    errors = edi.element_errors(edi.validate(message))
+    assert errors == [(15, "12", 1, 3), (17, "12", 1, 5)]
+    _interchange, messages = _pydifact(edi.contrl(received, {"M1": errors}))
+    segments = [(s.tag, s.elements) for s in messages[0].segments]
+    assert [e for tag, e in segments if tag == "UCM"][0][2:] == ["4", "12"]
+    assert [(tag, e) for tag, e in segments if tag in ("UCS", "UCD")] == [
+        ("UCS", ["14"]), ("UCD", ["12", ["1", "3"]]), ("UCS", ["16"]),
+        ("UCD", ["12", ["1", "5"]])]
 
 def test_aperak_lists_each_problem_with_its_line():
     received = edi.decode_interchange(ORDERS.replace("QTY+21:2", "QTY+21:0").encode())

@@ -1,0 +1,1 @@
+from . import med_edi_exchange
