@@ -21,6 +21,7 @@ from . import med_edi_handler_stock_comparison
 from . import med_edi_handler_confirmation
 from . import med_edi_handler_receipt_confirmation
 from . import med_edi_handler_shipment_confirmation
+from . import med_edi_handler_invoice
 from . import med_edi_handler_ack
 from . import med_edi_interchange
 from . import med_edi_interchange_ack
