@@ -110,14 +110,6 @@ ensure_oca_addons() {
     done
 }
 
-# The glue addons whose OCA addon is present (auto_install: installed with it).
-glue_addons() {
-    local pair
-    for pair in $MED_GLUE_ADDONS; do
-        case ",${MED_OCA_ADDONS:-}," in *",${pair#*:},"*) printf '%s\n' "${pair%%:*}" ;; esac
-    done
-}
-
 # --- Odoo -------------------------------------------------------------------
 
 _odoo_version_of_tree() {  # prints "18.0" for an Odoo source tree
