@@ -2,7 +2,7 @@
 {
     "name": "Medical Devices Consignor EDI",
     "summary": "Consignors exchange orders, stock and reconciliations as files or over an API",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Inventory/Medical Devices",
     "website": "https://github.com/medtrace/medtrace",
     "author": "medtrace developers",

@@ -22,6 +22,7 @@ from . import med_edi_handler_confirmation
 from . import med_edi_handler_receipt_confirmation
 from . import med_edi_handler_shipment_confirmation
 from . import med_edi_handler_invoice
+from . import med_edi_handler_order_response
 from . import med_edi_handler_ack
 from . import med_edi_interchange
 from . import med_edi_interchange_ack
@@ -32,6 +33,7 @@ from . import med_edi_exchange_outbound_mixin
 from . import med_edi_exchange
 from . import med_edi_consumer_mixin
 from . import purchase_order
+from . import purchase_order_line
 from . import sale_order
 from . import stock_picking
 from . import stock_move

@@ -126,6 +126,11 @@ ADDON_MESSAGES = {
         "%(field)s: %(value)r is not the code of this backend's consignor (%(expected)s)"
     ),
     "wrong_direction": _lt("%(value)s is not an inbound message type"),
+    "unknown_order": _lt(
+        "%(field)s: no purchase order %(value)r to %(consignor)s is known (its reference "
+        "or the consignor's own)"
+    ),
+    "product_not_on_order": _lt("%(field)s: %(value)s is not on purchase order %(order)s"),
     "processing_failed": _lt("The message could not be processed: %(reason)s"),
 }
 ADDON_MESSAGES["format_not_accepted"] = _lt(

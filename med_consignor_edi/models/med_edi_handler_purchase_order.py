@@ -27,14 +27,22 @@ class MedEdiHandlerPurchaseOrderIn(models.AbstractModel):
             ._get_fiscal_position(backend.partner_id)  # fmt: skip
         per_product = {}
         lines = []
+        Distribution = self.env["account.analytic.distribution.model"]
+        partner = backend.partner_id
         for line in message.lines:
             product = products[line.number]
             if product not in per_product:
-                # what purchase's onchange would deduce, once per product (not per line)
+                # what purchase's onchange and computes would deduce, once per product
+                # (not per line): its name, taxes and analytic distribution
                 taxes = product.supplier_taxes_id._filter_taxes_by_company(company)
+                distribution = Distribution._get_distribution({
+                    "product_id": product.id, "product_categ_id": product.categ_id.id,
+                    "partner_id": partner.id, "partner_category_id": partner.category_id.ids,
+                    "company_id": company.id,
+                })
                 per_product[product] = (product.display_name,
-                                        fiscal_position.map_tax(taxes).ids)
-            name, tax_ids = per_product[product]
+                                        fiscal_position.map_tax(taxes).ids, distribution)
+            name, tax_ids, distribution = per_product[product]
             quantity = float(line.values["quantity"])
             price = line.values.get("unit_price")
             if price is None:
@@ -49,6 +57,7 @@ class MedEdiHandlerPurchaseOrderIn(models.AbstractModel):
                 "date_planned": planned,
                 "price_unit": float(price),
                 "taxes_id": [Command.set(tax_ids)],
+                "analytic_distribution": distribution or False,
             }))
         order = self.env["purchase.order"].create({
             **self._edi_document_vals(exchange, message),

@@ -28,6 +28,26 @@ class TestInboundPurchaseOrder(ConsignorEdiCommon):
         self.assertEqual(order.med_edi_exchange_ids, exchange)
         self.assertEqual(order.med_edi_backend_id, self.backend)
 
+    def test_analytic_distribution_models_apply_to_the_lines(self):
+        """The analytic distribution a model gives the consignor's lines (as purchase's
+        compute would, here found once per product) is on each line of that product."""
+        plan = self.env["account.analytic.plan"].create({"name": "Departments (EDI test)"})
+        cardiology = self.env["account.analytic.account"].create(
+            {"name": "Cardiology (EDI test)", "plan_id": plan.id})
+        self.env["account.analytic.distribution.model"].create({
+            "partner_id": self.consignor.id, "product_id": self.stent.id,
+            "analytic_distribution": {str(cardiology.id): 100},
+        })
+        rows = self._po_rows(lines=[
+            ("STENT-1", "", "", "L1", "2030-01-31", "3", "1280"),
+            ("A-CATH", "", "", "L2", "2030-02-28", "5", "350"),
+            ("STENT-1", "", "", "L3", "2030-01-31", "1", "1280")])
+        exchange = self._receive(self._csv(rows))
+        self.assertEqual(exchange.state, "processed", exchange.problem_ids.mapped("message"))
+        lines = self.env["purchase.order"].browse(exchange.res_id).order_line
+        self.assertEqual([line.analytic_distribution for line in lines],
+                         [{str(cardiology.id): 100}, False, {str(cardiology.id): 100}])
+
     def test_gtin_finds_product_by_barcode(self):
         rows = self._po_rows(lines=[("", "06901234567892", "", "L1", "2030-01-31", "2", "1")])
         exchange = self._receive(self._csv(rows))

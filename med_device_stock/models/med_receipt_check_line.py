@@ -103,7 +103,7 @@ class MedReceiptCheckLine(models.Model):
             move.move_line_ids.filtered(lambda ml: not ml.lot_id and not ml.lot_name).unlink()
             existing = move.move_line_ids.filtered(lambda ml, lot=line.lot_id: ml.lot_id == lot)
             if existing:
-                existing[0].quantity += line.quantity_accepted
+                existing[0]._med_add_picked_quantity(line.quantity_accepted)
                 continue
             MoveLine.create({
                 "move_id": move.id,
@@ -124,6 +124,6 @@ class MedReceiptCheckLine(models.Model):
             move = line._med_move()
             for ml in move.move_line_ids.filtered(lambda ml, lot=line.lot_id: ml.lot_id == lot):
                 if ml.quantity > line.quantity_accepted:
-                    ml.sudo().quantity -= line.quantity_accepted
+                    ml.sudo()._med_add_picked_quantity(-line.quantity_accepted)
                 else:
                     ml.sudo().unlink()

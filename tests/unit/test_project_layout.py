@@ -11,7 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ADDONS = ["med_device_stock", "med_gsp_quality", "med_consignor_edi",
-          "med_device_stock_barcodes", "med_consignor_edi_queue_job"]  # and the glue addons
+          "med_device_stock_barcodes", "med_consignor_edi_queue_job",
+          "med_device_stock_qty_picked"]  # and the glue addons
 sys.path.insert(0, str(ROOT / "setup"))
 
 import gen_addon_readme  # noqa: E402
