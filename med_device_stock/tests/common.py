@@ -63,6 +63,11 @@ class MedDeviceStockCommon(TransactionCase):
 
     @classmethod
     def _make_user(cls, login, groups):
+        """A user of ``groups``; its login (and password) ``login``, or ``<login>_test``
+        where a database with demo data already has that login."""
+        if cls.env["res.users"].with_context(active_test=False).search_count(
+                [("login", "=", login)]):
+            login = f"{login}_test"
         return new_test_user(cls.env, login=login, groups=groups, company_id=cls.company.id)
 
     # ------------------------------------------------------------------ factories
