@@ -64,6 +64,15 @@ class ConsignorEdiCommon(GspQualityCommon):
         })
         cls.stock_location = cls.warehouse.lot_stock_id
 
+    def _exchanges(self, domain=(), user=None):
+        """The exchanges of the tests' backends matching ``domain`` (a database with demo
+        data has others), as ``user`` sees them when given."""
+        Exchange = self.env["med.edi.exchange"]
+        if user:
+            Exchange = Exchange.with_user(user)
+        return Exchange.search(
+            [("backend_id", "in", (self.backend | self.backend_b).ids), *domain])
+
     @classmethod
     def _api_key(cls, user, name):
         """An API key of ``user`` (a consignor's API user) valid for a day."""

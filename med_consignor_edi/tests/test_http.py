@@ -46,7 +46,7 @@ class TestHttpEndpoint(ConsignorEdiCommon, HttpCase):
     def test_wrong_or_missing_key_is_refused(self):
         self.assertEqual(self._post(self.backend, "not-a-key", b"x").status_code, 401)
         self.assertEqual(self._post(self.backend, None, b"x").status_code, 401)
-        self.assertFalse(self.env["med.edi.exchange"].search([("channel", "=", "http")]))
+        self.assertFalse(self._exchanges([("channel", "=", "http")]))
 
     def test_other_consignors_backend_is_refused(self):
         response = self._post(self.backend_b, self.key_a, self._csv(self._po_rows()))
@@ -54,7 +54,7 @@ class TestHttpEndpoint(ConsignorEdiCommon, HttpCase):
         response = self.url_open(f"/med_edi/{self.backend_b.id}/stock_status",
                                  headers={"Authorization": f"Bearer {self.key_a}"})
         self.assertEqual(response.status_code, 403)
-        self.assertFalse(self.env["med.edi.exchange"].search([("channel", "=", "http")]))
+        self.assertFalse(self._exchanges([("channel", "=", "http")]))
 
     def test_get_stock_status(self):
         response = self.url_open(f"/med_edi/{self.backend.id}/stock_status",
@@ -99,7 +99,7 @@ class TestHttpHardening(ConsignorEdiCommon, HttpCase):
         self.assertEqual({a.text for a in answers}, {'{"error": "forbidden"}'})
         self.backend.active = False
         self.assertEqual(self._post(self.backend.id, b"x").text, answers[0].text)
-        self.assertFalse(self.env["med.edi.exchange"].search([("channel", "=", "http")]))
+        self.assertFalse(self._exchanges([("channel", "=", "http")]))
 
     def test_oversized_bodies_are_refused_and_kept_as_metadata(self):
         self.backend.max_file_size = 1000
@@ -108,7 +108,7 @@ class TestHttpHardening(ConsignorEdiCommon, HttpCase):
         upload = self._post(self.backend.id, None, files={"file": ("huge.csv", b"y" * 6000)})
         self.assertEqual(upload.status_code, 413, upload.text)
         self.assertEqual(upload.json()["problems"][0]["code"], "too_large")
-        exchanges = self.env["med.edi.exchange"].search([("channel", "=", "http")])
+        exchanges = self._exchanges([("channel", "=", "http")])
         self.assertEqual(sorted((e.file_name, e.file_size, e.state) for e in exchanges),
                          [("api", 5000, "error"), ("huge.csv", 6000, "error")])
         self.assertFalse(exchanges.attachment_id)

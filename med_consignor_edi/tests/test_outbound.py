@@ -166,7 +166,7 @@ class TestOutbound(ConsignorEdiCommon):
             # a storekeeper without any EDI right ships it
             self._create_picking_done(picking.with_user(self.user_storekeeper))
             self.assertTrue(picking.med_edi_confirmation_pending)
-            outbound = self.env["med.edi.exchange"].search(
+            outbound = self._exchanges(
                 [("direction", "=", "out"), ("res_model", "=", "stock.picking")])
             self.assertFalse(outbound)
             self.env["med.edi.backend"]._cron_folder_exchange()

@@ -191,8 +191,7 @@ class TestLogisticsStatus(ConsignorEdiCommon):
         self.backend.send_logistics_status = "never"
         picking = self._order("SO-3")
         self.env["med.edi.backend"]._cron_folder_exchange()
-        self.assertFalse(self.env["med.edi.exchange"].search(
-            [("message_type", "=", "logistics_status")]))
+        self.assertFalse(self._exchanges([("message_type", "=", "logistics_status")]))
         with self.assertRaises(AccessError):
             self.backend.with_user(self.user_storekeeper).action_send_logistics_status()
         self.backend.with_user(self.user_edi).action_send_logistics_status()

@@ -41,8 +41,7 @@ class TestSecurity(ConsignorEdiCommon):
     def test_edi_user_reads_and_processes_but_does_not_configure(self):
         backend = self.backend.with_user(self.user_edi)
         self.assertEqual(backend.name, "Consignor A")
-        self.assertEqual(self.env["med.edi.exchange"].with_user(self.user_edi).search_count([]),
-                         2)
+        self.assertEqual(len(self._exchanges(user=self.user_edi)), 2)
         with self.assertRaises(AccessError):
             backend.write({"field_mapping": "{}"})
         with self.assertRaises(AccessError):

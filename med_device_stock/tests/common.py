@@ -49,6 +49,11 @@ class MedDeviceStockCommon(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
+        # what exists before the tests (a database with demo data has products, departments
+        # and units of its own): company-wide reports and jobs are read above these ids
+        cls._floor = {model: cls.env[model].with_context(active_test=False).search(
+            [], order="id desc", limit=1).id or 0
+            for model in ("product.product", "hr.department", "res.users")}
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
         )
@@ -282,11 +287,34 @@ class MedReportCommon(MedDeviceFlowCommon):
         lots.sudo().expiration_date = fields.Datetime.now() + datetime.timedelta(days=days)
         self.env.flush_all()
 
+    def _ours(self, model):
+        """The domain keeping the rows of ``model`` about the tests' own products (or
+        departments, or documents of the tests' users): a database with demo data
+        reports on its own units too."""
+        def created(comodel):
+            return self.env[comodel].with_context(active_test=False).search(
+                [("id", ">", self._floor[comodel])]).ids
+        fields_ = self.env[model]._fields
+        if model == "med.report.timeliness":
+            return [("user_id", "in", created("res.users"))]
+        if "product_id" in fields_:
+            return [("product_id", "in", created("product.product"))]
+        if "department_id" in fields_:
+            return [("department_id", "in", created("hr.department"))]
+        return []
+
+    def _report_rows(self, model, domain=(), user=None):
+        Report = self.env[model]
+        if user:
+            Report = Report.with_user(user)
+        return Report.search([*self._ours(model), *domain])
+
     def _report_groups(self, model, groupby, measures, domain=None, user=None):
         Report = self.env[model]
         if user:
             Report = Report.with_user(user)
-        return Report.read_group(domain or [], measures, groupby, lazy=False)
+        return Report.read_group([*self._ours(model), *(domain or [])], measures, groupby,
+                                 lazy=False)
 
     def _make_report_stock(self, catheter_issues=1):
         """Stents S1-S4 (lot MFR1) and 5 catheters (lot CATH1) received; S2 and S3 issued to

@@ -185,7 +185,8 @@ class TestLabelZpl(HttpCase, MedDeviceStockCommon):
     def test_no_printer_configured(self):
         self.company.med_zpl_printer = False
         with self.assertRaisesRegex(
-                UserError, rf"^No ZPL label printer is configured for {self.company.name}: "):
+                UserError,
+                rf"^No ZPL label printer is configured for {re.escape(self.company.name)}: "):
             self.unit.with_user(self.user_storekeeper).action_med_print_zpl()
 
     def test_user_who_cannot_read_the_unit_cannot_print_it(self):

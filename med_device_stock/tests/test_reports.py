@@ -59,10 +59,10 @@ class TestReports(MedReportCommon):
     def test_slow_moving_units(self):
         self._shift_events(self.s1, 400)
         self._shift_events(self.cath, 200)
-        rows = self.env["med.report.stock"].search([("idle_days", ">=", 365)])
+        rows = self._report_rows("med.report.stock", [("idle_days", ">=", 365)])
         self.assertEqual(rows.lot_id, self.s1)
         self.assertGreaterEqual(rows.idle_days, 400)
-        rows = self.env["med.report.stock"].search([("idle_days", ">=", 180)])
+        rows = self._report_rows("med.report.stock", [("idle_days", ">=", 180)])
         self.assertEqual(rows.lot_id, self.s1 | self.cath)
 
     def test_consumption_and_cost_by_department_and_month(self):
@@ -125,7 +125,7 @@ class TestReports(MedReportCommon):
             [("line_ids.lot_id", "=", self.s2.id)], limit=1)
         self.env.cr.execute("UPDATE med_device_issue SET create_date = date_done - "
                             "interval '30 hours' WHERE id = %s", [issue.id])
-        rows = self.env["med.report.timeliness"].search([("name", "in", [check.name,
+        rows = self._report_rows("med.report.timeliness", [("name", "in", [check.name,
                                                                          issue.name])])
         delays = {row.kind: row for row in rows}
         self.assertAlmostEqual(delays["receipt"].delay_hours, 10.0, delta=0.1)
@@ -192,25 +192,25 @@ class TestReports(MedReportCommon):
             for model in ("med.report.stock", "med.report.consumption",
                           "med.report.turnover", "med.report.timeliness"):
                 with self.subTest(user=user.login, model=model):
-                    rows = self.env[model].with_user(user).search([])
+                    rows = self._report_rows(model, user=user)
                     self.assertEqual(rows.department_id, department)
         # the store's stock (no department) and receipts are not theirs
-        rows = self.env["med.report.stock"].with_user(self.user_department).search([])
+        rows = self._report_rows("med.report.stock", user=self.user_department)
         self.assertNotIn(self.s1, rows.lot_id)
         groups = self._report_groups("med.report.stock", ["department_id"], ["value"],
                                      user=self.user_department)
         self.assertEqual([g["department_id"][0] for g in groups], [self.cardiology.id])
         # the storekeeper and the manager see every department and the store
         for user in (self.user_storekeeper, self.user_manager):
-            rows = self.env["med.report.stock"].with_user(user).search([])
+            rows = self._report_rows("med.report.stock", user=user)
             self.assertIn(self.s1, rows.lot_id)
             self.assertEqual(rows.department_id, self.cardiology | self.orthopedics)
 
     def test_who_may_not_read_reports(self):
         with self.assertRaises(AccessError):
-            self.env["med.report.stock"].with_user(self.user_plain).search([])
+            self._report_rows("med.report.stock", user=self.user_plain)
         with self.assertRaises(AccessError):
-            self.env["med.report.scrap"].with_user(self.user_department).search([])
+            self._report_rows("med.report.scrap", user=self.user_department)
         wizard = self.env["med.report.xlsx"].with_user(self.user_department).create(
             {"report": "scrap"})
         with self.assertRaises(AccessError):

@@ -72,7 +72,7 @@ class TestReportsReversal(MedReportCommon):
         self.assertEqual(self._use_figures()["dashboard"], 2000.0, "counted until corrected")
         self._correct(use, self.user_manager)
         self.assertEqual(self._use_figures(), before)
-        self.assertEqual(self.env["med.report.consumption"].search([]).lot_id, self.s2)
+        self.assertEqual(self._report_rows("med.report.consumption").lot_id, self.s2)
 
     def test_use_corrected_a_month_later_moved_no_stock(self):
         """The use recorded last month, corrected today: last month neither lost the
@@ -141,7 +141,7 @@ class TestReportsReversal(MedReportCommon):
         issue = self._document(self._issue(self.s1))
         self._correct(issue, self.user_storekeeper)
         self.assertEqual(self.s1.med_state, "in_stock")
-        rows = self.env["med.report.stock"].search([("idle_days", ">=", 365)])
+        rows = self._report_rows("med.report.stock", [("idle_days", ">=", 365)])
         self.assertEqual(rows.lot_id, self.s1)
         self.assertGreaterEqual(rows.idle_days, 400)
         slow = self.env["med.alert"].sudo()._cron_med_alerts().filtered(
@@ -151,14 +151,14 @@ class TestReportsReversal(MedReportCommon):
     def test_corrected_issue_is_not_in_the_timeliness(self):
         (s5,) = self._receive(self.stent, ["S5"], lot="MFR1")
         board = self._board()
-        before = (board.issue_delay_hours, self.env["med.report.timeliness"].search([]))
+        before = (board.issue_delay_hours, self._report_rows("med.report.timeliness"))
         issue = self._document(self._issue(s5))
         self.env.cr.execute("UPDATE med_device_issue SET create_date = date_done - "
                             "interval '300 hours' WHERE id = %s", [issue.id])
         self.env.invalidate_all()
         self.assertGreater(self._board().issue_delay_hours, 10.0, "counted until corrected")
         reversal = self._correct(issue, self.user_storekeeper)
-        rows = self.env["med.report.timeliness"].search([])
+        rows = self._report_rows("med.report.timeliness")
         self.assertFalse({issue.name, reversal.name} & set(rows.mapped("name")))
         self.assertEqual((self._board().issue_delay_hours, rows), before)
 
