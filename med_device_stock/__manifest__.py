@@ -74,7 +74,10 @@
             "med_device_stock/static/tests/tours/**/*",
         ],
     },
-    "demo": ["demo/med_device_stock_demo.xml", "demo/res_users_demo.xml",
-             "demo/med_device_stock_living_demo.xml"],
+    "demo": [
+        "demo/med_device_stock_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/med_device_stock_living_demo.xml",
+    ],
     "uninstall_hook": "uninstall_hook",
 }

@@ -483,8 +483,14 @@ class BusinessScope:
         return tuple(sorted({code for codes in self.codes.values() for code in codes}))
 
     def __hash__(self):
-        return hash((tuple(self.codes.items()), tuple(self.legacy_codes.items()),
-                     tuple(self.ivd_reagents.items()), self.unread))  # fmt: skip
+        return hash(
+            (
+                tuple(self.codes.items()),
+                tuple(self.legacy_codes.items()),
+                tuple(self.ivd_reagents.items()),
+                self.unread,
+            )
+        )
 
 
 # separators: major ones end a class's list unless a code follows
@@ -494,8 +500,9 @@ _SCOPE_OPEN = "([{【〔"
 _SCOPE_CLOSE = ")]}】〕"
 _SCOPE_DASHES = "‐‑‒–—―−﹘"
 # enclosed list numbers (①, ⑴, ⒈, ❶, ㈠ ...) would run into the code after them
-_SCOPE_ENCLOSED = re.compile("[\u2460-\u24ff\u2776-\u2793\u3220-\u3229\u3251-\u325f"
-                             "\u3280-\u3289\u32b1-\u32bf]")  # fmt: skip
+_SCOPE_ENCLOSED = re.compile(
+    "[\u2460-\u24ff\u2776-\u2793\u3220-\u3229\u3251-\u325f\u3280-\u3289\u32b1-\u32bf]"
+)
 # bounded and deterministic: no nested unbounded repetition (linear on any input)
 _SCOPE_CLASS = r"(?:[Ii]{3}|[Ii]{2}|[Ii])(?![Ii])|[一二三123]"
 _SCOPE_MARKER = re.compile(
@@ -503,8 +510,17 @@ _SCOPE_MARKER = re.compile(
     r"(?: ?[、,/和及与] ?第? ?(?:" + _SCOPE_CLASS + r")(?: ?类)?){0,3} ?类"
 )
 _SCOPE_CLASS_WORD = re.compile(_SCOPE_CLASS)
-_SCOPE_CLASS_OF = {"I": "I", "II": "II", "III": "III", "一": "I", "二": "II", "三": "III",
-                   "1": "I", "2": "II", "3": "III"}  # fmt: skip
+_SCOPE_CLASS_OF = {
+    "I": "I",
+    "II": "II",
+    "III": "III",
+    "一": "I",
+    "二": "II",
+    "三": "III",
+    "1": "I",
+    "2": "II",
+    "3": "III",
+}
 _SCOPE_TOKEN = re.compile(r"(?<![0-9])[0-9]+(?: ?- ?[0-9]+)*(?![0-9]|\.[0-9])")
 # a number followed by a unit (2018年, 2-8℃, 22号) or preceded by 第 is not a code
 _SCOPE_UNITS = "年月日号个度°%‰版期届条款项层楼室元万岁天周小"
@@ -557,8 +573,9 @@ def _scope_class_label(classes):
 
 def _scope_names_with_separators():
     """Positions of 、 inside catalogue names (呼吸、麻醉和急救器械) are not list separators."""
-    names = [name for name in (*CATALOGUE_SUBJECTS.values(), *LEGACY_CATALOGUE.values())
-             if "、" in name]  # fmt: skip
+    names = [
+        name for name in (*CATALOGUE_SUBJECTS.values(), *LEGACY_CATALOGUE.values()) if "、" in name
+    ]
     parts = [re.escape(name).replace("、", "[、,]") for name in names]
     parts = [part.replace(r"\(", "[(]").replace(r"\)", "[)]") for part in parts]
     return re.compile("|".join(parts))
@@ -592,7 +609,7 @@ class _ScopeReader:
             end -= 1
         if start >= end:
             return ""
-        return self.source[self.origin[start]:self.origin[end - 1] + 1].strip()
+        return self.source[self.origin[start] : self.origin[end - 1] + 1].strip()
 
     def issue(self, reason, start, end, classes=(), **params):
         text = self.printed(start, end)
@@ -614,9 +631,12 @@ class _ScopeReader:
 
     def events(self):
         depths = self.depths()
-        keep = {match.start() + offset
-                for match in _SCOPE_SEPARATED_NAMES.finditer(self.norm)
-                for offset, char in enumerate(match.group()) if char in "、,"}  # fmt: skip
+        keep = {
+            match.start() + offset
+            for match in _SCOPE_SEPARATED_NAMES.finditer(self.norm)
+            for offset, char in enumerate(match.group())
+            if char in "、,"
+        }
         markers = [m for m in _SCOPE_MARKER.finditer(self.norm) if depths[m.start()] == 0]
         position = 0
         for marker in [*markers, None]:
@@ -647,8 +667,13 @@ class _ScopeReader:
             if kind == "marker":
                 self.close_segment()
                 context = extra
-                self.segment = {"classes": extra, "start": start, "end": end,
-                                "read": False, "pending": []}  # fmt: skip
+                self.segment = {
+                    "classes": extra,
+                    "start": start,
+                    "end": end,
+                    "read": False,
+                    "pending": [],
+                }
                 continue
             first = start == (self.segment or {}).get("end")
             if first:
@@ -689,7 +714,7 @@ class _ScopeReader:
             elif _SCOPE_EXCLUSION.search(content) or _SCOPE_LIMIT.search(content):
                 ivd = bool(_SCOPE_IVD.search(content)) and not _SCOPE_LIMIT.search(content)
                 exclusions.append((start + group.start(), start + group.end(), ivd))
-            blanked[group.start():group.end()] = " " * (group.end() - group.start())
+            blanked[group.start() : group.end()] = " " * (group.end() - group.start())
         bare = "".join(blanked)
         plain = re.sub(r" +", "", bare).strip(_SCOPE_STRIP)
         if plain and _SCOPE_EXCLUSION.search(plain):
@@ -697,8 +722,8 @@ class _ScopeReader:
             plain = bare = ""
         tokens = []
         for match in _SCOPE_TOKEN.finditer(bare):
-            after = bare[match.end():match.end() + 2].lstrip()[:1]
-            before = bare[max(0, match.start() - 1):match.start()]
+            after = bare[match.end() : match.end() + 2].lstrip()[:1]
+            before = bare[max(0, match.start() - 1) : match.start()]
             digits = match.group().replace(" ", "")
             if after and after in _SCOPE_UNITS or before == "第" or len(digits) == 1:
                 continue
@@ -713,11 +738,13 @@ class _ScopeReader:
             "range": bool(tokens) and bool(_SCOPE_RANGE.search(bare)),
             "ivd": bool(_SCOPE_IVD.search(bare)),
             "name_code": name_code,
-            "noise": not plain or bool(_SCOPE_NOISE.match(plain))
+            "noise": not plain
+            or bool(_SCOPE_NOISE.match(plain))
             or bool(_SCOPE_CATALOGUE_HEADER.search(plain)),
-            "device": bool(tokens or override or exclusions or name_code
-                           or _SCOPE_IVD.search(bare)),
-        }  # fmt: skip
+            "device": bool(
+                tokens or override or exclusions or name_code or _SCOPE_IVD.search(bare)
+            ),
+        }
 
     def mark_read(self):
         if self.segment is not None:
@@ -754,14 +781,16 @@ class _ScopeReader:
 
     def apply_codes(self, piece, classes, in_segment, start, end):
         tokens = piece["tokens"]
-        prefix = piece["bare"][:tokens[0][0] - start].strip(_SCOPE_STRIP + " ")
-        if prefix and in_segment and not (
-            _SCOPE_NOISE.match(prefix) or _SCOPE_CATALOGUE_HEADER.search(prefix)
+        prefix = piece["bare"][: tokens[0][0] - start].strip(_SCOPE_STRIP + " ")
+        if (
+            prefix
+            and in_segment
+            and not (_SCOPE_NOISE.match(prefix) or _SCOPE_CATALOGUE_HEADER.search(prefix))
         ):
             self.segment["pending"].append((start, tokens[0][0]))
         for index, (tok_start, tok_end, code) in enumerate(tokens):
             item_end = tokens[index + 1][0] if index + 1 < len(tokens) else end
-            name = re.sub(r" +", "", piece["bare"][tok_end - start:item_end - start])
+            name = re.sub(r" +", "", piece["bare"][tok_end - start : item_end - start])
             name = name.strip(_SCOPE_STRIP)
             self.add(code, classes, tok_start, item_end, in_segment, name=name)
 
@@ -778,12 +807,16 @@ class _ScopeReader:
             return
         if in_segment:
             self.mark_read()
-        names, by_name = (CATALOGUE_SUBJECTS, _SUBJECT_BY_NAME) if kind == "2017" \
-            else (LEGACY_CATALOGUE, _LEGACY_BY_NAME)  # fmt: skip
+        names, by_name = (
+            (CATALOGUE_SUBJECTS, _SUBJECT_BY_NAME)
+            if kind == "2017"
+            else (LEGACY_CATALOGUE, _LEGACY_BY_NAME)
+        )
         other = by_name.get(name)
         if other and other != code.split("-")[0] and code in names:
-            self.issue("name_mismatch", start, end, classes, code=code,
-                       other=f"{other} {names[other]}")  # fmt: skip
+            self.issue(
+                "name_mismatch", start, end, classes, code=code, other=f"{other} {names[other]}"
+            )
             return
         target = self.codes if kind == "2017" else self.legacy
         for cls in classes:
@@ -804,8 +837,9 @@ class _ScopeReader:
             ivd[cls] = "excluded" if "excluded" in states else "included"
 
         def frozen(mapping):
-            return MappingProxyType({cls: tuple(sorted(values))
-                                     for cls, values in sorted(mapping.items())})  # fmt: skip
+            return MappingProxyType(
+                {cls: tuple(sorted(values)) for cls, values in sorted(mapping.items())}
+            )
 
         return BusinessScope(
             codes=frozen(self.codes),
@@ -816,7 +850,7 @@ class _ScopeReader:
 
 
 def _scope_code_kind(code):
-    """"2017", "2002" or None (not a catalogue code) for a code read from a scope."""
+    """ "2017", "2002" or None (not a catalogue code) for a code read from a scope."""
     if re.fullmatch(r"68[0-9]{2}(?:-[0-9]{1,2})?", code):
         return "2002" if code[:4] in LEGACY_CATALOGUE else None
     if _CLASSIFICATION.match(code) and code[:2] in CATALOGUE_SUBJECTS:

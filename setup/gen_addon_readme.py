@@ -22,8 +22,15 @@ def render(addon_dir):
     manifest = ast.literal_eval((addon_dir / "__manifest__.py").read_text(encoding="utf-8"))
     title = manifest["name"]
     lines = ["=" * len(title), title, "=" * len(title), ""]
-    lines += [manifest.get("summary", ""), "", f"Version {manifest['version']}, "
-              f"license {manifest['license']}.", "", ".. contents::", "   :local:", ""]
+    lines += [
+        manifest.get("summary", ""),
+        "",
+        f"Version {manifest['version']}, license {manifest['license']}.",
+        "",
+        ".. contents::",
+        "   :local:",
+        "",
+    ]
     for filename, heading in SECTIONS:
         fragment = addon_dir / "readme" / filename
         if not fragment.exists():

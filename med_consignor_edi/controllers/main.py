@@ -23,7 +23,8 @@ def _json(payload, status=200):
     # whatever a client sent, the answer is valid UTF-8 (an unpaired surrogate is escaped)
     body = body.encode("utf-8", "backslashreplace")
     return request.make_response(
-        body, headers=[("Content-Type", "application/json; charset=utf-8")], status=status)
+        body, headers=[("Content-Type", "application/json; charset=utf-8")], status=status
+    )
 
 
 def _read_limited(stream, limit):
@@ -51,8 +52,11 @@ class MedEdiController(http.Controller):
         if not 0 < backend_id <= _MAX_ID:
             return None
         user = request.env.user
-        backend = request.env["med.edi.backend"].sudo().search(
-            [("id", "=", backend_id), ("api_user_id", "=", user.id)], limit=1)
+        backend = (
+            request.env["med.edi.backend"]
+            .sudo()
+            .search([("id", "=", backend_id), ("api_user_id", "=", user.id)], limit=1)
+        )
         if not backend:
             return None
         try:
@@ -86,8 +90,14 @@ class MedEdiController(http.Controller):
             return None, len(data), None, filename
         return data, len(data), None, filename
 
-    @http.route("/med_edi/<int:backend_id>/<string:message_type>", type="http", auth="bearer",
-                methods=["POST"], csrf=False, save_session=False)
+    @http.route(
+        "/med_edi/<int:backend_id>/<string:message_type>",
+        type="http",
+        auth="bearer",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
     def post_message(self, backend_id, message_type, **kwargs):
         backend = self._backend(backend_id)
         if backend is None:
@@ -98,8 +108,9 @@ class MedEdiController(http.Controller):
         data, size, checksum, filename = self._read_body(backend._edi_limits().max_bytes)
         filename = filename or "api"
         if data is None:
-            exchange = backend._edi_receive_refused(message_type, filename, size, "http",
-                                                    checksum=checksum)
+            exchange = backend._edi_receive_refused(
+                message_type, filename, size, "http", checksum=checksum
+            )
             return _json(exchange._edi_api_result(), 413)
         # a large file is stored and answered at once (202, state received), processed in
         # the background: the client polls GET /med_edi/<backend>/exchange/<id>
@@ -107,21 +118,34 @@ class MedEdiController(http.Controller):
         status = {"error": 422, "received": 202}.get(exchange.state, 200)
         return _json(exchange._edi_api_result(), status)
 
-    @http.route("/med_edi/<int:backend_id>/exchange/<int:exchange_id>", type="http",
-                auth="bearer", methods=["GET"], save_session=False, readonly=True)
+    @http.route(
+        "/med_edi/<int:backend_id>/exchange/<int:exchange_id>",
+        type="http",
+        auth="bearer",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
     def exchange_status(self, backend_id, exchange_id, **kwargs):
         """State, progress and problems of an exchange of the backend (403 otherwise)."""
         backend = self._backend(backend_id)
         if backend is None or not 0 < exchange_id <= _MAX_ID:
             return _json(FORBIDDEN, 403)
         exchange = request.env["med.edi.exchange"].search(
-            [("id", "=", exchange_id), ("backend_id", "=", backend.id)], limit=1)
+            [("id", "=", exchange_id), ("backend_id", "=", backend.id)], limit=1
+        )
         if not exchange:
             return _json(FORBIDDEN, 403)
         return _json(exchange._edi_api_result())
 
-    @http.route("/med_edi/<int:backend_id>/outbox", type="http", auth="bearer",
-                methods=["GET"], save_session=False, readonly=True)
+    @http.route(
+        "/med_edi/<int:backend_id>/outbox",
+        type="http",
+        auth="bearer",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
     def outbox(self, backend_id, **kwargs):
         """The outbound files of the backend waiting to be pulled (generated, not sent):
         acknowledgements and messages of a backend whose channel is HTTP."""
@@ -129,12 +153,22 @@ class MedEdiController(http.Controller):
         if backend is None:
             return _json(FORBIDDEN, 403)
         exchanges = request.env["med.edi.exchange"].search(
-            [("backend_id", "=", backend.id), ("direction", "=", "out"),
-             ("state", "=", "generated")], order="id")
+            [
+                ("backend_id", "=", backend.id),
+                ("direction", "=", "out"),
+                ("state", "=", "generated"),
+            ],
+            order="id",
+        )
         return _json({"exchanges": [e._edi_api_outbox_item() for e in exchanges]})
 
-    @http.route("/med_edi/<int:backend_id>/exchange/<int:exchange_id>/file", type="http",
-                auth="bearer", methods=["GET"], save_session=False)
+    @http.route(
+        "/med_edi/<int:backend_id>/exchange/<int:exchange_id>/file",
+        type="http",
+        auth="bearer",
+        methods=["GET"],
+        save_session=False,
+    )
     def exchange_file(self, backend_id, exchange_id, **kwargs):
         """The file of an outbound exchange of the backend (403 otherwise), marked sent
         when pulled for the first time."""
@@ -142,21 +176,36 @@ class MedEdiController(http.Controller):
         if backend is None or not 0 < exchange_id <= _MAX_ID:
             return _json(FORBIDDEN, 403)
         exchange = request.env["med.edi.exchange"].search(
-            [("id", "=", exchange_id), ("backend_id", "=", backend.id),
-             ("direction", "=", "out"), ("state", "in", ("generated", "sent"))], limit=1)
+            [
+                ("id", "=", exchange_id),
+                ("backend_id", "=", backend.id),
+                ("direction", "=", "out"),
+                ("state", "in", ("generated", "sent")),
+            ],
+            limit=1,
+        )
         if not exchange:
             return _json(FORBIDDEN, 403)
         data = exchange.sudo().attachment_id.raw or b""
         if exchange.state == "generated":
             exchange._edi_write({"state": "sent", "date": fields.Datetime.now()})
         filename = (exchange.file_name or f"{exchange.id}.edi").replace('"', "")
-        return request.make_response(data, headers=[
-            ("Content-Type", "application/octet-stream"),
-            ("Content-Disposition", f'attachment; filename="{filename}"'),
-        ])
+        return request.make_response(
+            data,
+            headers=[
+                ("Content-Type", "application/octet-stream"),
+                ("Content-Disposition", f'attachment; filename="{filename}"'),
+            ],
+        )
 
-    @http.route("/med_edi/<int:backend_id>/stock_status", type="http", auth="bearer",
-                methods=["GET"], save_session=False, readonly=True)
+    @http.route(
+        "/med_edi/<int:backend_id>/stock_status",
+        type="http",
+        auth="bearer",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
     def stock_status(self, backend_id, at=None, **kwargs):
         backend = self._backend(backend_id)
         if backend is None:
@@ -164,10 +213,14 @@ class MedEdiController(http.Controller):
         try:
             when = fields.Datetime.to_datetime(at) if at else None
         except ValueError:
-            return _json({"error": "bad_time", "value": at,
-                          "expected": "YYYY-MM-DD HH:MM:SS (UTC)"}, 400)
+            return _json(
+                {"error": "bad_time", "value": at, "expected": "YYYY-MM-DD HH:MM:SS (UTC)"}, 400
+            )
         backend = backend.sudo()
         lines = backend._edi_stock_status_lines(at=when)
-        message = Message("stock_status", backend._edi_header(),
-                          [Line(number, values) for number, values in enumerate(lines, 1)])
+        message = Message(
+            "stock_status",
+            backend._edi_header(),
+            [Line(number, values) for number, values in enumerate(lines, 1)],
+        )
         return _json(message.as_dict())

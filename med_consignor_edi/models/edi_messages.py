@@ -15,88 +15,184 @@ from medtrace.edi.schemas import INBOUND, SCHEMAS
 INBOUND_TYPES = [name for name, schema in SCHEMAS.items() if schema.direction == INBOUND]
 
 CODEC_MESSAGES = {
-    'unknown_type': _lt('Unknown EDI message type %(value)r: expected one of %(expected)s'),
-    'unknown_format': _lt('Unknown EDI file format %(value)r: expected one of %(expected)s'),
-    'format_unsupported': _lt('Message type %(message_type)s cannot be exchanged as %(format)s: no EANCOM message is mapped for it (use csv, xlsx or json)'),
-    'empty': _lt('The file is empty'),
-    'too_large': _lt('The file has %(size)s bytes, more than the %(maximum)s allowed: split it into smaller files'),
-    'too_many_lines': _lt('The file has more than %(maximum)s lines, the most allowed: split it into smaller files'),
-    'too_many_rows': _lt('The file has more than %(maximum)s rows (blank rows included), the most allowed: split it into smaller files'),
-    'too_many_columns': _lt('Line %(line)s has %(count)s columns, more than the %(maximum)s allowed'),
-    'field_too_large': _lt('Line %(line)s: a value of %(size)s characters is longer than the %(maximum)s allowed'),
-    'unzipped_too_large': _lt("The workbook's part %(member)s unzips to %(size)s bytes, more than the %(maximum)s allowed"),
-    'compression_ratio': _lt("The workbook's part %(member)s inflates %(ratio)s times (%(size)s bytes from %(compressed)s), more than the %(maximum)s times allowed: it is not an ordinary Excel file"),
-    'json_too_deep': _lt('JSON: %(value)s is nested more than %(maximum)s levels deep'),
-    'number_too_large': _lt('JSON: the number %(value)s has more than %(maximum)s digits'),
-    'lone_surrogate': _lt('JSON: %(value)s holds an unpaired surrogate (%(char)s), which is not a character: send UTF-8 text'),
-    'nul_character': _lt('JSON: %(value)s holds a NUL character, which is not text'),
-    'encoding': _lt('The file is neither UTF-8 nor GB18030/GBK text (undecodable byte %(value)r at position %(position)s): save it as "CSV UTF-8"'),
-    'binary': _lt('The file holds binary data (a NUL byte at position %(position)s), not %(format)s text'),
-    'xls_unsupported': _lt('The file is an Excel 97-2003 workbook (.xls): save it as an Excel workbook (.xlsx) or as CSV UTF-8'),
-    'no_header': _lt('No header row found: none of the first %(rows)s rows names the columns of a %(message_type)s file (first row: %(value)r)'),
-    'bad_delimiter': _lt('Line %(line)s: the columns seem to be separated by %(separator)r; separate them with a comma, semicolon, tab or |'),
-    'missing_columns': _lt('Line %(line)s: required column(s) missing: %(columns)s (columns found: %(found)s)'),
-    'duplicate_column': _lt('Line %(line)s: columns %(first)r and %(value)r both mean the field %(field)s'),
-    'bad_json': _lt('Line %(line)s: not valid JSON: %(reason)s'),
-    'json_not_object': _lt('JSON: the top level must be an object holding the header fields and a "lines" list, not %(kind)s'),
-    'json_lines_not_list': _lt('JSON: "lines" must be a list, not %(kind)s'),
-    'type_mismatch': _lt('The file is a %(found)s message, not %(expected)s'),
-    'bad_xlsx': _lt('The file is not a readable Excel workbook (.xlsx): %(reason)s'),
-    'edifact_syntax': _lt('EDIFACT syntax error: %(reason)s'),
-    'edifact_no_message': _lt('EDIFACT: the interchange holds no message (no UNH segment)'),
-    'edifact_multiple': _lt('EDIFACT: the interchange holds %(count)s messages; read it with decode_interchange, which splits it, or send one message per file'),
-    'edifact_bad_tag': _lt('EDIFACT: segment %(position)s starts with %(value)r, not a segment tag of three capital letters (wrong separators or a damaged file)'),
-    'edifact_misplaced': _lt('EDIFACT: segment %(segment)s at position %(position)s is out of place (%(value)s)'),
-    'edifact_too_many_messages': _lt('EDIFACT: the interchange holds more than %(maximum)s messages, the most allowed'),
-    'edifact_control_count': _lt('EDIFACT: %(segment)s counts %(found)s %(what)s, but %(expected)s were found: the interchange was cut short or altered'),
-    'edifact_control_total': _lt('EDIFACT: %(value)s says %(expected)s, but the message holds %(found)s: lines were lost or added on the way, or the sender counts otherwise'),
-    'edifact_control_reference': _lt('EDIFACT: %(segment)s closes reference %(found)r, but %(opening)s opened %(expected)r'),
-    'edifact_syntax_identifier': _lt('EDIFACT: syntax identifier %(value)r is not one of %(expected)s'),
-    'edifact_price_basis': _lt('EDIFACT: price %(price)s has unit price basis %(value)r, which is not a number'),
-    'profile_unknown_key': _lt('EDIFACT profile: unknown key %(key)r (known keys: %(expected)s)'),
-    'profile_bad_value': _lt('EDIFACT profile: %(key)s is %(value)s, expected %(expected)s'),
-    'profile_unreadable': _lt('EDIFACT profile %(value)s cannot be read: %(reason)s'),
-    'edifact_incomplete': _lt('EDIFACT: the interchange is incomplete (%(value)s missing or wrong): the file was cut short or altered'),
-    'edifact_wrong_message': _lt('EDIFACT: a %(found)s message cannot be read as %(message_type)s (%(expected)s expected)'),
-    'edifact_wrong_document': _lt('EDIFACT: BGM document code %(found)r does not match %(message_type)s (%(expected)r expected)'),
-    'unreadable': _lt('The %(format)s file cannot be read: %(reason)s'),
-    'unwritable': _lt('The message cannot be written as %(format)s: %(reason)s'),
-    'invalid_message': _lt('The %(message_type)s message has %(count)s error(s); first: %(first)s'),
-    'unknown_column': _lt('Column %(value)r is not a field of %(message_type)s and is ignored'),
-    'extra_cells': _lt('%(count)s cells, but the header row has %(columns)s columns (a separator inside an unquoted value?)'),
-    'header_mismatch': _lt('%(field)s: %(value)r differs from %(first)r on line %(first_line)s; header fields repeat the same value on every line'),
-    'edifact_ignored_segment': _lt('EDIFACT segment %(value)s is not one the EANCOM messages read here use: it is kept unread in the extra data as %(key)s'),
-    'negative_usage': _lt('%(field)s: %(value)s is negative: units returned after being reported used'),
-    'edifact_date_format': _lt('%(field)s: EDIFACT date format %(value)r is not supported (102 CCYYMMDD or 203 CCYYMMDDHHMM expected)'),
-    'required': _lt('%(field)s is required'),
-    'too_long': _lt('%(field)s: %(value)r is longer than %(maximum)s characters'),
-    'bad_kind': _lt('%(field)s: a %(kind)s is not allowed here, give a single value'),
-    'bad_int': _lt('%(field)s: %(value)r is not a whole number'),
-    'bad_decimal': _lt('%(field)s: %(value)r is not a number (digits and a decimal point, without thousands separators)'),
-    'bad_date': _lt('%(field)s: %(value)r is not a date (YYYY-MM-DD expected)'),
-    'bad_month': _lt('%(field)s: %(value)r is not a month (YYYY-MM expected)'),
-    'bad_gtin': _lt('%(field)s: %(value)r is not a GTIN (8, 12, 13 or 14 digits expected)'),
-    'gtin_scientific': _lt('%(field)s: %(value)r was turned into a number in scientific notation by a spreadsheet; format the column as text and export again'),
-    'gtin_check_digit': _lt('%(field)s: GTIN %(value)r has check digit %(found)s, %(expected)s expected'),
-    'bad_di': _lt('%(field)s: %(value)r is not a UDI-DI (letters, digits and - . / + $ %% * only)'),
-    'bad_choice': _lt('%(field)s: %(value)r is not one of %(expected)s'),
-    'not_positive': _lt('%(field)s: %(value)s must be greater than zero'),
-    'negative': _lt('%(field)s: %(value)s must not be negative'),
-    'no_product': _lt('The product is not identified: give %(fields)s'),
-    'no_lines': _lt('The %(message_type)s message has no lines'),
-    'duplicate_line': _lt('Same product %(product)s, lot %(lot)r and serial %(serial)r as line %(first_line)s'),
-    'expired': _lt('%(field)s: %(value)s is before the document date %(date)s'),
-    'production_after_expiry': _lt('%(field)s: production date %(value)s is after the expiry date %(expiry)s'),
-    'serial_quantity': _lt('%(field)s: serial number %(serial)r identifies one unit, but the quantity is %(value)s'),
-    'balance_mismatch': _lt('%(field)s: %(value)s, but opening %(opening)s + received %(received)s + gain %(gain)s - used %(used)s - returned %(returned)s - shipped %(shipped)s - loss %(loss)s = %(expected)s'),
-    'difference_mismatch': _lt('%(field)s: %(value)s, but our quantity %(ours)s - their quantity %(theirs)s = %(expected)s'),
-    'line_amount_mismatch': _lt('%(field)s: %(value)s, but quantity %(quantity)s × unit price %(price)s = %(expected)s'),
-    'total_mismatch': _lt('%(field)s: %(value)s, but the amounts of the %(count)s lines add up to %(expected)s'),
-    'invoice_total_mismatch': _lt('%(field)s: %(value)s, but taxable amount %(taxable)s + tax amount %(tax)s = %(expected)s'),
-    'credit_note_negative': _lt('%(field)s: %(value)s is negative; a credit note states its quantities and amounts as positive numbers (its type makes them a credit)'),
-    'due_before_date': _lt('%(field)s: %(value)s is before the invoice date %(date)s'),
-    'response_without_lines': _lt('The order response says the order is %(value)s but has no lines saying how'),
-    'response_line_conflict': _lt('%(field)s: the line is %(value)s, but the response code of the header is %(response)s'),
+    "unknown_type": _lt("Unknown EDI message type %(value)r: expected one of %(expected)s"),
+    "unknown_format": _lt("Unknown EDI file format %(value)r: expected one of %(expected)s"),
+    "format_unsupported": _lt(
+        "Message type %(message_type)s cannot be exchanged as %(format)s: no EANCOM message is mapped for it (use csv, xlsx or json)"
+    ),
+    "empty": _lt("The file is empty"),
+    "too_large": _lt(
+        "The file has %(size)s bytes, more than the %(maximum)s allowed: split it into smaller files"
+    ),
+    "too_many_lines": _lt(
+        "The file has more than %(maximum)s lines, the most allowed: split it into smaller files"
+    ),
+    "too_many_rows": _lt(
+        "The file has more than %(maximum)s rows (blank rows included), the most allowed: split it into smaller files"
+    ),
+    "too_many_columns": _lt(
+        "Line %(line)s has %(count)s columns, more than the %(maximum)s allowed"
+    ),
+    "field_too_large": _lt(
+        "Line %(line)s: a value of %(size)s characters is longer than the %(maximum)s allowed"
+    ),
+    "unzipped_too_large": _lt(
+        "The workbook's part %(member)s unzips to %(size)s bytes, more than the %(maximum)s allowed"
+    ),
+    "compression_ratio": _lt(
+        "The workbook's part %(member)s inflates %(ratio)s times (%(size)s bytes from %(compressed)s), more than the %(maximum)s times allowed: it is not an ordinary Excel file"
+    ),
+    "json_too_deep": _lt("JSON: %(value)s is nested more than %(maximum)s levels deep"),
+    "number_too_large": _lt("JSON: the number %(value)s has more than %(maximum)s digits"),
+    "lone_surrogate": _lt(
+        "JSON: %(value)s holds an unpaired surrogate (%(char)s), which is not a character: send UTF-8 text"
+    ),
+    "nul_character": _lt("JSON: %(value)s holds a NUL character, which is not text"),
+    "encoding": _lt(
+        'The file is neither UTF-8 nor GB18030/GBK text (undecodable byte %(value)r at position %(position)s): save it as "CSV UTF-8"'
+    ),
+    "binary": _lt(
+        "The file holds binary data (a NUL byte at position %(position)s), not %(format)s text"
+    ),
+    "xls_unsupported": _lt(
+        "The file is an Excel 97-2003 workbook (.xls): save it as an Excel workbook (.xlsx) or as CSV UTF-8"
+    ),
+    "no_header": _lt(
+        "No header row found: none of the first %(rows)s rows names the columns of a %(message_type)s file (first row: %(value)r)"
+    ),
+    "bad_delimiter": _lt(
+        "Line %(line)s: the columns seem to be separated by %(separator)r; separate them with a comma, semicolon, tab or |"
+    ),
+    "missing_columns": _lt(
+        "Line %(line)s: required column(s) missing: %(columns)s (columns found: %(found)s)"
+    ),
+    "duplicate_column": _lt(
+        "Line %(line)s: columns %(first)r and %(value)r both mean the field %(field)s"
+    ),
+    "bad_json": _lt("Line %(line)s: not valid JSON: %(reason)s"),
+    "json_not_object": _lt(
+        'JSON: the top level must be an object holding the header fields and a "lines" list, not %(kind)s'
+    ),
+    "json_lines_not_list": _lt('JSON: "lines" must be a list, not %(kind)s'),
+    "type_mismatch": _lt("The file is a %(found)s message, not %(expected)s"),
+    "bad_xlsx": _lt("The file is not a readable Excel workbook (.xlsx): %(reason)s"),
+    "edifact_syntax": _lt("EDIFACT syntax error: %(reason)s"),
+    "edifact_no_message": _lt("EDIFACT: the interchange holds no message (no UNH segment)"),
+    "edifact_multiple": _lt(
+        "EDIFACT: the interchange holds %(count)s messages; read it with decode_interchange, which splits it, or send one message per file"
+    ),
+    "edifact_bad_tag": _lt(
+        "EDIFACT: segment %(position)s starts with %(value)r, not a segment tag of three capital letters (wrong separators or a damaged file)"
+    ),
+    "edifact_misplaced": _lt(
+        "EDIFACT: segment %(segment)s at position %(position)s is out of place (%(value)s)"
+    ),
+    "edifact_too_many_messages": _lt(
+        "EDIFACT: the interchange holds more than %(maximum)s messages, the most allowed"
+    ),
+    "edifact_control_count": _lt(
+        "EDIFACT: %(segment)s counts %(found)s %(what)s, but %(expected)s were found: the interchange was cut short or altered"
+    ),
+    "edifact_control_total": _lt(
+        "EDIFACT: %(value)s says %(expected)s, but the message holds %(found)s: lines were lost or added on the way, or the sender counts otherwise"
+    ),
+    "edifact_control_reference": _lt(
+        "EDIFACT: %(segment)s closes reference %(found)r, but %(opening)s opened %(expected)r"
+    ),
+    "edifact_syntax_identifier": _lt(
+        "EDIFACT: syntax identifier %(value)r is not one of %(expected)s"
+    ),
+    "edifact_price_basis": _lt(
+        "EDIFACT: price %(price)s has unit price basis %(value)r, which is not a number"
+    ),
+    "profile_unknown_key": _lt("EDIFACT profile: unknown key %(key)r (known keys: %(expected)s)"),
+    "profile_bad_value": _lt("EDIFACT profile: %(key)s is %(value)s, expected %(expected)s"),
+    "profile_unreadable": _lt("EDIFACT profile %(value)s cannot be read: %(reason)s"),
+    "edifact_incomplete": _lt(
+        "EDIFACT: the interchange is incomplete (%(value)s missing or wrong): the file was cut short or altered"
+    ),
+    "edifact_wrong_message": _lt(
+        "EDIFACT: a %(found)s message cannot be read as %(message_type)s (%(expected)s expected)"
+    ),
+    "edifact_wrong_document": _lt(
+        "EDIFACT: BGM document code %(found)r does not match %(message_type)s (%(expected)r expected)"
+    ),
+    "unreadable": _lt("The %(format)s file cannot be read: %(reason)s"),
+    "unwritable": _lt("The message cannot be written as %(format)s: %(reason)s"),
+    "invalid_message": _lt("The %(message_type)s message has %(count)s error(s); first: %(first)s"),
+    "unknown_column": _lt("Column %(value)r is not a field of %(message_type)s and is ignored"),
+    "extra_cells": _lt(
+        "%(count)s cells, but the header row has %(columns)s columns (a separator inside an unquoted value?)"
+    ),
+    "header_mismatch": _lt(
+        "%(field)s: %(value)r differs from %(first)r on line %(first_line)s; header fields repeat the same value on every line"
+    ),
+    "edifact_ignored_segment": _lt(
+        "EDIFACT segment %(value)s is not one the EANCOM messages read here use: it is kept unread in the extra data as %(key)s"
+    ),
+    "negative_usage": _lt(
+        "%(field)s: %(value)s is negative: units returned after being reported used"
+    ),
+    "edifact_date_format": _lt(
+        "%(field)s: EDIFACT date format %(value)r is not supported (102 CCYYMMDD or 203 CCYYMMDDHHMM expected)"
+    ),
+    "required": _lt("%(field)s is required"),
+    "too_long": _lt("%(field)s: %(value)r is longer than %(maximum)s characters"),
+    "bad_kind": _lt("%(field)s: a %(kind)s is not allowed here, give a single value"),
+    "bad_int": _lt("%(field)s: %(value)r is not a whole number"),
+    "bad_decimal": _lt(
+        "%(field)s: %(value)r is not a number (digits and a decimal point, without thousands separators)"
+    ),
+    "bad_date": _lt("%(field)s: %(value)r is not a date (YYYY-MM-DD expected)"),
+    "bad_month": _lt("%(field)s: %(value)r is not a month (YYYY-MM expected)"),
+    "bad_gtin": _lt("%(field)s: %(value)r is not a GTIN (8, 12, 13 or 14 digits expected)"),
+    "gtin_scientific": _lt(
+        "%(field)s: %(value)r was turned into a number in scientific notation by a spreadsheet; format the column as text and export again"
+    ),
+    "gtin_check_digit": _lt(
+        "%(field)s: GTIN %(value)r has check digit %(found)s, %(expected)s expected"
+    ),
+    "bad_di": _lt("%(field)s: %(value)r is not a UDI-DI (letters, digits and - . / + $ %% * only)"),
+    "bad_choice": _lt("%(field)s: %(value)r is not one of %(expected)s"),
+    "not_positive": _lt("%(field)s: %(value)s must be greater than zero"),
+    "negative": _lt("%(field)s: %(value)s must not be negative"),
+    "no_product": _lt("The product is not identified: give %(fields)s"),
+    "no_lines": _lt("The %(message_type)s message has no lines"),
+    "duplicate_line": _lt(
+        "Same product %(product)s, lot %(lot)r and serial %(serial)r as line %(first_line)s"
+    ),
+    "expired": _lt("%(field)s: %(value)s is before the document date %(date)s"),
+    "production_after_expiry": _lt(
+        "%(field)s: production date %(value)s is after the expiry date %(expiry)s"
+    ),
+    "serial_quantity": _lt(
+        "%(field)s: serial number %(serial)r identifies one unit, but the quantity is %(value)s"
+    ),
+    "balance_mismatch": _lt(
+        "%(field)s: %(value)s, but opening %(opening)s + received %(received)s + gain %(gain)s - used %(used)s - returned %(returned)s - shipped %(shipped)s - loss %(loss)s = %(expected)s"
+    ),
+    "difference_mismatch": _lt(
+        "%(field)s: %(value)s, but our quantity %(ours)s - their quantity %(theirs)s = %(expected)s"
+    ),
+    "line_amount_mismatch": _lt(
+        "%(field)s: %(value)s, but quantity %(quantity)s × unit price %(price)s = %(expected)s"
+    ),
+    "total_mismatch": _lt(
+        "%(field)s: %(value)s, but the amounts of the %(count)s lines add up to %(expected)s"
+    ),
+    "invoice_total_mismatch": _lt(
+        "%(field)s: %(value)s, but taxable amount %(taxable)s + tax amount %(tax)s = %(expected)s"
+    ),
+    "credit_note_negative": _lt(
+        "%(field)s: %(value)s is negative; a credit note states its quantities and amounts as positive numbers (its type makes them a credit)"
+    ),
+    "due_before_date": _lt("%(field)s: %(value)s is before the invoice date %(date)s"),
+    "response_without_lines": _lt(
+        "The order response says the order is %(value)s but has no lines saying how"
+    ),
+    "response_line_conflict": _lt(
+        "%(field)s: the line is %(value)s, but the response code of the header is %(response)s"
+    ),
 }
 
 #: problems this addon finds when it turns a valid message into documents

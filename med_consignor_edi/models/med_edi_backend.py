@@ -16,16 +16,26 @@ _logger = logging.getLogger(__name__)
 
 SEND_MODES = [("immediate", "At once"), ("scheduled", "On schedule"), ("never", "Never")]
 #: logistics status of an order (DB15/T 961 §5.3.3 物流状态) by the state of its transfer
-ORDER_STATUS_BY_STATE = {"draft": "accepted", "waiting": "accepted", "confirmed": "accepted",
-                         "assigned": "picking", "cancel": "cancelled"}
+ORDER_STATUS_BY_STATE = {
+    "draft": "accepted",
+    "waiting": "accepted",
+    "confirmed": "accepted",
+    "assigned": "picking",
+    "cancel": "cancelled",
+}
 
 
 class MedEdiBackend(models.Model):
     """One consignor's EDI configuration (OCA edi_core_oca's ``edi.backend``)."""
 
     _name = "med.edi.backend"
-    _inherit = ["med.edi.folder.mixin", "med.edi.monthly.mixin", "med.edi.bill.mixin",
-                "med.edi.stock.mixin", "med.edi.backend.ack.mixin"]
+    _inherit = [
+        "med.edi.folder.mixin",
+        "med.edi.monthly.mixin",
+        "med.edi.bill.mixin",
+        "med.edi.stock.mixin",
+        "med.edi.backend.ack.mixin",
+    ]
     _description = "Consignor EDI Backend"
     _order = "name, id"
     _check_company_auto = True
@@ -36,13 +46,20 @@ class MedEdiBackend(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Consignor", required=True, index=True, check_company=True,
+        "res.partner",
+        string="Consignor",
+        required=True,
+        index=True,
+        check_company=True,
         help="The owner of the consignment stock (its quants have this owner).",
     )
     kind = fields.Selection(
-        [("consignment_supplier", "Consignment supplier"),
-         ("third_party_logistics", "Third-party logistics consignor")],
-        required=True, default="consignment_supplier",
+        [
+            ("consignment_supplier", "Consignment supplier"),
+            ("third_party_logistics", "Third-party logistics consignor"),
+        ],
+        required=True,
+        default="consignment_supplier",
     )
     consignor_code = fields.Char(
         help="The code the consignor writes in its files (委托方编码); files carrying "
@@ -57,18 +74,22 @@ class MedEdiBackend(models.Model):
     format_edifact = fields.Boolean(string="EANCOM (EDIFACT)")
     outbound_format = fields.Selection(
         [("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON"), ("edifact", "EANCOM (EDIFACT)")],
-        required=True, default="csv",
+        required=True,
+        default="csv",
     )
     outbound_lang = fields.Selection(
         [("en", "English column names"), ("zh_CN", "Chinese column names")],
-        string="Outbound Columns", required=True, default="zh_CN",
+        string="Outbound Columns",
+        required=True,
+        default="zh_CN",
     )
     channel = fields.Selection(
         [("folder", "Folder pair"), ("http", "HTTP endpoint"), ("upload", "Web upload")],
-        required=True, default="upload",
+        required=True,
+        default="upload",
     )
     field_mapping = fields.Text(
-        help='JSON object mapping the consignor\'s own column names to field names, e.g. '
+        help="JSON object mapping the consignor's own column names to field names, e.g. "
         '{"货品ID": "product_code"}.',
     )
     send_receipt_confirmation = fields.Selection(SEND_MODES, default="immediate", required=True)
@@ -78,32 +99,43 @@ class MedEdiBackend(models.Model):
         help="Confirm the purchase orders received, which creates their receipts.",
     )
     send_reports = fields.Selection(
-        [("immediate", "At once"), ("scheduled", "On schedule")], default="immediate",
+        [("immediate", "At once"), ("scheduled", "On schedule")],
+        default="immediate",
         required=True,
         help="Reports (monthly reconciliation, usage report, gain/loss, logistics status) are "
         "written to the outbox as soon as they are generated, or by the scheduled job.",
     )
     send_logistics_status = fields.Selection(
-        [("scheduled", "On schedule"), ("never", "On demand only")], default="scheduled",
-        required=True, string="Logistics Status",
+        [("scheduled", "On schedule"), ("never", "On demand only")],
+        default="scheduled",
+        required=True,
+        string="Logistics Status",
         help="The scheduled job sends the logistics status of every order of this consignor "
         "whose transfer changed state (accepted, picking, shipped, delivered, cancelled).",
     )
     api_user_id = fields.Many2one(
-        "res.users", string="API User", index=True,
+        "res.users",
+        string="API User",
+        index=True,
         help="The user whose API key the consignor uses on the HTTP endpoint.",
     )
     max_file_size = fields.Integer(
-        string="Largest File (bytes)", default=20 * 1024 * 1024, required=True,
+        string="Largest File (bytes)",
+        default=20 * 1024 * 1024,
+        required=True,
         help="Larger files are refused with a clear error, not read.",
     )
     max_lines = fields.Integer(string="Most Lines per File", default=100_000, required=True)
     max_columns = fields.Integer(
-        string="Most Columns per Row", default=256, required=True,
+        string="Most Columns per Row",
+        default=256,
+        required=True,
         help="A CSV or XLSX row with more columns is refused as soon as it is read.",
     )
     max_unzipped_size = fields.Integer(
-        string="Largest Unzipped Workbook (bytes)", default=100 * 1024 * 1024, required=True,
+        string="Largest Unzipped Workbook (bytes)",
+        default=100 * 1024 * 1024,
+        required=True,
         help="An XLSX workbook (a zip) whose parts declare or inflate to more bytes, or "
         "inflate more than 100 times, is refused before it is read.",
     )
@@ -115,8 +147,11 @@ class MedEdiBackend(models.Model):
     ]
 
     def _compute_exchange_count(self):
-        counts = dict(self.env["med.edi.exchange"]._read_group(
-            [("backend_id", "in", self.ids)], ["backend_id"], ["__count"]))
+        counts = dict(
+            self.env["med.edi.exchange"]._read_group(
+                [("backend_id", "in", self.ids)], ["backend_id"], ["__count"]
+            )
+        )
         for backend in self:
             backend.exchange_count = counts.get(backend, 0)
 
@@ -130,10 +165,14 @@ class MedEdiBackend(models.Model):
         for backend in self:
             for field in ("max_file_size", "max_lines", "max_columns", "max_unzipped_size"):
                 if backend[field] <= 0:
-                    raise ValidationError(_(
-                        "%(field)s of %(backend)s must be greater than zero, not %(value)s.",
-                        field=self._fields[field]._description_string(self.env),
-                        backend=backend.name, value=backend[field]))
+                    raise ValidationError(
+                        _(
+                            "%(field)s of %(backend)s must be greater than zero, not %(value)s.",
+                            field=self._fields[field]._description_string(self.env),
+                            backend=backend.name,
+                            value=backend[field],
+                        )
+                    )
 
     # -- configuration helpers ------------------------------------------------------
 
@@ -145,19 +184,33 @@ class MedEdiBackend(models.Model):
         try:
             mapping = json.loads(self.field_mapping)
         except ValueError as exc:
-            raise ValidationError(_("Field mapping of %(backend)s is not valid JSON: %(reason)s",
-                                    backend=self.name, reason=exc))
+            raise ValidationError(
+                _(
+                    "Field mapping of %(backend)s is not valid JSON: %(reason)s",
+                    backend=self.name,
+                    reason=exc,
+                )
+            )
         if not isinstance(mapping, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
         ):
-            raise ValidationError(_("Field mapping of %(backend)s must be a JSON object of "
-                                    "column name to field name.", backend=self.name))
+            raise ValidationError(
+                _(
+                    "Field mapping of %(backend)s must be a JSON object of "
+                    "column name to field name.",
+                    backend=self.name,
+                )
+            )
         return mapping
 
     def _edi_limits(self):
         self.ensure_one()
-        return Limits(max_bytes=self.max_file_size, max_lines=self.max_lines,
-                      max_columns=self.max_columns, max_unzipped_bytes=self.max_unzipped_size)
+        return Limits(
+            max_bytes=self.max_file_size,
+            max_lines=self.max_lines,
+            max_columns=self.max_columns,
+            max_unzipped_bytes=self.max_unzipped_size,
+        )
 
     def _edi_formats(self):
         self.ensure_one()
@@ -188,7 +241,8 @@ class MedEdiBackend(models.Model):
         limit = self._edi_limits().max_bytes
         if len(data) > limit:
             return self._edi_receive_refused(
-                message_type, filename, len(data), channel, checksum=fingerprint(data))
+                message_type, filename, len(data), channel, checksum=fingerprint(data)
+            )
         exchange = self._edi_new_inbound(message_type, channel, state="received")
         exchange._edi_attach(data, filename or _("received file"))
         if process:
@@ -204,25 +258,32 @@ class MedEdiBackend(models.Model):
         Exchange = self.env["med.edi.exchange"]
         raw = data.encode("utf-8") if isinstance(data, str) else bytes(data or b"")
         background = Exchange._edi_estimate_lines(raw) > Exchange._edi_sync_max_lines()
-        exchange = self._edi_receive(raw, message_type, filename=filename, channel="http",
-                                     process=not background)
+        exchange = self._edi_receive(
+            raw, message_type, filename=filename, channel="http", process=not background
+        )
         if background and exchange.state == "received":
             exchange._edi_enqueue()
         return exchange
 
-    def _edi_receive_refused(self, message_type, filename, size, channel, checksum=None,
-                             error=None):
+    def _edi_receive_refused(
+        self, message_type, filename, size, channel, checksum=None, error=None
+    ):
         """Keep a file refused before it was read (too large) as an exchange in error:
         its name, size, checksum (when known), channel and the reason, not its bytes."""
         self.ensure_one()
         error = error or EdiError("too_large", size=size, maximum=self._edi_limits().max_bytes)
         exchange = self._edi_new_inbound(
-            message_type, channel, state="error", file_name=filename or _("received file"),
-            file_size=size, checksum=checksum or False,
+            message_type,
+            channel,
+            state="error",
+            file_name=filename or _("received file"),
+            file_size=size,
+            checksum=checksum or False,
             problem_ids=[Command.create(codec_problem(self.env, error.as_problem()))],
         )
-        _logger.warning("EDI backend %s: %s bytes refused unread from %s (%s)", self.id, size,
-                        channel, filename)
+        _logger.warning(
+            "EDI backend %s: %s bytes refused unread from %s (%s)", self.id, size, channel, filename
+        )
         return exchange
 
     def _edi_new_inbound(self, message_type, channel, **values):
@@ -230,13 +291,15 @@ class MedEdiBackend(models.Model):
         exchanges), in the caller's environment."""
         Exchange = self.env["med.edi.exchange"]
         with Exchange._edi_system():
-            exchange = Exchange.sudo().create(dict(
-                values,
-                backend_id=self.id,
-                direction="in",
-                message_type=message_type if message_type in INBOUND_TYPES else False,
-                channel=channel,
-            ))
+            exchange = Exchange.sudo().create(
+                dict(
+                    values,
+                    backend_id=self.id,
+                    direction="in",
+                    message_type=message_type if message_type in INBOUND_TYPES else False,
+                    channel=channel,
+                )
+            )
         return exchange.sudo(self.env.su)
 
     def _edi_receive_demo_file(self, message_type, path):
@@ -248,7 +311,8 @@ class MedEdiBackend(models.Model):
     def action_open_exchanges(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "med_consignor_edi.med_edi_exchange_action")
+            "med_consignor_edi.med_edi_exchange_action"
+        )
         action["domain"] = [("backend_id", "=", self.id)]
         action["context"] = {"default_backend_id": self.id}
         return action
@@ -285,19 +349,28 @@ class MedEdiBackend(models.Model):
         self.ensure_one()
         Exchange = self.env["med.edi.exchange"]
         with Exchange._edi_system():
-            exchange = Exchange.sudo().create({
-                "period": period,
-                "backend_id": self.id,
-                "direction": "out",
-                "message_type": message_type,
-                "channel": self.channel,
-                "state": "draft",
-                "file_format": self.outbound_format,
-                "res_model": record._name if record else False,
-                "res_id": record.id if record else False,
-            }).sudo(self.env.su)
-        message = Message(message_type, dict(header),
-                          [Line(number, values) for number, values in enumerate(lines, 1)])
+            exchange = (
+                Exchange.sudo()
+                .create(
+                    {
+                        "period": period,
+                        "backend_id": self.id,
+                        "direction": "out",
+                        "message_type": message_type,
+                        "channel": self.channel,
+                        "state": "draft",
+                        "file_format": self.outbound_format,
+                        "res_model": record._name if record else False,
+                        "res_id": record.id if record else False,
+                    }
+                )
+                .sudo(self.env.su)
+            )
+        message = Message(
+            message_type,
+            dict(header),
+            [Line(number, values) for number, values in enumerate(lines, 1)],
+        )
         message.header.setdefault("message_id", exchange._edi_outbound_message_id())
         exchange._edi_encode(message, send=send)
         exchange._edi_invalidate_document()
@@ -329,14 +402,21 @@ class MedEdiBackend(models.Model):
         status message listing its recalled units, blocked (冻结).  On an empty recordset,
         every backend of the current company is considered.  Returns the exchanges."""
         backends = self or self.search([("company_id", "=", self.env.company.id)])
-        owners = self.env["stock.quant"].sudo().search(
-            [("lot_id", "in", lots.ids), ("owner_id", "!=", False)]).owner_id
+        owners = (
+            self.env["stock.quant"]
+            .sudo()
+            .search([("lot_id", "in", lots.ids), ("owner_id", "!=", False)])
+            .owner_id
+        )
         exchanges = self.env["med.edi.exchange"]
         handler = self.env["med.edi.handler.stock_status.out"]
         for backend in backends.filtered(lambda b: b.partner_id in owners):
             header, lines = handler._edi_build(
-                backend, lots=lots, status="blocked",
-                note=(_("Recall: %(reason)s", reason=reason) if reason else _("Recall"))[:250])
+                backend,
+                lots=lots,
+                status="blocked",
+                note=(_("Recall: %(reason)s", reason=reason) if reason else _("Recall"))[:250],
+            )
             if lines:
                 exchanges |= backend._edi_generate("stock_status", header, lines, record=record)
         return exchanges
@@ -345,10 +425,18 @@ class MedEdiBackend(models.Model):
 
     def _edi_order_pickings(self, domain=()):
         """The consignor's orders: transfers created from its inbound messages."""
-        return self.env["stock.picking"].sudo().search([
-            ("med_edi_backend_id", "in", self.ids),
-            ("picking_type_code", "in", ("incoming", "outgoing")), *domain,
-        ], order="id")
+        return (
+            self.env["stock.picking"]
+            .sudo()
+            .search(
+                [
+                    ("med_edi_backend_id", "in", self.ids),
+                    ("picking_type_code", "in", ("incoming", "outgoing")),
+                    *domain,
+                ],
+                order="id",
+            )
+        )
 
     def _edi_send_logistics_status(self, pickings=None, changed_only=True):
         """One logistics status message per order (``pickings``, default every order of
@@ -365,9 +453,13 @@ class MedEdiBackend(models.Model):
         handler = self.env["med.edi.handler.logistics_status.out"]
         for picking in pickings.sudo():
             backend = picking._med_edi_backend()
-            exchanges |= handler._edi_generate(backend, record=picking,
-                                               send=backend._edi_send_now(), picking=picking,
-                                               events=events[picking])
+            exchanges |= handler._edi_generate(
+                backend,
+                record=picking,
+                send=backend._edi_send_now(),
+                picking=picking,
+                events=events[picking],
+            )
             picking.med_edi_status_sent = picking._edi_logistics_status()
         return exchanges
 
@@ -376,6 +468,10 @@ class MedEdiBackend(models.Model):
         self.check_access("read")
         exchanges = self.sudo()._edi_send_logistics_status()
         if not exchanges:
-            raise UserError(_("No order of %(consignor)s changed since its last logistics "
-                              "status.", consignor=", ".join(self.partner_id.mapped("name"))))
+            raise UserError(
+                _(
+                    "No order of %(consignor)s changed since its last logistics status.",
+                    consignor=", ".join(self.partner_id.mapped("name")),
+                )
+            )
         return exchanges._edi_action_open()

@@ -9,9 +9,14 @@ class MedEdiBillMixin(models.AbstractModel):
     _description = "Consignor EDI Bill on Use"
 
     bill_on_use = fields.Selection(
-        [("none", "No"), ("purchase_order", "Purchase order line"),
-         ("vendor_bill", "Vendor bill line")],
-        string="Bill on Use", default="purchase_order", required=True,
+        [
+            ("none", "No"),
+            ("purchase_order", "Purchase order line"),
+            ("vendor_bill", "Vendor bill line"),
+        ],
+        string="Bill on Use",
+        default="purchase_order",
+        required=True,
         help="What using a consignment unit on a patient creates for the consignor.",
     )
 
@@ -26,40 +31,78 @@ class MedEdiBillMixin(models.AbstractModel):
         self.ensure_one()
         lines = []
         for ml in move_lines:
-            name = _("%(product)s, %(lot)s used on %(date)s", product=ml.product_id.display_name,
-                     lot=ml.lot_id.name or "-", date=ml.date.date())
+            name = _(
+                "%(product)s, %(lot)s used on %(date)s",
+                product=ml.product_id.display_name,
+                lot=ml.lot_id.name or "-",
+                date=ml.date.date(),
+            )
             lines.append((ml.product_id, ml.quantity_product_uom, name))
         if self.bill_on_use == "purchase_order":
             Order = self.env["purchase.order"].sudo()
-            order = Order.search([("med_edi_backend_id", "=", self.id), ("state", "=", "draft"),
-                                  ("origin", "=", "consignment-use")], limit=1)
-            commands = [Command.create({
-                "product_id": product.id, "product_qty": qty, "name": name,
-                "product_uom": product.uom_id.id,
-                "price_unit": self._edi_use_price(product),
-            }) for product, qty, name in lines]
+            order = Order.search(
+                [
+                    ("med_edi_backend_id", "=", self.id),
+                    ("state", "=", "draft"),
+                    ("origin", "=", "consignment-use"),
+                ],
+                limit=1,
+            )
+            commands = [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "product_qty": qty,
+                        "name": name,
+                        "product_uom": product.uom_id.id,
+                        "price_unit": self._edi_use_price(product),
+                    }
+                )
+                for product, qty, name in lines
+            ]
             if order:
                 order.write({"order_line": commands})
             else:
-                order = Order.create({
-                    "partner_id": self.partner_id.id, "company_id": self.company_id.id,
-                    "origin": "consignment-use", "med_edi_backend_id": self.id,
-                    "order_line": commands,
-                })
+                order = Order.create(
+                    {
+                        "partner_id": self.partner_id.id,
+                        "company_id": self.company_id.id,
+                        "origin": "consignment-use",
+                        "med_edi_backend_id": self.id,
+                        "order_line": commands,
+                    }
+                )
             return order
         Move = self.env["account.move"].sudo()
-        bill = Move.search([("med_edi_backend_id", "=", self.id), ("state", "=", "draft"),
-                            ("move_type", "=", "in_invoice")], limit=1)
-        commands = [Command.create({
-            "product_id": product.id, "quantity": qty, "name": name,
-            "price_unit": self._edi_use_price(product),
-        }) for product, qty, name in lines]
+        bill = Move.search(
+            [
+                ("med_edi_backend_id", "=", self.id),
+                ("state", "=", "draft"),
+                ("move_type", "=", "in_invoice"),
+            ],
+            limit=1,
+        )
+        commands = [
+            Command.create(
+                {
+                    "product_id": product.id,
+                    "quantity": qty,
+                    "name": name,
+                    "price_unit": self._edi_use_price(product),
+                }
+            )
+            for product, qty, name in lines
+        ]
         if bill:
             bill.write({"invoice_line_ids": commands})
         else:
-            bill = Move.with_context(default_move_type="in_invoice").create({
-                "move_type": "in_invoice", "partner_id": self.partner_id.id,
-                "company_id": self.company_id.id, "med_edi_backend_id": self.id,
-                "invoice_line_ids": commands,
-            })
+            bill = Move.with_context(default_move_type="in_invoice").create(
+                {
+                    "move_type": "in_invoice",
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "med_edi_backend_id": self.id,
+                    "invoice_line_ids": commands,
+                }
+            )
         return bill

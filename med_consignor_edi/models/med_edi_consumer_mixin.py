@@ -12,14 +12,17 @@ class MedEdiConsumerMixin(models.AbstractModel):
     )
     med_edi_order_ref = fields.Char(string="Consignor Order", readonly=True, copy=False)
     med_edi_exchange_ids = fields.Many2many(
-        "med.edi.exchange", string="EDI Exchanges", compute="_compute_med_edi_exchange_ids",
+        "med.edi.exchange",
+        string="EDI Exchanges",
+        compute="_compute_med_edi_exchange_ids",
         help="The messages this document was created from or reported in.",
     )
     med_edi_exchange_count = fields.Integer(compute="_compute_med_edi_exchange_ids")
 
     def _compute_med_edi_exchange_ids(self):
         exchanges = self.env["med.edi.exchange"].search(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids)])
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        )
         by_record = {}
         for exchange in exchanges:
             by_record.setdefault(exchange.res_id, []).append(exchange.id)

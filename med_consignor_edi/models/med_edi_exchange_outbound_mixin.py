@@ -37,8 +37,11 @@ class MedEdiExchangeOutboundMixin(models.AbstractModel):
             return False
         self._edi_write({**vals, "state": "generated"})
         self._edi_attach(data, f"{message.message_id}.{EXTENSIONS[self.file_format]}")
-        if send and self.backend_id.channel == "folder" \
-                and self.env.context.get("med_edi_send", True):  # fmt: skip
+        if (
+            send
+            and self.backend_id.channel == "folder"
+            and self.env.context.get("med_edi_send", True)
+        ):
             self._edi_send()
         return True
 

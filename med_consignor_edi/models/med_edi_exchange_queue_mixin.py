@@ -26,10 +26,13 @@ class MedEdiExchangeQueueMixin(models.AbstractModel):
     _description = "Consignor EDI Background Processing"
 
     lines_done = fields.Integer(
-        readonly=True, help="Lines of the message processed (all of them once processed).")
+        readonly=True, help="Lines of the message processed (all of them once processed)."
+    )
     progress = fields.Integer(
-        string="Progress (%)", compute="_compute_progress",
-        help="Lines processed of the lines of the message.")
+        string="Progress (%)",
+        compute="_compute_progress",
+        help="Lines processed of the lines of the message.",
+    )
 
     @api.depends("state", "line_count", "lines_done")
     def _compute_progress(self):
@@ -49,8 +52,7 @@ class MedEdiExchangeQueueMixin(models.AbstractModel):
         try:
             return int(value) if value not in (None, False, "") else SYNC_MAX_LINES
         except ValueError:
-            _logger.warning("System parameter %s is not a number: %r", SYNC_MAX_LINES_PARAM,
-                            value)
+            _logger.warning("System parameter %s is not a number: %r", SYNC_MAX_LINES_PARAM, value)
             return SYNC_MAX_LINES
 
     @api.model
@@ -93,12 +95,14 @@ class MedEdiExchangeQueueMixin(models.AbstractModel):
         if self._edi_background_engine() != "cron":
             return self.browse()
         done = self.browse()
-        for exchange in self.sudo().search([("direction", "=", "in"),
-                                            ("state", "=", "received")],
-                                           order="id", limit=limit):
+        for exchange in self.sudo().search(
+            [("direction", "=", "in"), ("state", "=", "received")], order="id", limit=limit
+        ):
             self.env.cr.execute(
                 "SELECT id FROM med_edi_exchange WHERE id = %s AND state = 'received'"
-                " FOR NO KEY UPDATE SKIP LOCKED", [exchange.id])
+                " FOR NO KEY UPDATE SKIP LOCKED",
+                [exchange.id],
+            )
             if not self.env.cr.fetchone():
                 continue
             exchange._edi_process_background()

@@ -22,19 +22,27 @@ class MedEdiFolderMixin(models.AbstractModel):
     _name = "med.edi.folder.mixin"
     _description = "Consignor EDI Folder Channel"
 
-    inbox_path = fields.Char(help="Folder read by the scheduled job (files are moved to "
-                             "processed/ or error/ below it), relative to the EDI folder "
-                             "root the server configuration sets (med_edi_folder_root).")
-    outbox_path = fields.Char(help="Folder outbound files are written to, relative to the EDI "
-                              "folder root the server configuration sets.")
+    inbox_path = fields.Char(
+        help="Folder read by the scheduled job (files are moved to "
+        "processed/ or error/ below it), relative to the EDI folder "
+        "root the server configuration sets (med_edi_folder_root)."
+    )
+    outbox_path = fields.Char(
+        help="Folder outbound files are written to, relative to the EDI "
+        "folder root the server configuration sets."
+    )
 
     @api.constrains("channel", "inbox_path", "outbox_path")
     def _check_folders(self):
         for backend in self:
-            if backend.channel == "folder" and (not backend.inbox_path
-                                                or not backend.outbox_path):
-                raise ValidationError(_("Backend %(backend)s exchanges files through folders: "
-                                        "give its inbox and outbox.", backend=backend.name))
+            if backend.channel == "folder" and (not backend.inbox_path or not backend.outbox_path):
+                raise ValidationError(
+                    _(
+                        "Backend %(backend)s exchanges files through folders: "
+                        "give its inbox and outbox.",
+                        backend=backend.name,
+                    )
+                )
             for field in ("inbox_path", "outbox_path"):
                 if backend[field]:
                     backend._edi_folder(field)
@@ -50,7 +58,8 @@ class MedEdiFolderMixin(models.AbstractModel):
         """The folder every folder channel lives in, set by the server configuration
         (``med_edi_folder_root``; default ``<data_dir>/med_edi/<database>``), resolved."""
         root = config.get("med_edi_folder_root") or os.path.join(
-            config["data_dir"], "med_edi", self.env.cr.dbname)
+            config["data_dir"], "med_edi", self.env.cr.dbname
+        )
         return os.path.realpath(os.path.expanduser(root))
 
     def _edi_folder(self, field):
@@ -63,15 +72,27 @@ class MedEdiFolderMixin(models.AbstractModel):
         root = self._edi_folder_root()
         label = self._fields[field]._description_string(self.env)
         if not value or "\x00" in value:
-            raise ValidationError(_("%(field)s of %(backend)s: %(value)r is not a folder.",
-                                    field=label, backend=self.name, value=value))
+            raise ValidationError(
+                _(
+                    "%(field)s of %(backend)s: %(value)r is not a folder.",
+                    field=label,
+                    backend=self.name,
+                    value=value,
+                )
+            )
         real = os.path.realpath(os.path.join(root, value))
         if real != root and os.path.commonpath([root, real]) != root:
-            raise ValidationError(_(
-                "%(field)s of %(backend)s: %(value)s is outside the EDI folder root %(root)s "
-                "set by the server configuration (med_edi_folder_root); give a folder inside "
-                "it, e.g. a path relative to it.",
-                field=label, backend=self.name, value=value, root=root))
+            raise ValidationError(
+                _(
+                    "%(field)s of %(backend)s: %(value)s is outside the EDI folder root %(root)s "
+                    "set by the server configuration (med_edi_folder_root); give a folder inside "
+                    "it, e.g. a path relative to it.",
+                    field=label,
+                    backend=self.name,
+                    value=value,
+                    root=root,
+                )
+            )
         return real
 
     def _edi_open_folder(self, field, create=False):
@@ -117,8 +138,9 @@ class MedEdiFolderMixin(models.AbstractModel):
         try:
             inbox = self._edi_open_folder("inbox_path")
         except (ValidationError, OSError) as exc:
-            _logger.warning("EDI backend %s: inbox %s not read: %s", self.name, self.inbox_path,
-                            exc)
+            _logger.warning(
+                "EDI backend %s: inbox %s not read: %s", self.name, self.inbox_path, exc
+            )
             return exchanges
         try:
             for entry in sorted(os.listdir(inbox)):
@@ -128,17 +150,19 @@ class MedEdiFolderMixin(models.AbstractModel):
                 data, size, checksum = read
                 message_type = self._edi_type_from_filename(entry)
                 if data is None:
-                    exchange = self._edi_receive_refused(message_type, entry, size, "folder",
-                                                         checksum=checksum)
+                    exchange = self._edi_receive_refused(
+                        message_type, entry, size, "folder", checksum=checksum
+                    )
                 else:
-                    exchange = self._edi_receive(data, message_type, filename=entry,
-                                                 channel="folder")
+                    exchange = self._edi_receive(
+                        data, message_type, filename=entry, channel="folder"
+                    )
                 if self.env.context.get("med_edi_commit"):
                     # the file leaves the inbox only once its exchange is stored for good
                     self.env.cr.commit()  # pylint: disable=invalid-commit
                 target = self._edi_subfolder(
-                    inbox, "processed" if exchange.state in ("processed", "duplicate")
-                    else "error")
+                    inbox, "processed" if exchange.state in ("processed", "duplicate") else "error"
+                )
                 try:
                     os.replace(entry, entry, src_dir_fd=inbox, dst_dir_fd=target)
                 finally:
@@ -160,8 +184,12 @@ class MedEdiFolderMixin(models.AbstractModel):
         self.env["stock.picking"]._edi_send_pending_confirmations()
         self.search([("send_logistics_status", "=", "scheduled")])._edi_send_logistics_status()
         pending = self.env["med.edi.exchange"].search(
-            [("direction", "=", "out"), ("state", "=", "generated"),
-             ("backend_id.channel", "=", "folder")])
+            [
+                ("direction", "=", "out"),
+                ("state", "=", "generated"),
+                ("backend_id.channel", "=", "folder"),
+            ]
+        )
         pending._edi_send()
 
     def _edi_folder_send(self, exchanges):
@@ -173,7 +201,8 @@ class MedEdiFolderMixin(models.AbstractModel):
             return exchanges.browse()
         sent = exchanges.browse()
         for exchange in exchanges.filtered(
-                lambda e: e.direction == "out" and e.state == "generated"):
+            lambda e: e.direction == "out" and e.state == "generated"
+        ):
             try:
                 self._edi_write_outbox(exchange.file_name, exchange.attachment_id.raw)
             except (OSError, ValidationError) as exc:
@@ -192,8 +221,12 @@ class MedEdiFolderMixin(models.AbstractModel):
             raise OSError(f"not a file name: {filename!r}")
         outbox = self._edi_open_folder("outbox_path", create=True)
         try:
-            fd = os.open(name + ".part", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW,
-                         0o640, dir_fd=outbox)
+            fd = os.open(
+                name + ".part",
+                os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW,
+                0o640,
+                dir_fd=outbox,
+            )
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             os.replace(name + ".part", name, src_dir_fd=outbox, dst_dir_fd=outbox)

@@ -75,17 +75,20 @@ class MedEdiHandler(models.AbstractModel):
         """The product, lot and quantity fields of a line about a done move line."""
         lot, product = move_line.lot_id, move_line.product_id
         values = dict(product_values[product])
-        values.update({
-            "lot": lot.name if lot and product.tracking == "lot" else None,
-            "serial": lot.name if lot and product.tracking == "serial" else None,
-            "expiry_date": lot.expiration_date.date() if lot.expiration_date else None,
-            "quantity": move_line.quantity_product_uom,
-        })
+        values.update(
+            {
+                "lot": lot.name if lot and product.tracking == "lot" else None,
+                "serial": lot.name if lot and product.tracking == "serial" else None,
+                "expiry_date": lot.expiration_date.date() if lot.expiration_date else None,
+                "quantity": move_line.quantity_product_uom,
+            }
+        )
         return values
 
     def _edi_generate(self, backend, record=None, send=True, period=None, **options):
         """Build the message and create its outbound exchange (see
         ``med.edi.backend._edi_generate``); returns the exchange."""
         header, lines = self._edi_build(backend, **options)
-        return backend._edi_generate(self._edi_message_type, header, lines, record=record,
-                                     send=send, period=period)
+        return backend._edi_generate(
+            self._edi_message_type, header, lines, record=record, send=send, period=period
+        )

@@ -27,35 +27,58 @@ class MedEdiHandlerAck(models.AbstractModel):
     _description = "Consignor EDI: Acknowledgement"
     _edi_direction = "out"
 
-    def _edi_ack_data(self, interchange, acknowledged, reference, document_number, when,
-                      **options):
+    def _edi_ack_data(self, interchange, acknowledged, reference, document_number, when, **options):
         """The acknowledgement's bytes."""
         raise NotImplementedError(self._name)
 
-    def _edi_generate(self, backend, record=None, send=True, period=None, interchange=None,
-                      acknowledged=None, **options):
+    def _edi_generate(
+        self,
+        backend,
+        record=None,
+        send=True,
+        period=None,
+        interchange=None,
+        acknowledged=None,
+        **options,
+    ):
         """The outbound exchange acknowledging ``acknowledged`` (an inbound exchange) of
         ``interchange`` (the Interchange it was read from), generated and, on a folder
         channel, sent."""
         Exchange = self.env["med.edi.exchange"]
         with Exchange._edi_system():
-            exchange = Exchange.sudo().create({
-                "backend_id": backend.id,
-                "direction": "out",
-                "message_type": self._edi_message_type,
-                "channel": backend.channel,
-                "state": "draft",
-                "file_format": "edifact",
-                "acknowledged_id": acknowledged.id,
-                "res_model": record._name if record else False,
-                "res_id": record.id if record else False,
-            }).sudo(self.env.su)
+            exchange = (
+                Exchange.sudo()
+                .create(
+                    {
+                        "backend_id": backend.id,
+                        "direction": "out",
+                        "message_type": self._edi_message_type,
+                        "channel": backend.channel,
+                        "state": "draft",
+                        "file_format": "edifact",
+                        "acknowledged_id": acknowledged.id,
+                        "res_model": record._name if record else False,
+                        "res_id": record.id if record else False,
+                    }
+                )
+                .sudo(self.env.su)
+            )
         ident = f"{self._edi_message_type.upper()}-{backend.id}-{exchange.id:08d}"
-        data = self._edi_ack_data(interchange, acknowledged, reference=str(exchange.id),
-                                  document_number=ident, when=fields.Datetime.now(),
-                                  **options)
-        exchange._edi_write({"message_ident": ident, "state": "generated",
-                             "interchange_reference": str(exchange.id)})
+        data = self._edi_ack_data(
+            interchange,
+            acknowledged,
+            reference=str(exchange.id),
+            document_number=ident,
+            when=fields.Datetime.now(),
+            **options,
+        )
+        exchange._edi_write(
+            {
+                "message_ident": ident,
+                "state": "generated",
+                "interchange_reference": str(exchange.id),
+            }
+        )
         exchange._edi_attach(data, f"{ident}.edi")
         if send and backend.channel == "folder" and self.env.context.get("med_edi_send", True):
             exchange._edi_send()
@@ -71,8 +94,9 @@ class MedEdiHandlerContrlOut(models.AbstractModel):
     _description = "Consignor EDI: CONTRL Sent"
     _edi_message_type = "contrl"
 
-    def _edi_ack_data(self, interchange, acknowledged, reference, document_number, when,
-                      rejected=None, **options):
+    def _edi_ack_data(
+        self, interchange, acknowledged, reference, document_number, when, rejected=None, **options
+    ):
         return contrl(interchange, rejected, reference=reference, when=when)
 
 
@@ -84,12 +108,29 @@ class MedEdiHandlerAperakOut(models.AbstractModel):
     _description = "Consignor EDI: APERAK Sent"
     _edi_message_type = "aperak"
 
-    def _edi_ack_data(self, interchange, acknowledged, reference, document_number, when,
-                      edi_message=None, **options):
-        problems = [AckProblem(p.code or "error", p.line or None, p.message, True)
-                    for p in acknowledged.problem_ids if p.severity == "error"]
-        return aperak(interchange, problems, message=edi_message, reference=reference,
-                      document_number=document_number, when=when)
+    def _edi_ack_data(
+        self,
+        interchange,
+        acknowledged,
+        reference,
+        document_number,
+        when,
+        edi_message=None,
+        **options,
+    ):
+        problems = [
+            AckProblem(p.code or "error", p.line or None, p.message, True)
+            for p in acknowledged.problem_ids
+            if p.severity == "error"
+        ]
+        return aperak(
+            interchange,
+            problems,
+            message=edi_message,
+            reference=reference,
+            document_number=document_number,
+            when=when,
+        )
 
 
 class MedEdiHandlerOrdrspOut(models.AbstractModel):
@@ -100,7 +141,24 @@ class MedEdiHandlerOrdrspOut(models.AbstractModel):
     _description = "Consignor EDI: ORDRSP Sent"
     _edi_message_type = "ordrsp"
 
-    def _edi_ack_data(self, interchange, acknowledged, reference, document_number, when,
-                      edi_message=None, order=None, responses=None, **options):
-        return ordrsp(interchange, order, responses, message=edi_message,
-                      reference=reference, document_number=document_number, when=when)
+    def _edi_ack_data(
+        self,
+        interchange,
+        acknowledged,
+        reference,
+        document_number,
+        when,
+        edi_message=None,
+        order=None,
+        responses=None,
+        **options,
+    ):
+        return ordrsp(
+            interchange,
+            order,
+            responses,
+            message=edi_message,
+            reference=reference,
+            document_number=document_number,
+            when=when,
+        )

@@ -15,8 +15,16 @@ class MedEdiHandlerLogisticsStatusOut(models.AbstractModel):
     def _edi_build(self, backend, picking=None, events=()):
         header = backend._edi_header(
             order_ref=(picking.med_edi_order_ref or picking.origin or picking.name)[:35],
-            status=picking._edi_logistics_status(), note=picking.name[:250])
-        lines = [{"event_date": day, "event_time": time, "event_status": event,
-                  "place": (place or "")[:70] or None}
-                 for event, day, time, place in events]
+            status=picking._edi_logistics_status(),
+            note=picking.name[:250],
+        )
+        lines = [
+            {
+                "event_date": day,
+                "event_time": time,
+                "event_status": event,
+                "place": (place or "")[:70] or None,
+            }
+            for event, day, time, place in events
+        ]
         return header, lines

@@ -14,12 +14,19 @@ class MedEdiHandlerPurchaseReturnIn(models.AbstractModel):
     def _edi_check(self, exchange, message):
         backend = exchange.backend_id
         products, lots, problems = self._edi_lookup(
-            exchange, message, True, backend.partner_id, "supplier")
+            exchange, message, True, backend.partner_id, "supplier"
+        )
         return {"products": products, "lots": lots}, problems
 
     def _edi_process(self, exchange, message, found):
         backend = exchange.backend_id
         warehouse = backend.company_id._med_warehouse()
         return self._edi_create_picking(
-            exchange, message, found, warehouse.out_type_id, warehouse.lot_stock_id,
-            self.env.ref("stock.stock_location_suppliers"), backend.partner_id)
+            exchange,
+            message,
+            found,
+            warehouse.out_type_id,
+            warehouse.lot_stock_id,
+            self.env.ref("stock.stock_location_suppliers"),
+            backend.partner_id,
+        )

@@ -15,8 +15,7 @@ class MedEdiHandlerReconciliationOut(models.AbstractModel):
     _edi_direction = "out"
 
     def _edi_build(self, backend, date_from=None, date_to=None, period=None):
-        header = backend._edi_header(period=period,
-                                     currency=backend.company_id.currency_id.name)
+        header = backend._edi_header(period=period, currency=backend.company_id.currency_id.name)
         return header, self._edi_lines(backend, date_from, date_to)
 
     def _edi_lines(self, backend, date_from, date_to):
@@ -29,20 +28,25 @@ class MedEdiHandlerReconciliationOut(models.AbstractModel):
         for row in figures:
             product, lot = row["product"], row["lot"]
             price = Decimal(str(currency.round(prices[product])))
-            line = {key: value for key, value in product_values[product].items()
-                    if key != "uom" or value}
-            line.update({
-                "lot": lot.name if lot else None,
-                "unit_price": price,
-                "opening_quantity": row["opening"],
-                "received_quantity": row["received"],
-                "used_quantity": row["used"],
-                "returned_quantity": row["returned"],
-                "shipped_quantity": row["shipped"],
-                "gain_quantity": row["gain"],
-                "loss_quantity": row["loss"],
-                "closing_quantity": row["closing"],
-                "amount": Decimal(str(currency.round(float(row["used"] * price)))),
-            })
+            line = {
+                key: value
+                for key, value in product_values[product].items()
+                if key != "uom" or value
+            }
+            line.update(
+                {
+                    "lot": lot.name if lot else None,
+                    "unit_price": price,
+                    "opening_quantity": row["opening"],
+                    "received_quantity": row["received"],
+                    "used_quantity": row["used"],
+                    "returned_quantity": row["returned"],
+                    "shipped_quantity": row["shipped"],
+                    "gain_quantity": row["gain"],
+                    "loss_quantity": row["loss"],
+                    "closing_quantity": row["closing"],
+                    "amount": Decimal(str(currency.round(float(row["used"] * price)))),
+                }
+            )
             lines.append(line)
         return lines

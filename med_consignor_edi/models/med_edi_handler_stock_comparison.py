@@ -17,15 +17,18 @@ class MedEdiHandlerStockComparisonOut(models.AbstractModel):
         for line in reconciliation.line_ids:
             values = dict(product_values[line.product_id])
             serial = line.product_id.tracking == "serial"
-            values.update({
-                "lot": None if serial else (line.lot_name or None),
-                "serial": (line.lot_name or None) if serial else None,
-                "expiry_date": line.our_expiry or line.their_expiry or None,
-                "our_quantity": line.our_quantity,
-                "their_quantity": line.their_quantity,
-                "difference": line.our_quantity - line.their_quantity,
-            })
+            values.update(
+                {
+                    "lot": None if serial else (line.lot_name or None),
+                    "serial": (line.lot_name or None) if serial else None,
+                    "expiry_date": line.our_expiry or line.their_expiry or None,
+                    "our_quantity": line.our_quantity,
+                    "their_quantity": line.their_quantity,
+                    "difference": line.our_quantity - line.their_quantity,
+                }
+            )
             lines.append(values)
         header = backend._edi_header(
-            origin_ref=reconciliation.statement_exchange_id.message_ident or None)
+            origin_ref=reconciliation.statement_exchange_id.message_ident or None
+        )
         return header, lines

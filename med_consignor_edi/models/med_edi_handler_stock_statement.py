@@ -17,6 +17,7 @@ class MedEdiHandlerStockStatementIn(models.AbstractModel):
 
     def _edi_process(self, exchange, message, found):
         reconciliation = self.env["med.edi.reconciliation"]._edi_compare(
-            exchange.backend_id, message, found["products"], exchange)
+            exchange.backend_id, message, found["products"], exchange
+        )
         reconciliation._edi_send_comparison()
         return reconciliation

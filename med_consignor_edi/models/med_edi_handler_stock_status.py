@@ -19,23 +19,31 @@ class MedEdiHandlerStockStatusOut(models.AbstractModel):
         products = self.env["product.product"].union(*(r["product"] for r in rows))
         product_values = backend._edi_product_values(products)
         company = backend.company_id
-        quarantine = company.med_quarantine_location_id \
-            if "med_quarantine_location_id" in company._fields else None  # fmt: skip
+        quarantine = (
+            company.med_quarantine_location_id
+            if "med_quarantine_location_id" in company._fields
+            else None
+        )
         lines = []
         for row in rows:
             lot = row["lot"]
             tracking = row["product"].tracking
             expiry = lot.expiration_date if lot and "expiration_date" in lot._fields else None
             line = dict(product_values[row["product"]])
-            line.update({
-                "lot": lot.name if lot and tracking == "lot" else None,
-                "serial": lot.name if lot and tracking == "serial" else None,
-                "expiry_date": expiry.date() if expiry else None,
-                "quantity": row["quantity"],
-                "stock_status": status or (
-                    "quarantine" if quarantine and row["location"] == quarantine
-                    else "available"),
-                "location": (row["location"].name or "")[:40],
-            })
+            line.update(
+                {
+                    "lot": lot.name if lot and tracking == "lot" else None,
+                    "serial": lot.name if lot and tracking == "serial" else None,
+                    "expiry_date": expiry.date() if expiry else None,
+                    "quantity": row["quantity"],
+                    "stock_status": status
+                    or (
+                        "quarantine"
+                        if quarantine and row["location"] == quarantine
+                        else "available"
+                    ),
+                    "location": (row["location"].name or "")[:40],
+                }
+            )
             lines.append(line)
         return lines

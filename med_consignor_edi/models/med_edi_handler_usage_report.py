@@ -14,12 +14,15 @@ class MedEdiHandlerUsageReportOut(models.AbstractModel):
     def _edi_build(self, backend, date_from=None, date_to=None, period=None):
         patient = backend.company_id._med_patient_location()
         move_lines = backend._edi_done_move_lines(
-            date_from, date_to, [("location_dest_id", "=", patient.id)])
+            date_from, date_to, [("location_dest_id", "=", patient.id)]
+        )
         product_values = backend._edi_product_values(move_lines.product_id)
         lines = []
         for move_line in move_lines:
             values = self._edi_move_line_values(move_line, product_values)
-            values.update(usage_date=move_line.date.date(),
-                          unit_price=backend._edi_use_price(move_line.product_id))
+            values.update(
+                usage_date=move_line.date.date(),
+                unit_price=backend._edi_use_price(move_line.product_id),
+            )
             lines.append(values)
         return backend._edi_header(period=period), lines

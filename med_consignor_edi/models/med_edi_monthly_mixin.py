@@ -30,13 +30,23 @@ class MedEdiMonthlyMixin(models.AbstractModel):
         """Done move lines of the consignor's stock between the two datetimes (units
         used on patients count although their ownership passed to us)."""
         self.ensure_one()
-        return self.env["stock.move.line"].sudo().search([
-            ("state", "=", "done"),
-            "|", ("owner_id", "=", self.partner_id.id),
-            ("med_consignor_id", "=", self.partner_id.id),
-            ("company_id", "=", self.company_id.id),
-            ("date", ">=", date_from), ("date", "<", date_to), *domain,
-        ], order="date, id")
+        return (
+            self.env["stock.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "done"),
+                    "|",
+                    ("owner_id", "=", self.partner_id.id),
+                    ("med_consignor_id", "=", self.partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("date", ">=", date_from),
+                    ("date", "<", date_to),
+                    *domain,
+                ],
+                order="date, id",
+            )
+        )
 
     def _edi_send_usage_report(self, date_from, date_to, period=None, skip_empty=False):
         """Units of the consignor used on patients between the two datetimes."""
@@ -46,19 +56,20 @@ class MedEdiMonthlyMixin(models.AbstractModel):
         """Inventory adjustments of the consignor's stock: gains and losses with reasons."""
         return self._edi_send_period("gain_loss", date_from, date_to, period, skip_empty)
 
-    def _edi_send_period(self, message_type, date_from, date_to, period=None,
-                         skip_empty=False):
+    def _edi_send_period(self, message_type, date_from, date_to, period=None, skip_empty=False):
         """The report ``message_type`` of the period (built by its handler), sent by the
         backend's setting; none when ``skip_empty`` and it has no line."""
         self.ensure_one()
         period = period or f"{date_from:%Y-%m}"
         handler = self.env["med.edi.handler"]._edi_handler(message_type, "out")
-        header, lines = handler._edi_build(self, date_from=date_from, date_to=date_to,
-                                           period=period)
+        header, lines = handler._edi_build(
+            self, date_from=date_from, date_to=date_to, period=period
+        )
         if skip_empty and not lines:
             return self.env["med.edi.exchange"]
-        return self._edi_generate(message_type, header, lines, send=self._edi_send_now(),
-                                  period=period)
+        return self._edi_generate(
+            message_type, header, lines, send=self._edi_send_now(), period=period
+        )
 
     # -- monthly reconciliation ---------------------------------------------------------
 
@@ -71,12 +82,14 @@ class MedEdiMonthlyMixin(models.AbstractModel):
             try:
                 first = datetime.datetime.strptime(period.strip(), "%Y-%m").date()
             except ValueError:
-                raise UserError(_("Period %(period)s is not a month (YYYY-MM expected).",
-                                  period=period)) from None
+                raise UserError(
+                    _("Period %(period)s is not a month (YYYY-MM expected).", period=period)
+                ) from None
         else:
             first = period.replace(day=1)
-        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz
-                           or self.company_id.partner_id.tz or "UTC")
+        tz = pytz.timezone(
+            self.env.context.get("tz") or self.env.user.tz or self.company_id.partner_id.tz or "UTC"
+        )
 
         def utc(day):
             local = tz.localize(datetime.datetime.combine(day, datetime.time.min))
@@ -100,12 +113,14 @@ class MedEdiMonthlyMixin(models.AbstractModel):
         patient = self.company_id._med_patient_location()
         opening = {}
         for product_id, lot_id, _location_id, quantity in self._edi_stock_balance(
-                at=date_from, before=True):
+            at=date_from, before=True
+        ):
             key = (product_id, lot_id)
             opening[key] = opening.get(key, 0.0) + quantity
         self.env["stock.move.line"].flush_model()
         self.env["stock.location"].flush_model(["usage"])
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT ml.product_id, ml.lot_id,
                    SUM(CASE WHEN dst.usage = 'internal' AND src.usage != 'inventory'
                             THEN ml.quantity_product_uom ELSE 0 END),
@@ -129,8 +144,15 @@ class MedEdiMonthlyMixin(models.AbstractModel):
                AND (ml.owner_id = %(owner)s
                     OR (ml.med_consignor_id = %(owner)s AND src.usage = 'internal'))
           GROUP BY ml.product_id, ml.lot_id
-        """, {"start": date_from, "end": date_to, "patient": patient.id,
-              "company": self.company_id.id, "owner": self.partner_id.id})
+        """,
+            {
+                "start": date_from,
+                "end": date_to,
+                "patient": patient.id,
+                "company": self.company_id.id,
+                "owner": self.partner_id.id,
+            },
+        )
         movements = {(row[0], row[1]): row[2:] for row in self.env.cr.fetchall()}
         keys = sorted(set(opening) | set(movements), key=lambda k: (k[0], k[1] or 0))
         Product, Lot = self.env["product.product"], self.env["stock.lot"]
@@ -141,14 +163,23 @@ class MedEdiMonthlyMixin(models.AbstractModel):
         figures = []
         for product_id, lot_id in keys:
             product = products.browse(product_id).with_prefetch(products._prefetch_ids)
-            quantities = (opening.get((product_id, lot_id), 0.0),
-                          *movements.get((product_id, lot_id), (0.0,) * 6))
+            quantities = (
+                opening.get((product_id, lot_id), 0.0),
+                *movements.get((product_id, lot_id), (0.0,) * 6),
+            )
             digits = max(0, -Decimal(str(product.uom_id.rounding)).as_tuple().exponent)
-            values = dict(zip(names, (Decimal(str(round(q or 0.0, digits))) for q in quantities),
-                              strict=True))
-            values["closing"] = (values["opening"] + values["received"] + values["gain"]
-                                 - values["used"] - values["returned"] - values["shipped"]
-                                 - values["loss"])
+            values = dict(
+                zip(names, (Decimal(str(round(q or 0.0, digits))) for q in quantities), strict=True)
+            )
+            values["closing"] = (
+                values["opening"]
+                + values["received"]
+                + values["gain"]
+                - values["used"]
+                - values["returned"]
+                - values["shipped"]
+                - values["loss"]
+            )
             if not any(values.values()):
                 continue
             lot = lots.browse(lot_id).with_prefetch(lots._prefetch_ids) if lot_id else Lot
@@ -160,8 +191,7 @@ class MedEdiMonthlyMixin(models.AbstractModel):
         reconciliation of ``period`` (``YYYY-MM`` or a date; default last month)."""
         self.ensure_one()
         first, start, end = self._edi_period_bounds(period or self._edi_last_month())
-        return self._edi_send_period("reconciliation", start, end, f"{first:%Y-%m}",
-                                     skip_empty)
+        return self._edi_send_period("reconciliation", start, end, f"{first:%Y-%m}", skip_empty)
 
     def _edi_send_monthly(self, period=None, message_types=MONTHLY_TYPES):
         """The month's reports not generated yet for ``period`` (default last month):
@@ -171,10 +201,20 @@ class MedEdiMonthlyMixin(models.AbstractModel):
         self.ensure_one()
         first, start, end = self._edi_period_bounds(period or self._edi_last_month())
         month = f"{first:%Y-%m}"
-        done = set(self.env["med.edi.exchange"].sudo().search([
-            ("backend_id", "=", self.id), ("direction", "=", "out"), ("period", "=", month),
-            ("message_type", "in", list(message_types)), ("state", "!=", "error"),
-        ]).mapped("message_type"))
+        done = set(
+            self.env["med.edi.exchange"]
+            .sudo()
+            .search(
+                [
+                    ("backend_id", "=", self.id),
+                    ("direction", "=", "out"),
+                    ("period", "=", month),
+                    ("message_type", "in", list(message_types)),
+                    ("state", "!=", "error"),
+                ]
+            )
+            .mapped("message_type")
+        )
         exchanges = self.env["med.edi.exchange"]
         for message_type in message_types:
             if message_type in done:
@@ -182,11 +222,9 @@ class MedEdiMonthlyMixin(models.AbstractModel):
             if message_type == "reconciliation":
                 exchanges |= self._edi_send_reconciliation(first, skip_empty=True)
             elif message_type == "usage_report":
-                exchanges |= self._edi_send_usage_report(start, end, period=month,
-                                                         skip_empty=True)
+                exchanges |= self._edi_send_usage_report(start, end, period=month, skip_empty=True)
             else:
-                exchanges |= self._edi_send_gain_loss(start, end, period=month,
-                                                      skip_empty=True)
+                exchanges |= self._edi_send_gain_loss(start, end, period=month, skip_empty=True)
         return exchanges
 
     def action_send_reconciliation(self):

@@ -8,9 +8,7 @@ class MedEdiProblem(models.Model):
     _description = "EDI Message Problem"
     _order = "exchange_id, severity, line, id"
 
-    exchange_id = fields.Many2one(
-        "med.edi.exchange", required=True, ondelete="cascade", index=True
-    )
+    exchange_id = fields.Many2one("med.edi.exchange", required=True, ondelete="cascade", index=True)
     severity = fields.Selection(
         [("error", "Error"), ("warning", "Warning")], required=True, default="error"
     )

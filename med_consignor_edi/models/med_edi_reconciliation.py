@@ -12,16 +12,22 @@ class MedEdiReconciliation(models.Model):
 
     name = fields.Char(required=True, readonly=True)
     backend_id = fields.Many2one(
-        "med.edi.backend", required=True, readonly=True, index=True, ondelete="cascade",
+        "med.edi.backend",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
         check_company=True,
     )
     partner_id = fields.Many2one(related="backend_id.partner_id", store=True, string="Consignor")
     company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
     date = fields.Datetime(default=fields.Datetime.now, readonly=True, required=True)
     statement_exchange_id = fields.Many2one(
-        "med.edi.exchange", string="Consignor Statement", readonly=True)
+        "med.edi.exchange", string="Consignor Statement", readonly=True
+    )
     comparison_exchange_id = fields.Many2one(
-        "med.edi.exchange", string="Comparison Sent", readonly=True)
+        "med.edi.exchange", string="Comparison Sent", readonly=True
+    )
     line_ids = fields.One2many("med.edi.reconciliation.line", "reconciliation_id", readonly=True)
     difference_count = fields.Integer(compute="_compute_difference_count", store=True)
 
@@ -29,7 +35,8 @@ class MedEdiReconciliation(models.Model):
     def _compute_difference_count(self):
         for reconciliation in self:
             reconciliation.difference_count = len(
-                reconciliation.line_ids.filtered(lambda line: line.status != "match"))
+                reconciliation.line_ids.filtered(lambda line: line.status != "match")
+            )
 
     @api.model
     def _edi_compare(self, backend, message, products, exchange):
@@ -44,8 +51,10 @@ class MedEdiReconciliation(models.Model):
                 entry["expiry"] = lot.expiration_date.date()
         theirs = {}
         for line in message.lines:
-            key = (products[line.number].id,
-                   line.values.get("serial") or line.values.get("lot") or "")
+            key = (
+                products[line.number].id,
+                line.values.get("serial") or line.values.get("lot") or "",
+            )
             entry = theirs.setdefault(key, {"quantity": 0.0, "expiry": None, "line": line.number})
             entry["quantity"] += float(line.values["quantity"])
             entry["expiry"] = line.values.get("expiry_date") or entry["expiry"]
@@ -64,47 +73,77 @@ class MedEdiReconciliation(models.Model):
                 status = "expiry"
             else:
                 status = "match"
-            commands.append(Command.create({
-                "product_id": key[0],
-                "lot_name": key[1],
-                "line": other["line"] if other else 0,
-                "our_quantity": our_qty,
-                "their_quantity": their_qty,
-                "our_expiry": mine["expiry"] if mine else False,
-                "their_expiry": other["expiry"] if other else False,
-                "status": status,
-            }))
-        return self.create({
-            "name": _("Reconciliation %(consignor)s %(message)s",
-                      consignor=backend.partner_id.display_name,
-                      message=message.message_id or ""),
-            "backend_id": backend.id,
-            "statement_exchange_id": exchange.id,
-            "line_ids": commands,
-        })
+            commands.append(
+                Command.create(
+                    {
+                        "product_id": key[0],
+                        "lot_name": key[1],
+                        "line": other["line"] if other else 0,
+                        "our_quantity": our_qty,
+                        "their_quantity": their_qty,
+                        "our_expiry": mine["expiry"] if mine else False,
+                        "their_expiry": other["expiry"] if other else False,
+                        "status": status,
+                    }
+                )
+            )
+        return self.create(
+            {
+                "name": _(
+                    "Reconciliation %(consignor)s %(message)s",
+                    consignor=backend.partner_id.display_name,
+                    message=message.message_id or "",
+                ),
+                "backend_id": backend.id,
+                "statement_exchange_id": exchange.id,
+                "line_ids": commands,
+            }
+        )
 
     def _edi_send_comparison(self):
         """The stock comparison message back to the consignor."""
         for reconciliation in self:
             reconciliation.comparison_exchange_id = self.env[
-                "med.edi.handler.stock_comparison.out"]._edi_generate(
-                reconciliation.backend_id, record=reconciliation, reconciliation=reconciliation)
+                "med.edi.handler.stock_comparison.out"
+            ]._edi_generate(
+                reconciliation.backend_id, record=reconciliation, reconciliation=reconciliation
+            )
 
     def _edi_xlsx(self):
         """The reconciliation as an XLSX workbook (bytes), written through the export
         mixin (text cells stay text: a lot ``=HYPERLINK(...)`` is no formula)."""
         self.ensure_one()
-        statuses = dict(self.env["med.edi.reconciliation.line"]._fields["status"]
-                        ._description_selection(self.env))
-        titles = [_("Product"), _("Lot / Serial"), _("Our Quantity"), _("Consignor Quantity"),
-                  _("Difference"), _("Our Expiry"), _("Consignor Expiry"), _("Status"),
-                  _("Line")]
-        rows = [[line.product_id.display_name, line.lot_name or "", line.our_quantity,
-                 line.their_quantity, line.difference, line.our_expiry or None,
-                 line.their_expiry or None, statuses[line.status], line.line]
-                for line in self.line_ids]
-        return self._med_xlsx_table(_("Reconciliation"), titles, rows,
-                                    widths=[40] + [16] * 8)
+        statuses = dict(
+            self.env["med.edi.reconciliation.line"]
+            ._fields["status"]
+            ._description_selection(self.env)
+        )
+        titles = [
+            _("Product"),
+            _("Lot / Serial"),
+            _("Our Quantity"),
+            _("Consignor Quantity"),
+            _("Difference"),
+            _("Our Expiry"),
+            _("Consignor Expiry"),
+            _("Status"),
+            _("Line"),
+        ]
+        rows = [
+            [
+                line.product_id.display_name,
+                line.lot_name or "",
+                line.our_quantity,
+                line.their_quantity,
+                line.difference,
+                line.our_expiry or None,
+                line.their_expiry or None,
+                statuses[line.status],
+                line.line,
+            ]
+            for line in self.line_ids
+        ]
+        return self._med_xlsx_table(_("Reconciliation"), titles, rows, widths=[40] + [16] * 8)
 
     def action_export_xlsx(self):
         self.ensure_one()

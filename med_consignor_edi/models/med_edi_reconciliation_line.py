@@ -15,15 +15,21 @@ class MedEdiReconciliationLine(models.Model):
     our_quantity = fields.Float(digits="Product Unit of Measure")
     their_quantity = fields.Float(string="Consignor Quantity", digits="Product Unit of Measure")
     difference = fields.Float(
-        compute="_compute_difference", store=True, digits="Product Unit of Measure",
+        compute="_compute_difference",
+        store=True,
+        digits="Product Unit of Measure",
         help="Our quantity minus the consignor's.",
     )
     our_expiry = fields.Date()
     their_expiry = fields.Date(string="Consignor Expiry")
     status = fields.Selection(
-        [("match", "Match"), ("missing_here", "Missing here"),
-         ("missing_there", "Missing at the consignor"), ("quantity", "Quantity differs"),
-         ("expiry", "Expiry differs")],
+        [
+            ("match", "Match"),
+            ("missing_here", "Missing here"),
+            ("missing_there", "Missing at the consignor"),
+            ("quantity", "Quantity differs"),
+            ("expiry", "Expiry differs"),
+        ],
         required=True,
     )
 

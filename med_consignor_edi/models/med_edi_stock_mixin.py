@@ -19,18 +19,31 @@ class MedEdiStockMixin(models.AbstractModel):
         used on a patient from its stock); otherwise now, from the quants.  ``lots``
         (stock.lot) and ``location_ids`` (with their children) restrict the rows."""
         self.ensure_one()
-        params = {"owner": self.partner_id.id, "company": self.company_id.id, "at": at,
-                  "lots": lots.ids if lots is not None else None, "locations": None}
+        params = {
+            "owner": self.partner_id.id,
+            "company": self.company_id.id,
+            "at": at,
+            "lots": lots.ids if lots is not None else None,
+            "locations": None,
+        }
         if location_ids:
-            params["locations"] = self.env["stock.location"].sudo().with_context(
-                active_test=False).search([("id", "child_of", list(location_ids))]).ids
-        filters = "".join((
-            " AND lot_id = ANY(%(lots)s)" if lots is not None else "",
-            " AND location_id = ANY(%(locations)s)" if location_ids else "",
-        ))
+            params["locations"] = (
+                self.env["stock.location"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("id", "child_of", list(location_ids))])
+                .ids
+            )
+        filters = "".join(
+            (
+                " AND lot_id = ANY(%(lots)s)" if lots is not None else "",
+                " AND location_id = ANY(%(locations)s)" if location_ids else "",
+            )
+        )
         if at is None:
             self.env["stock.quant"].flush_model(
-                ["product_id", "lot_id", "location_id", "owner_id", "company_id", "quantity"])
+                ["product_id", "lot_id", "location_id", "owner_id", "company_id", "quantity"]
+            )
             self.env["stock.location"].flush_model(["usage"])
             query = f"""
                 SELECT product_id, lot_id, location_id, SUM(quantity) FROM (
@@ -76,36 +89,62 @@ class MedEdiStockMixin(models.AbstractModel):
         rank = {}
         for records in (products, lots_, locations):
             rank.update({(records._name, rec.id): index for index, rec in enumerate(records)})
-        rows.sort(key=lambda r: (rank["product.product", r[0]],
-                                 rank.get(("stock.lot", r[1]), -1),
-                                 rank["stock.location", r[2]]))
+        rows.sort(
+            key=lambda r: (
+                rank["product.product", r[0]],
+                rank.get(("stock.lot", r[1]), -1),
+                rank["stock.location", r[2]],
+            )
+        )
         no_lot = self.env["stock.lot"].sudo()
-        return [{"product": products.browse(p).with_prefetch(products._prefetch_ids),
-                 "lot": lots_.browse(lot).with_prefetch(lots_._prefetch_ids) if lot else no_lot,
-                 "location": locations.browse(loc).with_prefetch(locations._prefetch_ids),
-                 "quantity": qty}
-                for p, lot, loc, qty in rows]
+        return [
+            {
+                "product": products.browse(p).with_prefetch(products._prefetch_ids),
+                "lot": lots_.browse(lot).with_prefetch(lots_._prefetch_ids) if lot else no_lot,
+                "location": locations.browse(loc).with_prefetch(locations._prefetch_ids),
+                "quantity": qty,
+            }
+            for p, lot, loc, qty in rows
+        ]
 
     def _edi_product_values(self, products):
         """Identifying fields of each product as the consignor knows it: {product: dict}."""
         self.ensure_one()
-        infos = self.env["product.supplierinfo"].sudo().search_fetch(
-            [("partner_id", "=", self.partner_id.commercial_partner_id.id),
-             ("product_tmpl_id", "in", products.product_tmpl_id.ids),
-             ("product_code", "!=", False)], ["product_tmpl_id", "product_id", "product_code"])
+        infos = (
+            self.env["product.supplierinfo"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("partner_id", "=", self.partner_id.commercial_partner_id.id),
+                    ("product_tmpl_id", "in", products.product_tmpl_id.ids),
+                    ("product_code", "!=", False),
+                ],
+                ["product_tmpl_id", "product_id", "product_code"],
+            )
+        )
         codes = {}
         for info in infos:
             codes.setdefault(info.product_id or info.product_tmpl_id, info.product_code)
         values = {}
         for product in products:
-            dis = product.product_tmpl_id.med_udi_di_ids if "med_udi_di_ids" in \
-                product.product_tmpl_id._fields else []  # fmt: skip
+            dis = (
+                product.product_tmpl_id.med_udi_di_ids
+                if "med_udi_di_ids" in product.product_tmpl_id._fields
+                else []
+            )
             di = next((d.di for d in dis if d.product_id == product), None) if dis else None
-            barcode = product.barcode if product.barcode and product.barcode.isdigit() \
-                and len(product.barcode) in (8, 12, 13, 14) else None  # fmt: skip
+            barcode = (
+                product.barcode
+                if product.barcode
+                and product.barcode.isdigit()
+                and len(product.barcode) in (8, 12, 13, 14)
+                else None
+            )
             values[product] = {
-                "product_code": codes.get(product) or codes.get(product.product_tmpl_id)
-                or product.default_code or str(product.id),
+                "product_code": codes.get(product)
+                or codes.get(product.product_tmpl_id)
+                or product.default_code
+                or str(product.id),
                 "gtin": barcode,
                 "di": di if di and di != (barcode or "").zfill(14) else None,
                 "product_name": product.name[:200],

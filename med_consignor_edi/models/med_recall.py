@@ -12,13 +12,14 @@ class MedRecall(models.Model):
         self.ensure_one()
         if suppliers is None:
             suppliers = self._med_recall_suppliers(lots)
-        backends = self.env["med.edi.backend"].sudo().search(
-            [("company_id", "=", self.company_id.id)])
+        backends = (
+            self.env["med.edi.backend"].sudo().search([("company_id", "=", self.company_id.id)])
+        )
         exchanges = backends._edi_notify_recall(
-            lots, reason=self.reference or self.name, record=self)
+            lots, reason=self.reference or self.name, record=self
+        )
         reached = exchanges.backend_id.partner_id
         if exchanges:
             self._med_system_write({"supplier_notified": True})
-        others = {partner: units for partner, units in suppliers.items()
-                  if partner not in reached}
+        others = {partner: units for partner, units in suppliers.items() if partner not in reached}
         return reached | super()._med_notify_supplier(lots, suppliers=others)

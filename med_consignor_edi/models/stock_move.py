@@ -5,7 +5,11 @@ class StockMove(models.Model):
     _inherit = "stock.move"
 
     med_edi_lot_id = fields.Many2one(
-        "stock.lot", string="Lot Ordered", readonly=True, copy=False, check_company=True,
+        "stock.lot",
+        string="Lot Ordered",
+        readonly=True,
+        copy=False,
+        check_company=True,
         help="The lot or serial number the consignor's order names: only it is reserved "
         "(or received).",
     )
@@ -22,15 +26,21 @@ class StockMove(models.Model):
             return self.restrict_partner_id
         return None
 
-    def _update_reserved_quantity(self, need, location_id, lot_id=None, package_id=None,
-                                  owner_id=None, strict=True):
+    def _update_reserved_quantity(
+        self, need, location_id, lot_id=None, package_id=None, owner_id=None, strict=True
+    ):
         # a consignor's order reserves its own stock, of the lot it names
         if not strict and (self.med_edi_lot_id or self.restrict_partner_id):
             lot_id = lot_id or self.med_edi_lot_id or None
             owner_id = owner_id or self._med_edi_owner()
         return super()._update_reserved_quantity(
-            need, location_id, lot_id=lot_id, package_id=package_id, owner_id=owner_id,
-            strict=strict)
+            need,
+            location_id,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            strict=strict,
+        )
 
     def _prepare_move_line_vals(self, quantity=None, reserved_quant=None):
         vals = super()._prepare_move_line_vals(quantity=quantity, reserved_quant=reserved_quant)
@@ -54,14 +64,23 @@ class StockMove(models.Model):
         if not used:
             return
         lines = used.move_line_ids.filtered(
-            lambda ml: ml.state == "done" and ml.owner_id
-            and ml.location_dest_id in patient_locations)
+            lambda ml: (
+                ml.state == "done" and ml.owner_id and ml.location_dest_id in patient_locations
+            )
+        )
         if not lines:
             return
-        backends = self.env["med.edi.backend"].sudo().search([
-            ("partner_id", "in", lines.owner_id.ids), ("bill_on_use", "!=", "none"),
-            ("company_id", "in", companies.ids),
-        ])
+        backends = (
+            self.env["med.edi.backend"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", lines.owner_id.ids),
+                    ("bill_on_use", "!=", "none"),
+                    ("company_id", "in", companies.ids),
+                ]
+            )
+        )
         for backend in backends:
             backend._edi_bill_use(lines.filtered(lambda ml, b=backend: ml.owner_id == b.partner_id))
         lines._med_edi_take_ownership()

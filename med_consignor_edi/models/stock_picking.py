@@ -10,14 +10,24 @@ class StockPicking(models.Model):
     _inherit = ["stock.picking", "med.edi.consumer.mixin"]
 
     med_edi_confirmation_pending = fields.Boolean(
-        string="EDI Confirmation Pending", readonly=True, copy=False, index="btree_not_null",
+        string="EDI Confirmation Pending",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="Done, its receipt or shipment confirmation waits for the scheduled job.",
     )
 
     med_edi_status_sent = fields.Selection(
-        [("accepted", "Accepted"), ("picking", "Picking"), ("shipped", "Shipped"),
-         ("delivered", "Delivered"), ("cancelled", "Cancelled")],
-        string="Logistics Status Sent", readonly=True, copy=False,
+        [
+            ("accepted", "Accepted"),
+            ("picking", "Picking"),
+            ("shipped", "Shipped"),
+            ("delivered", "Delivered"),
+            ("cancelled", "Cancelled"),
+        ],
+        string="Logistics Status Sent",
+        readonly=True,
+        copy=False,
         help="The order's status in the last logistics status message sent to its consignor.",
     )
 
@@ -30,8 +40,11 @@ class StockPicking(models.Model):
 
     def _med_edi_confirmation_type(self):
         self.ensure_one()
-        return "receipt_confirmation" if self.picking_type_code == "incoming" \
-            else "shipment_confirmation"  # fmt: skip
+        return (
+            "receipt_confirmation"
+            if self.picking_type_code == "incoming"
+            else "shipment_confirmation"
+        )
 
     def _action_done(self):
         res = super()._action_done()
@@ -39,7 +52,8 @@ class StockPicking(models.Model):
         immediate = self.sudo().browse()
         # internal transfers (quarantine, issue to departments) are never confirmed
         for picking in self.sudo().filtered(
-                lambda p: p.state == "done" and p.picking_type_code in ("incoming", "outgoing")):
+            lambda p: p.state == "done" and p.picking_type_code in ("incoming", "outgoing")
+        ):
             backend = picking._med_edi_backend()
             if not backend:
                 continue
@@ -80,20 +94,31 @@ class StockPicking(models.Model):
     def _edi_status_changed_domain(self):
         """Orders whose status differs from the one last sent (set-based)."""
         done = {"incoming": "delivered", "outgoing": "shipped"}
-        parts = [[("state", "=", "done"), ("picking_type_code", "=", code),
-                  ("med_edi_status_sent", "!=", status)] for code, status in done.items()]
+        parts = [
+            [
+                ("state", "=", "done"),
+                ("picking_type_code", "=", code),
+                ("med_edi_status_sent", "!=", status),
+            ]
+            for code, status in done.items()
+        ]
         by_status = {}
         for state, status in ORDER_STATUS_BY_STATE.items():
             by_status.setdefault(status, []).append(state)
-        parts += [[("state", "in", states), ("med_edi_status_sent", "!=", status)]
-                  for status, states in by_status.items()]
+        parts += [
+            [("state", "in", states), ("med_edi_status_sent", "!=", status)]
+            for status, states in by_status.items()
+        ]
         return expression.OR(parts)
 
     def _edi_logistics_events(self):
         """{picking: [(status, local date, local time HH:MM, place), ...]}: the dated
         steps each order went through (one query for the start of the picking)."""
-        starts = dict(self.env["stock.move.line"].sudo()._read_group(
-            [("picking_id", "in", self.ids)], ["picking_id"], ["create_date:min"]))
+        starts = dict(
+            self.env["stock.move.line"]
+            .sudo()
+            ._read_group([("picking_id", "in", self.ids)], ["picking_id"], ["create_date:min"])
+        )
         tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
 
         def local(moment):
@@ -123,5 +148,6 @@ class StockPicking(models.Model):
         exchanges = self.env["med.edi.exchange"]
         for backend, ids in by_backend.items():
             exchanges |= backend._edi_send_logistics_status(
-                self.sudo().browse(ids), changed_only=False)
+                self.sudo().browse(ids), changed_only=False
+            )
         return exchanges._edi_action_open()

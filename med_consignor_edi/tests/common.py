@@ -24,44 +24,68 @@ class ConsignorEdiCommon(GspQualityCommon):
         cls.consignor = Partner.create({"name": "Consignor A Medical", "ref": "C0001"})
         cls.consignor_b = Partner.create({"name": "Logistics B", "ref": "C0002"})
         cls.customer = Partner.create({"name": "First People's Hospital", "ref": "K0001"})
-        cls.backend = cls.env["med.edi.backend"].create({
-            "name": "Consignor A",
-            "partner_id": cls.consignor.id,
-            "kind": "consignment_supplier",
-            "consignor_code": "C0001",
-            "our_code": "H0001",
-            "api_user_id": cls.user_api_a.id,
-            "channel": "http",
-        })
-        cls.backend_b = cls.env["med.edi.backend"].create({
-            "name": "Logistics B",
-            "partner_id": cls.consignor_b.id,
-            "kind": "third_party_logistics",
-            "consignor_code": "C0002",
-            "api_user_id": cls.user_api_b.id,
-            "channel": "http",
-        })
+        cls.backend = cls.env["med.edi.backend"].create(
+            {
+                "name": "Consignor A",
+                "partner_id": cls.consignor.id,
+                "kind": "consignment_supplier",
+                "consignor_code": "C0001",
+                "our_code": "H0001",
+                "api_user_id": cls.user_api_a.id,
+                "channel": "http",
+            }
+        )
+        cls.backend_b = cls.env["med.edi.backend"].create(
+            {
+                "name": "Logistics B",
+                "partner_id": cls.consignor_b.id,
+                "kind": "third_party_logistics",
+                "consignor_code": "C0002",
+                "api_user_id": cls.user_api_b.id,
+                "channel": "http",
+            }
+        )
         Product = cls.env["product.product"]
-        cls.stent = Product.create({
-            "name": "Coronary stent", "is_storable": True, "tracking": "lot",
-            "default_code": "STENT-1", "barcode": "06901234567892",
-        })
-        cls.catheter = Product.create({
-            "name": "Balloon catheter", "is_storable": True, "tracking": "lot",
-            "default_code": "CATH-1",
-        })
-        cls.valve = Product.create({
-            "name": "Heart valve", "is_storable": True, "tracking": "lot",
-            "default_code": "VALVE-1",
-        })
+        cls.stent = Product.create(
+            {
+                "name": "Coronary stent",
+                "is_storable": True,
+                "tracking": "lot",
+                "default_code": "STENT-1",
+                "barcode": "06901234567892",
+            }
+        )
+        cls.catheter = Product.create(
+            {
+                "name": "Balloon catheter",
+                "is_storable": True,
+                "tracking": "lot",
+                "default_code": "CATH-1",
+            }
+        )
+        cls.valve = Product.create(
+            {
+                "name": "Heart valve",
+                "is_storable": True,
+                "tracking": "lot",
+                "default_code": "VALVE-1",
+            }
+        )
         # the consignor's own code for the catheter, and a UDI-DI for the valve
-        cls.env["product.supplierinfo"].create({
-            "partner_id": cls.consignor.id, "product_tmpl_id": cls.catheter.product_tmpl_id.id,
-            "product_code": "A-CATH", "price": 350.0,
-        })
-        cls.env["med.product.di"].create({
-            "di": "06901234567908", "product_tmpl_id": cls.valve.product_tmpl_id.id,
-        })
+        cls.env["product.supplierinfo"].create(
+            {
+                "partner_id": cls.consignor.id,
+                "product_tmpl_id": cls.catheter.product_tmpl_id.id,
+                "product_code": "A-CATH",
+                "price": 350.0,
+            }
+        )
+        cls.env["med.product.di"].create(
+            {
+                "di": "06901234567908",
+                "product_tmpl_id": cls.valve.product_tmpl_id.id,
+            }
+        )
         cls.stock_location = cls.warehouse.lot_stock_id
 
     def _exchanges(self, domain=(), user=None):
@@ -70,8 +94,7 @@ class ConsignorEdiCommon(GspQualityCommon):
         Exchange = self.env["med.edi.exchange"]
         if user:
             Exchange = Exchange.with_user(user)
-        return Exchange.search(
-            [("backend_id", "in", (self.backend | self.backend_b).ids), *domain])
+        return Exchange.search([("backend_id", "in", (self.backend | self.backend_b).ids), *domain])
 
     @classmethod
     def _api_key(cls, user, name):
@@ -89,15 +112,24 @@ class ConsignorEdiCommon(GspQualityCommon):
         office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("_rels/.rels", f'<Relationships xmlns="{rels}"><Relationship '
-                             f'Id="rId1" Type="{office}/officeDocument" '
-                             'Target="xl/workbook.xml"/></Relationships>')
-            archive.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{office}">'
-                             '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>'
-                             "</workbook>")
-            archive.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{rels}">'
-                             f'<Relationship Id="rId1" Type="{office}/worksheet" '
-                             'Target="worksheets/sheet1.xml"/></Relationships>')
+            archive.writestr(
+                "_rels/.rels",
+                f'<Relationships xmlns="{rels}"><Relationship '
+                f'Id="rId1" Type="{office}/officeDocument" '
+                'Target="xl/workbook.xml"/></Relationships>',
+            )
+            archive.writestr(
+                "xl/workbook.xml",
+                f'<workbook xmlns="{main}" xmlns:r="{office}">'
+                '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>'
+                "</workbook>",
+            )
+            archive.writestr(
+                "xl/_rels/workbook.xml.rels",
+                f'<Relationships xmlns="{rels}">'
+                f'<Relationship Id="rId1" Type="{office}/worksheet" '
+                'Target="worksheets/sheet1.xml"/></Relationships>',
+            )
             with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
                 sheet.write(f'<worksheet xmlns="{main}"><sheetData>'.encode())
                 chunk = b"<row/>" * 100_000
@@ -123,8 +155,12 @@ class ConsignorEdiCommon(GspQualityCommon):
     def _consigned(cls, product, lot, quantity, owner=None, location=None):
         """Put ``quantity`` units of the consignor's stock (owner) on hand."""
         return cls.env["stock.quant"]._update_available_quantity(
-            product, location or cls.stock_location, quantity, lot_id=lot,
-            owner_id=owner or cls.consignor)
+            product,
+            location or cls.stock_location,
+            quantity,
+            lot_id=lot,
+            owner_id=owner or cls.consignor,
+        )
 
     @staticmethod
     def _csv(rows, header=PO_HEADER, encoding="utf-8"):
@@ -156,23 +192,46 @@ class ConsignorEdiCommon(GspQualityCommon):
             picking_type = warehouse.in_type_id
         else:
             picking_type = warehouse.out_type_id
-        picking = cls.env["stock.picking"].create({
-            "picking_type_id": picking_type.id, "location_id": source.id,
-            "location_dest_id": destination.id, "owner_id": owner.id if owner else False,
-            "move_ids": [Command.create({
-                "name": product.display_name, "product_id": product.id,
-                "product_uom_qty": quantity, "product_uom": product.uom_id.id,
-                "location_id": source.id, "location_dest_id": destination.id,
-                "restrict_partner_id": owner.id if owner else False,
-            })],
-        })
+        picking = cls.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "owner_id": owner.id if owner else False,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.display_name,
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "product_uom": product.uom_id.id,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                            "restrict_partner_id": owner.id if owner else False,
+                        }
+                    )
+                ],
+            }
+        )
         picking.action_confirm()
         picking.move_ids.move_line_ids.unlink()
-        picking.move_ids.write({"move_line_ids": [Command.create({
-            "product_id": product.id, "lot_id": lot.id, "quantity": quantity,
-            "location_id": source.id, "location_dest_id": destination.id,
-            "owner_id": owner.id if owner else False, "picking_id": picking.id,
-        })]})
+        picking.move_ids.write(
+            {
+                "move_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "lot_id": lot.id,
+                            "quantity": quantity,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                            "owner_id": owner.id if owner else False,
+                            "picking_id": picking.id,
+                        }
+                    )
+                ]
+            }
+        )
         picking.move_ids.picked = True
         picking.button_validate()
         return picking
@@ -183,11 +242,20 @@ class ConsignorEdiCommon(GspQualityCommon):
         picking.action_assign()
         for move in picking.move_ids:
             if not move.move_line_ids:
-                move.write({"move_line_ids": [Command.create({
-                    "product_id": move.product_id.id, "quantity": move.product_uom_qty,
-                    "location_id": move.location_id.id,
-                    "location_dest_id": move.location_dest_id.id,
-                })]})
+                move.write(
+                    {
+                        "move_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": move.product_id.id,
+                                    "quantity": move.product_uom_qty,
+                                    "location_id": move.location_id.id,
+                                    "location_dest_id": move.location_dest_id.id,
+                                }
+                            )
+                        ]
+                    }
+                )
             move.picked = True
         picking.button_validate()
         return picking

@@ -12,7 +12,8 @@ class TestBillOnUseVendorBill(ConsignorEdiCommon):
         super().setUpClass()
         if not cls.company.chart_template:
             cls.env["account.chart.template"].try_loading(
-                "generic_coa", cls.company, install_demo=False)
+                "generic_coa", cls.company, install_demo=False
+            )
         cls.backend.bill_on_use = "vendor_bill"
         cls.suppliers = cls.env.ref("stock.stock_location_suppliers")
         cls.patient = cls.company._med_patient_location()
@@ -20,35 +21,51 @@ class TestBillOnUseVendorBill(ConsignorEdiCommon):
         cls._transfer(cls.catheter, cls.lot, 4, cls.suppliers, cls.stock_location, cls.consignor)
 
     def _use(self, quantity=1):
-        return self._transfer(self.catheter, self.lot, quantity, self.stock_location,
-                              self.patient, self.consignor)
+        return self._transfer(
+            self.catheter, self.lot, quantity, self.stock_location, self.patient, self.consignor
+        )
 
     def _quantity(self, location, owner):
-        return sum(self.env["stock.quant"].search([
-            ("lot_id", "=", self.lot.id), ("location_id", "=", location.id),
-            ("owner_id", "=", owner.id if owner else False)]).mapped("quantity"))
+        return sum(
+            self.env["stock.quant"]
+            .search(
+                [
+                    ("lot_id", "=", self.lot.id),
+                    ("location_id", "=", location.id),
+                    ("owner_id", "=", owner.id if owner else False),
+                ]
+            )
+            .mapped("quantity")
+        )
 
     def test_use_adds_a_draft_vendor_bill_line_at_the_agreed_price(self):
-        self.assertTrue(self.env["account.journal"].search(
-            [("type", "=", "purchase"), ("company_id", "=", self.company.id)]))
+        self.assertTrue(
+            self.env["account.journal"].search(
+                [("type", "=", "purchase"), ("company_id", "=", self.company.id)]
+            )
+        )
         self._use()
         bill = self.env["account.move"].search([("med_edi_backend_id", "=", self.backend.id)])
-        self.assertEqual((bill.move_type, bill.state, bill.partner_id),
-                         ("in_invoice", "draft", self.consignor))
+        self.assertEqual(
+            (bill.move_type, bill.state, bill.partner_id), ("in_invoice", "draft", self.consignor)
+        )
         line = bill.invoice_line_ids
-        self.assertEqual((line.product_id, line.quantity, line.price_unit),
-                         (self.catheter, 1.0, 350.0))
+        self.assertEqual(
+            (line.product_id, line.quantity, line.price_unit), (self.catheter, 1.0, 350.0)
+        )
         self.assertIn("C7", line.name)
         self.assertEqual(line.account_id.account_type, "expense")
         self.assertEqual(bill.amount_untaxed, 350.0)
         # a second use adds a line to the same draft bill; no purchase order is made
         self._use(2)
-        self.assertEqual(self.env["account.move"].search(
-            [("med_edi_backend_id", "=", self.backend.id)]), bill)
+        self.assertEqual(
+            self.env["account.move"].search([("med_edi_backend_id", "=", self.backend.id)]), bill
+        )
         self.assertEqual(bill.invoice_line_ids.mapped("quantity"), [1.0, 2.0])
         self.assertEqual(bill.amount_untaxed, 1050.0)
-        self.assertFalse(self.env["purchase.order"].search(
-            [("med_edi_backend_id", "=", self.backend.id)]))
+        self.assertFalse(
+            self.env["purchase.order"].search([("med_edi_backend_id", "=", self.backend.id)])
+        )
 
     def test_using_a_unit_moves_its_ownership_to_the_hospital(self):
         picking = self._use()

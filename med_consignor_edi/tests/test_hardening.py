@@ -12,8 +12,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 from .common import ConsignorEdiCommon
 
-FORMULAS = ["=HYPERLINK(\"http://evil\",\"click\")", "=cmd|' /C calc'!A0", "@SUM(A1:A9)",
-            "+1", "-1+2"]
+FORMULAS = ['=HYPERLINK("http://evil","click")', "=cmd|' /C calc'!A0", "@SUM(A1:A9)", "+1", "-1+2"]
 DENIED = "doesn't have 'read' access|not allowed to access"
 
 
@@ -26,19 +25,39 @@ class TestFolderRoot(ConsignorEdiCommon):
             os.symlink("/etc", link)
         manager_backend = self.backend.with_user(self.user_edi_manager)
         for field in ("inbox_path", "outbox_path"):
-            for value in ("/etc", "../../..", "/tmp", "in/../../x", "escape-link",
-                          "escape-link/cron.d"):
-                with self.subTest(field=field, value=value), \
-                        self.assertRaisesRegex(ValidationError,
-                                               f"{field.split('_')[0].title()}.*{value}.*"
-                                               "outside the EDI folder root"):
-                    manager_backend.write({"channel": "folder", "inbox_path": "in",
-                                           "outbox_path": "out", field: value})
+            for value in (
+                "/etc",
+                "../../..",
+                "/tmp",
+                "in/../../x",
+                "escape-link",
+                "escape-link/cron.d",
+            ):
+                with (
+                    self.subTest(field=field, value=value),
+                    self.assertRaisesRegex(
+                        ValidationError,
+                        f"{field.split('_')[0].title()}.*{value}.*outside the EDI folder root",
+                    ),
+                ):
+                    manager_backend.write(
+                        {
+                            "channel": "folder",
+                            "inbox_path": "in",
+                            "outbox_path": "out",
+                            field: value,
+                        }
+                    )
 
     def test_relative_and_absolute_folders_inside_the_root_are_accepted(self):
         root = self.backend._edi_folder_root()
-        self.backend.write({"channel": "folder", "inbox_path": "a/in",
-                            "outbox_path": os.path.join(root, "a", "out")})
+        self.backend.write(
+            {
+                "channel": "folder",
+                "inbox_path": "a/in",
+                "outbox_path": os.path.join(root, "a", "out"),
+            }
+        )
         self.assertEqual(self.backend._edi_folder("inbox_path"), os.path.join(root, "a", "in"))
 
     def test_a_folder_swapped_for_a_link_after_saving_is_not_used(self):
@@ -59,8 +78,13 @@ class TestFolderRoot(ConsignorEdiCommon):
             inbox = os.path.join(folder, "in")
             os.makedirs(inbox)
             os.symlink("/etc/passwd", os.path.join(inbox, "purchase_order_passwd.csv"))
-            self.backend.write({"channel": "folder", "inbox_path": inbox,
-                                "outbox_path": os.path.join(folder, "out")})
+            self.backend.write(
+                {
+                    "channel": "folder",
+                    "inbox_path": inbox,
+                    "outbox_path": os.path.join(folder, "out"),
+                }
+            )
             self.assertFalse(self.backend._edi_read_inbox())
             self.assertFalse(self.backend.exchange_ids)
 
@@ -71,15 +95,25 @@ class TestFolderRoot(ConsignorEdiCommon):
             os.makedirs(inbox)
             with open(os.path.join(inbox, "purchase_order_big.csv"), "wb") as handle:
                 handle.write(b"x" * 5000)
-            self.backend.write({"channel": "folder", "inbox_path": inbox,
-                                "outbox_path": os.path.join(folder, "out")})
+            self.backend.write(
+                {
+                    "channel": "folder",
+                    "inbox_path": inbox,
+                    "outbox_path": os.path.join(folder, "out"),
+                }
+            )
             exchange = self.backend._edi_read_inbox()
-            self.assertEqual(os.listdir(os.path.join(inbox, "error")),
-                             ["purchase_order_big.csv"])
-        self.assertEqual((exchange.state, exchange.file_name, exchange.file_size,
-                          exchange.channel, exchange.attachment_id),
-                         ("error", "purchase_order_big.csv", 5000, "folder",
-                          self.env["ir.attachment"]))
+            self.assertEqual(os.listdir(os.path.join(inbox, "error")), ["purchase_order_big.csv"])
+        self.assertEqual(
+            (
+                exchange.state,
+                exchange.file_name,
+                exchange.file_size,
+                exchange.channel,
+                exchange.attachment_id,
+            ),
+            ("error", "purchase_order_big.csv", 5000, "folder", self.env["ir.attachment"]),
+        )
         self.assertEqual(len(exchange.checksum), 64)
         self.assertRegex(exchange.problem_ids.message, "5000 bytes, more than the 1000")
 
@@ -91,8 +125,11 @@ class TestInboundLimits(ConsignorEdiCommon):
         exchange = self._receive(data, filename="big.csv")
         self.assertEqual(exchange.state, "error")
         self.assertFalse(exchange.attachment_id)
-        self.assertFalse(self.env["ir.attachment"].search(
-            [("res_model", "=", "med.edi.exchange"), ("res_id", "=", exchange.id)]))
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "med.edi.exchange"), ("res_id", "=", exchange.id)]
+            )
+        )
         self.assertEqual((exchange.file_name, exchange.file_size), ("big.csv", len(data)))
         self.assertEqual(exchange.problem_ids.code, "too_large")
 
@@ -115,15 +152,23 @@ class TestExchangesBySystemOnly(ConsignorEdiCommon):
         self.assertEqual(exchange.state, "processed")
         admin = self.env.ref("base.user_admin")
         Exchange = self.env["med.edi.exchange"]
-        forged = {"backend_id": self.backend.id, "direction": "in",
-                  "message_type": "purchase_order", "state": "processed",
-                  "message_ident": "PO-FORGED"}
+        forged = {
+            "backend_id": self.backend.id,
+            "direction": "in",
+            "message_type": "purchase_order",
+            "state": "processed",
+            "message_ident": "PO-FORGED",
+        }
         for user in (self.user_edi, self.user_edi_manager, self.user_api_a, admin):
             with self.subTest(user=user.login):
                 with self.assertRaisesRegex(AccessError, "recorded by the system only"):
                     Exchange.with_user(user).create(forged)
-                for vals in ({"state": "received"}, {"message_ident": "PO-2"},
-                             {"checksum": "0" * 64}, {"attachment_id": False}):
+                for vals in (
+                    {"state": "received"},
+                    {"message_ident": "PO-2"},
+                    {"checksum": "0" * 64},
+                    {"attachment_id": False},
+                ):
                     with self.assertRaisesRegex(AccessError, "system only|not allowed"):
                         exchange.with_user(user).write(vals)
         # not even with superuser rights outside the EDI methods
@@ -134,10 +179,15 @@ class TestExchangesBySystemOnly(ConsignorEdiCommon):
 
     def test_a_forged_message_id_cannot_shadow_the_real_order(self):
         with self.assertRaisesRegex(AccessError, "system only"):
-            self.env["med.edi.exchange"].with_user(self.user_edi).create({
-                "backend_id": self.backend.id, "direction": "in",
-                "message_type": "purchase_order", "state": "processed",
-                "message_ident": "PO-1"})
+            self.env["med.edi.exchange"].with_user(self.user_edi).create(
+                {
+                    "backend_id": self.backend.id,
+                    "direction": "in",
+                    "message_type": "purchase_order",
+                    "state": "processed",
+                    "message_ident": "PO-1",
+                }
+            )
         exchange = self._receive(self._csv(self._po_rows()))
         self.assertEqual(exchange.state, "processed")
 
@@ -147,18 +197,31 @@ class TestConsignorRecordRules(ConsignorEdiCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.exchange_a = cls.backend._edi_receive(cls._csv(cls._po_rows()), "purchase_order")
-        rows_b = [row.replace("C0001", "C0002").replace(",x,", ",") for row in cls._po_rows(
-            lines=[("ZZZ", "", "", "LB", "2030-01-31", "x", "1")])]
+        rows_b = [
+            row.replace("C0001", "C0002").replace(",x,", ",")
+            for row in cls._po_rows(lines=[("ZZZ", "", "", "LB", "2030-01-31", "x", "1")])
+        ]
         cls.exchange_b = cls.backend_b._edi_receive(cls._csv(rows_b), "purchase_order")
         Reconciliation = cls.env["med.edi.reconciliation"]
         cls.reconciliations = {}
         for key, backend in (("a", cls.backend), ("b", cls.backend_b)):
-            cls.reconciliations[key] = Reconciliation.create({
-                "name": f"R-{key}", "backend_id": backend.id,
-                "line_ids": [Command.create({
-                    "product_id": cls.stent.id, "lot_name": f"LOT-{key}", "status": "match",
-                    "our_quantity": 1, "their_quantity": 1})],
-            })
+            cls.reconciliations[key] = Reconciliation.create(
+                {
+                    "name": f"R-{key}",
+                    "backend_id": backend.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "product_id": cls.stent.id,
+                                "lot_name": f"LOT-{key}",
+                                "status": "match",
+                                "our_quantity": 1,
+                                "their_quantity": 1,
+                            }
+                        )
+                    ],
+                }
+            )
 
     def _assert_own_only(self, model, mine, theirs):
         Model = self.env[model].with_user(self.user_api_a)
@@ -171,8 +234,11 @@ class TestConsignorRecordRules(ConsignorEdiCommon):
         rec_a, rec_b = self.reconciliations["a"], self.reconciliations["b"]
         self._assert_own_only("med.edi.backend", self.backend, self.backend_b)
         self._assert_own_only("med.edi.exchange", self.exchange_a, self.exchange_b)
-        self._assert_own_only("med.edi.problem", self.exchange_a.problem_ids
-                              or self._problem_of(self.backend), self.exchange_b.problem_ids)
+        self._assert_own_only(
+            "med.edi.problem",
+            self.exchange_a.problem_ids or self._problem_of(self.backend),
+            self.exchange_b.problem_ids,
+        )
         self._assert_own_only("med.edi.reconciliation", rec_a, rec_b)
         self._assert_own_only("med.edi.reconciliation.line", rec_a.line_ids, rec_b.line_ids)
 
@@ -193,16 +259,28 @@ class TestExportsCarryNoFormula(ConsignorEdiCommon):
         return [list(row) for row in sheet.iter_rows()]
 
     def test_reconciliation_xlsx_writes_text_as_text(self):
-        reconciliation = self.env["med.edi.reconciliation"].create({
-            "name": "R", "backend_id": self.backend.id,
-            "line_ids": [Command.create({"product_id": self.stent.id, "lot_name": value,
-                                         "status": "quantity", "our_quantity": 2,
-                                         "their_quantity": 3})
-                         for value in FORMULAS],
-        })
+        reconciliation = self.env["med.edi.reconciliation"].create(
+            {
+                "name": "R",
+                "backend_id": self.backend.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.stent.id,
+                            "lot_name": value,
+                            "status": "quantity",
+                            "our_quantity": 2,
+                            "their_quantity": 3,
+                        }
+                    )
+                    for value in FORMULAS
+                ],
+            }
+        )
         action = reconciliation.action_export_xlsx()
         attachment = self.env["ir.attachment"].browse(
-            int(action["url"].split("/")[3].split("?")[0]))
+            int(action["url"].split("/")[3].split("?")[0])
+        )
         rows = self._cells(base64.b64decode(attachment.datas))[1:]
         self.assertEqual(sorted(row[1].value for row in rows), sorted(FORMULAS))
         for row in rows:
@@ -211,12 +289,16 @@ class TestExportsCarryNoFormula(ConsignorEdiCommon):
 
     def test_every_export_table_writes_text_cells(self):
         content = self.env["med.edi.reconciliation"]._med_xlsx_table(
-            "=SUM(A1)", ["=HEADER()", "Qty"], [[value, 1.5] for value in FORMULAS],
-            title=["@title", "=cmd|' /C calc'!A0"], footer=["+total", 7])
+            "=SUM(A1)",
+            ["=HEADER()", "Qty"],
+            [[value, 1.5] for value in FORMULAS],
+            title=["@title", "=cmd|' /C calc'!A0"],
+            footer=["+total", 7],
+        )
         rows = self._cells(content)
         texts = [cell for row in rows for cell in row if isinstance(cell.value, str)]
         self.assertTrue(texts)
         for cell in texts:
             self.assertEqual(cell.data_type, "s", cell.value)
-        self.assertEqual([row[0].value for row in rows[3:3 + len(FORMULAS)]], FORMULAS)
+        self.assertEqual([row[0].value for row in rows[3 : 3 + len(FORMULAS)]], FORMULAS)
         self.assertEqual(rows[-1][1].value, 7)

@@ -20,8 +20,7 @@ class TestHttpEndpoint(ConsignorEdiCommon, HttpCase):
         headers = {"Content-Type": "text/csv"}
         if key:
             headers["Authorization"] = f"Bearer {key}"
-        return self.url_open(f"/med_edi/{backend.id}/{message_type}", data=data,
-                             headers=headers)
+        return self.url_open(f"/med_edi/{backend.id}/{message_type}", data=data, headers=headers)
 
     def test_post_message_with_api_key(self):
         response = self._post(self.backend, self.key_a, self._csv(self._po_rows()))
@@ -40,8 +39,10 @@ class TestHttpEndpoint(ConsignorEdiCommon, HttpCase):
         self.assertEqual(response.status_code, 422, response.text[-3000:])
         result = response.json()
         self.assertEqual(result["state"], "error")
-        self.assertIn({"line": 2, "field": "quantity", "value": "x"},
-                      [{k: p[k] for k in ("line", "field", "value")} for p in result["problems"]])
+        self.assertIn(
+            {"line": 2, "field": "quantity", "value": "x"},
+            [{k: p[k] for k in ("line", "field", "value")} for p in result["problems"]],
+        )
 
     def test_wrong_or_missing_key_is_refused(self):
         self.assertEqual(self._post(self.backend, "not-a-key", b"x").status_code, 401)
@@ -51,27 +52,39 @@ class TestHttpEndpoint(ConsignorEdiCommon, HttpCase):
     def test_other_consignors_backend_is_refused(self):
         response = self._post(self.backend_b, self.key_a, self._csv(self._po_rows()))
         self.assertEqual(response.status_code, 403)
-        response = self.url_open(f"/med_edi/{self.backend_b.id}/stock_status",
-                                 headers={"Authorization": f"Bearer {self.key_a}"})
+        response = self.url_open(
+            f"/med_edi/{self.backend_b.id}/stock_status",
+            headers={"Authorization": f"Bearer {self.key_a}"},
+        )
         self.assertEqual(response.status_code, 403)
         self.assertFalse(self._exchanges([("channel", "=", "http")]))
 
     def test_get_stock_status(self):
-        response = self.url_open(f"/med_edi/{self.backend.id}/stock_status",
-                                 headers={"Authorization": f"Bearer {self.key_a}"})
+        response = self.url_open(
+            f"/med_edi/{self.backend.id}/stock_status",
+            headers={"Authorization": f"Bearer {self.key_a}"},
+        )
         self.assertEqual(response.status_code, 200, response.text)
         payload = json.loads(response.text)
         self.assertEqual(payload["message_type"], "stock_status")
-        self.assertEqual([(line["product_code"], line["lot"], line["quantity"])
-                          for line in payload["lines"]], [("STENT-1", "L1", 6.0)])
-        bad = self.url_open(f"/med_edi/{self.backend.id}/stock_status?at=yesterday",
-                            headers={"Authorization": f"Bearer {self.key_a}"})
+        self.assertEqual(
+            [(line["product_code"], line["lot"], line["quantity"]) for line in payload["lines"]],
+            [("STENT-1", "L1", 6.0)],
+        )
+        bad = self.url_open(
+            f"/med_edi/{self.backend.id}/stock_status?at=yesterday",
+            headers={"Authorization": f"Bearer {self.key_a}"},
+        )
         self.assertEqual(bad.status_code, 400)
-        past = self.url_open(f"/med_edi/{self.backend.id}/stock_status?at=2000-01-01 00:00:00",
-                             headers={"Authorization": f"Bearer {self.key_a}"})
+        past = self.url_open(
+            f"/med_edi/{self.backend.id}/stock_status?at=2000-01-01 00:00:00",
+            headers={"Authorization": f"Bearer {self.key_a}"},
+        )
         self.assertEqual(json.loads(past.text)["lines"], [])
-        other = self.url_open(f"/med_edi/{self.backend.id}/stock_status",
-                              headers={"Authorization": f"Bearer {self.key_b}"})
+        other = self.url_open(
+            f"/med_edi/{self.backend.id}/stock_status",
+            headers={"Authorization": f"Bearer {self.key_b}"},
+        )
         self.assertEqual(other.status_code, 403)
 
 
@@ -82,19 +95,24 @@ class TestHttpHardening(ConsignorEdiCommon, HttpCase):
         super().setUpClass()
         cls.key_a = cls._api_key(cls.user_api_a, "consignor A")
 
-    def _post(self, backend_id, data, content_type="text/csv", files=None,
-              message_type="purchase_order"):
+    def _post(
+        self, backend_id, data, content_type="text/csv", files=None, message_type="purchase_order"
+    ):
         headers = {"Authorization": f"Bearer {self.key_a}"}
         if files:
-            return self.opener.post(f"{self.base_url()}/med_edi/{backend_id}/{message_type}",
-                                    files=files, headers=headers, timeout=60)
+            return self.opener.post(
+                f"{self.base_url()}/med_edi/{backend_id}/{message_type}",
+                files=files,
+                headers=headers,
+                timeout=60,
+            )
         headers["Content-Type"] = content_type
-        return self.url_open(f"/med_edi/{backend_id}/{message_type}", data=data,
-                             headers=headers)
+        return self.url_open(f"/med_edi/{backend_id}/{message_type}", data=data, headers=headers)
 
     def test_unknown_foreign_and_absurd_backend_ids_answer_the_same_403(self):
-        answers = [self._post(backend_id, b"x") for backend_id in
-                   (self.backend_b.id, 999999, 2**40)]
+        answers = [
+            self._post(backend_id, b"x") for backend_id in (self.backend_b.id, 999999, 2**40)
+        ]
         self.assertEqual([a.status_code for a in answers], [403, 403, 403])
         self.assertEqual({a.text for a in answers}, {'{"error": "forbidden"}'})
         self.backend.active = False
@@ -109,11 +127,16 @@ class TestHttpHardening(ConsignorEdiCommon, HttpCase):
         self.assertEqual(upload.status_code, 413, upload.text)
         self.assertEqual(upload.json()["problems"][0]["code"], "too_large")
         exchanges = self._exchanges([("channel", "=", "http")])
-        self.assertEqual(sorted((e.file_name, e.file_size, e.state) for e in exchanges),
-                         [("api", 5000, "error"), ("huge.csv", 6000, "error")])
+        self.assertEqual(
+            sorted((e.file_name, e.file_size, e.state) for e in exchanges),
+            [("api", 5000, "error"), ("huge.csv", 6000, "error")],
+        )
         self.assertFalse(exchanges.attachment_id)
-        self.assertFalse(self.env["ir.attachment"].search(
-            [("res_model", "=", "med.edi.exchange"), ("res_id", "in", exchanges.ids)]))
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "med.edi.exchange"), ("res_id", "in", exchanges.ids)]
+            )
+        )
         huge = exchanges.filtered(lambda e: e.file_name == "huge.csv")
         self.assertEqual(len(huge.checksum), 64)
 
@@ -123,14 +146,19 @@ class TestHttpHardening(ConsignorEdiCommon, HttpCase):
         self.assertEqual(response.status_code, 422, response.text)
         self.assertEqual(response.json()["problems"][0]["code"], "compression_ratio")
         header = ",".join(f"c{index}" for index in range(100_000)).encode()
-        response = self._post(self.backend.id, None,
-                              files={"file": ("wide.csv", header + b"\n" + header)})
+        response = self._post(
+            self.backend.id, None, files={"file": ("wide.csv", header + b"\n" + header)}
+        )
         self.assertEqual(response.status_code, 422, response.text)
-        self.assertRegex(response.json()["problems"][0]["message"],
-                         "100000 columns, more than the 256 allowed")
+        self.assertRegex(
+            response.json()["problems"][0]["message"], "100000 columns, more than the 256 allowed"
+        )
         self.assertEqual(
-            self.env["med.edi.exchange"].search([("file_name", "in", ("bomb.xlsx", "wide.csv"))])
-            .mapped("state"), ["error", "error"])
+            self.env["med.edi.exchange"]
+            .search([("file_name", "in", ("bomb.xlsx", "wide.csv"))])
+            .mapped("state"),
+            ["error", "error"],
+        )
 
     def test_hostile_json_is_a_clean_refusal(self):
         bodies = {
@@ -141,8 +169,12 @@ class TestHttpHardening(ConsignorEdiCommon, HttpCase):
         }
         for body, code in bodies.items():
             with self.subTest(code=code):
-                response = self._post(self.backend.id, body, content_type="application/json",
-                                      message_type="stock_statement")
+                response = self._post(
+                    self.backend.id,
+                    body,
+                    content_type="application/json",
+                    message_type="stock_statement",
+                )
                 self.assertEqual(response.status_code, 422, response.text)
                 result = response.json()
                 self.assertEqual(result["state"], "error")

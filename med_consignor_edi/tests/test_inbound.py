@@ -15,8 +15,9 @@ class TestInboundPurchaseOrder(ConsignorEdiCommon):
         self.assertEqual(order.partner_id, self.consignor)
         self.assertEqual(order.partner_ref, "PO-2025-1")
         # found by internal reference, by the consignor's code and by UDI-DI
-        self.assertEqual(order.order_line.mapped("product_id"),
-                         self.stent | self.catheter | self.valve)
+        self.assertEqual(
+            order.order_line.mapped("product_id"), self.stent | self.catheter | self.valve
+        )
         self.assertEqual(order.order_line.mapped("product_qty"), [3.0, 5.0, 1.0])
         self.assertEqual(order.order_line.mapped("price_unit"), [1280.0, 350.0, 9000.0])
         self.assertEqual(exchange.message_ident, "PO-1")
@@ -33,27 +34,37 @@ class TestInboundPurchaseOrder(ConsignorEdiCommon):
         compute would, here found once per product) is on each line of that product."""
         plan = self.env["account.analytic.plan"].create({"name": "Departments (EDI test)"})
         cardiology = self.env["account.analytic.account"].create(
-            {"name": "Cardiology (EDI test)", "plan_id": plan.id})
-        self.env["account.analytic.distribution.model"].create({
-            "partner_id": self.consignor.id, "product_id": self.stent.id,
-            "analytic_distribution": {str(cardiology.id): 100},
-        })
-        rows = self._po_rows(lines=[
-            ("STENT-1", "", "", "L1", "2030-01-31", "3", "1280"),
-            ("A-CATH", "", "", "L2", "2030-02-28", "5", "350"),
-            ("STENT-1", "", "", "L3", "2030-01-31", "1", "1280")])
+            {"name": "Cardiology (EDI test)", "plan_id": plan.id}
+        )
+        self.env["account.analytic.distribution.model"].create(
+            {
+                "partner_id": self.consignor.id,
+                "product_id": self.stent.id,
+                "analytic_distribution": {str(cardiology.id): 100},
+            }
+        )
+        rows = self._po_rows(
+            lines=[
+                ("STENT-1", "", "", "L1", "2030-01-31", "3", "1280"),
+                ("A-CATH", "", "", "L2", "2030-02-28", "5", "350"),
+                ("STENT-1", "", "", "L3", "2030-01-31", "1", "1280"),
+            ]
+        )
         exchange = self._receive(self._csv(rows))
         self.assertEqual(exchange.state, "processed", exchange.problem_ids.mapped("message"))
         lines = self.env["purchase.order"].browse(exchange.res_id).order_line
-        self.assertEqual([line.analytic_distribution for line in lines],
-                         [{str(cardiology.id): 100}, False, {str(cardiology.id): 100}])
+        self.assertEqual(
+            [line.analytic_distribution for line in lines],
+            [{str(cardiology.id): 100}, False, {str(cardiology.id): 100}],
+        )
 
     def test_gtin_finds_product_by_barcode(self):
         rows = self._po_rows(lines=[("", "06901234567892", "", "L1", "2030-01-31", "2", "1")])
         exchange = self._receive(self._csv(rows))
         self.assertEqual(exchange.state, "processed")
-        self.assertEqual(self.env["purchase.order"].browse(exchange.res_id).order_line.product_id,
-                         self.stent)
+        self.assertEqual(
+            self.env["purchase.order"].browse(exchange.res_id).order_line.product_id, self.stent
+        )
 
     def test_confirmed_order_receipt_belongs_to_consignor(self):
         self.backend.confirm_orders = True
@@ -66,8 +77,11 @@ class TestInboundPurchaseOrder(ConsignorEdiCommon):
         exchange = self._receive(self._csv(self._po_rows(), encoding="gbk"))
         self.assertEqual(exchange.state, "processed", exchange.problem_ids.mapped("message"))
         payload = {
-            "message_id": "PO-JSON", "consignor_code": "C0001", "date": "2025-06-01",
-            "order_ref": "PO-9", "lines": [{"product_code": "STENT-1", "quantity": 4}],
+            "message_id": "PO-JSON",
+            "consignor_code": "C0001",
+            "date": "2025-06-01",
+            "order_ref": "PO-9",
+            "lines": [{"product_code": "STENT-1", "quantity": 4}],
         }
         exchange = self._receive(json.dumps(payload).encode(), filename="po.json")
         self.assertEqual(exchange.state, "processed", exchange.problem_ids.mapped("message"))
@@ -92,11 +106,13 @@ class TestInboundErrors(ConsignorEdiCommon):
 
     def test_invalid_lines_list_every_problem_and_create_nothing(self):
         orders = self.env["purchase.order"].search_count([])
-        rows = self._po_rows(lines=[
-            ("STENT-1", "", "", "L1", "2030-13-45", "3", "1"),
-            ("NOPE", "", "", "L2", "2030-02-28", "abc", "1"),
-            ("CATH-1", "", "", "L3", "2030-02-28", "-2", "1"),
-        ])
+        rows = self._po_rows(
+            lines=[
+                ("STENT-1", "", "", "L1", "2030-13-45", "3", "1"),
+                ("NOPE", "", "", "L2", "2030-02-28", "abc", "1"),
+                ("CATH-1", "", "", "L3", "2030-02-28", "-2", "1"),
+            ]
+        )
         exchange = self._receive(self._csv(rows))
         self._assert_error(exchange, "bad_date")
         found = self._problem_fields(exchange)
@@ -109,13 +125,18 @@ class TestInboundErrors(ConsignorEdiCommon):
         self.assertEqual(self.env["purchase.order"].search_count([]), orders)
 
     def test_unknown_product_is_an_error_naming_line_field_value(self):
-        rows = self._po_rows(lines=[("STENT-1", "", "", "L1", "2030-01-31", "1", "1"),
-                                    ("ZZZ-404", "", "", "L2", "2030-01-31", "1", "1")])
+        rows = self._po_rows(
+            lines=[
+                ("STENT-1", "", "", "L1", "2030-01-31", "1", "1"),
+                ("ZZZ-404", "", "", "L2", "2030-01-31", "1", "1"),
+            ]
+        )
         exchange = self._receive(self._csv(rows))
         self._assert_error(exchange, "unknown_product")
         problem = exchange.problem_ids
-        self.assertEqual((problem.line, problem.field, problem.value),
-                         (3, "product_code", "ZZZ-404"))
+        self.assertEqual(
+            (problem.line, problem.field, problem.value), (3, "product_code", "ZZZ-404")
+        )
         self.assertIn("ZZZ-404", problem.message)
         self.assertFalse(self.env["purchase.order"].search([("partner_ref", "=", "PO-2025-1")]))
 
@@ -125,7 +146,8 @@ class TestInboundErrors(ConsignorEdiCommon):
         module._update_translations(["zh_CN"])
         rows = self._po_rows(lines=[("ZZZ-404", "", "", "L1", "2030-01-31", "1", "1")])
         exchange = self.backend.with_context(lang="zh_CN")._edi_receive(
-            self._csv(rows), "purchase_order")
+            self._csv(rows), "purchase_order"
+        )
         message = exchange.problem_ids.message
         self.assertIn("ZZZ-404", message)
         self.assertTrue(any("\u4e00" <= char <= "\u9fff" for char in message), message)
@@ -138,21 +160,28 @@ class TestInboundErrors(ConsignorEdiCommon):
         self.assertTrue(exchange.problem_ids.message)
 
     def test_wrong_delimiter(self):
-        data = self._csv([row.replace(",", "，") for row in self._po_rows()],
-                         header=self._csv([])[:-1].decode().replace(",", "，"))
+        data = self._csv(
+            [row.replace(",", "，") for row in self._po_rows()],
+            header=self._csv([])[:-1].decode().replace(",", "，"),
+        )
         exchange = self._receive(data)
         self._assert_error(exchange, "bad_delimiter")
 
     def test_missing_columns(self):
-        data = self._csv(["PO-X,C0001,2025-06-01,STENT-1"],
-                         header="报文编号,委托方编码,单据日期,商品编码")
+        data = self._csv(
+            ["PO-X,C0001,2025-06-01,STENT-1"], header="报文编号,委托方编码,单据日期,商品编码"
+        )
         exchange = self._receive(data)
         self.assertEqual(exchange.state, "error")
         self.assertTrue({"missing_columns", "required"} & set(exchange.problem_ids.mapped("code")))
 
     def test_duplicate_lines(self):
-        rows = self._po_rows(lines=[("STENT-1", "", "", "L1", "2030-01-31", "1", "1"),
-                                    ("STENT-1", "", "", "L1", "2030-01-31", "2", "1")])
+        rows = self._po_rows(
+            lines=[
+                ("STENT-1", "", "", "L1", "2030-01-31", "1", "1"),
+                ("STENT-1", "", "", "L1", "2030-01-31", "2", "1"),
+            ]
+        )
         exchange = self._receive(self._csv(rows))
         self._assert_error(exchange, "duplicate_line")
         self.assertIn((3, None or False, "duplicate_line"), self._problem_fields(exchange))
@@ -190,7 +219,8 @@ class TestInboundErrors(ConsignorEdiCommon):
         self.assertNotEqual(exchange.attachment_id, first_file)
         self.assertTrue(first_file.exists(), "the file first received is kept")
         with self.assertRaisesRegex(
-                UserError, r"Only an inbound message in error can be corrected"):
+            UserError, r"Only an inbound message in error can be corrected"
+        ):
             exchange.action_upload_correction(self._csv(self._po_rows()), "again.csv")
 
     def test_upload_wizard_corrects_message_in_error(self):
@@ -198,11 +228,15 @@ class TestInboundErrors(ConsignorEdiCommon):
 
         bad = self._po_rows(lines=[("ZZZ-404", "", "", "L1", "2030-01-31", "1", "1")])
         exchange = self._receive(self._csv(bad))
-        wizard = self.env["med.edi.upload.wizard"].create({
-            "backend_id": self.backend.id, "exchange_id": exchange.id,
-            "message_type": "purchase_order",
-            "file": base64.b64encode(self._csv(self._po_rows())), "file_name": "fixed.csv",
-        })
+        wizard = self.env["med.edi.upload.wizard"].create(
+            {
+                "backend_id": self.backend.id,
+                "exchange_id": exchange.id,
+                "message_type": "purchase_order",
+                "file": base64.b64encode(self._csv(self._po_rows())),
+                "file_name": "fixed.csv",
+            }
+        )
         wizard.action_upload()
         self.assertEqual(exchange.state, "processed")
 
@@ -216,8 +250,9 @@ class TestDuplicates(ConsignorEdiCommon):
         self.assertEqual(second.state, "duplicate")
         self.assertEqual(second.duplicate_of_id, first)
         self.assertFalse(second.res_id)
-        self.assertEqual(self.env["purchase.order"].search_count(
-            [("partner_ref", "=", "PO-2025-1")]), 1)
+        self.assertEqual(
+            self.env["purchase.order"].search_count([("partner_ref", "=", "PO-2025-1")]), 1
+        )
 
     def test_same_message_id_in_another_file_is_processed_once(self):
         first = self._receive(self._csv(self._po_rows()))
@@ -228,9 +263,13 @@ class TestDuplicates(ConsignorEdiCommon):
         self.assertEqual(second.duplicate_of_id, first)
         # another consignor may use the same message id
         rows = [row.replace("C0001", "C0002") for row in self._po_rows()]
-        self.env["product.supplierinfo"].create({
-            "partner_id": self.consignor_b.id,
-            "product_tmpl_id": self.catheter.product_tmpl_id.id, "product_code": "A-CATH"})
+        self.env["product.supplierinfo"].create(
+            {
+                "partner_id": self.consignor_b.id,
+                "product_tmpl_id": self.catheter.product_tmpl_id.id,
+                "product_code": "A-CATH",
+            }
+        )
         third = self._receive(self._csv(rows), backend=self.backend_b)
         self.assertEqual(third.state, "processed", third.problem_ids.mapped("message"))
 
@@ -250,8 +289,9 @@ class TestConcurrentDuplicate(ConsignorEdiCommon):
         self.assertEqual(first.state, "processed")
         orders = self.env["purchase.order"].search_count([])
         # the same message, other bytes (GBK): only the message id tells it is the same
-        second = self.backend._edi_receive(self._csv(self._po_rows(), encoding="gbk"),
-                                           "purchase_order", process=False)
+        second = self.backend._edi_receive(
+            self._csv(self._po_rows(), encoding="gbk"), "purchase_order", process=False
+        )
         Exchange = type(self.env["med.edi.exchange"])
         real_lookup = Exchange._edi_duplicate_of
         lookups = []
@@ -272,5 +312,9 @@ class TestConcurrentDuplicate(ConsignorEdiCommon):
         self.assertEqual(second.message_ident, "PO-1")
         # the second order was undone and the transaction goes on
         self.assertEqual(self.env["purchase.order"].search_count([]), orders)
-        self.assertEqual(self.env["med.edi.exchange"].search_count(
-            [("message_ident", "=", "PO-1"), ("state", "=", "processed")]), 1)
+        self.assertEqual(
+            self.env["med.edi.exchange"].search_count(
+                [("message_ident", "=", "PO-1"), ("state", "=", "processed")]
+            ),
+            1,
+        )

@@ -12,12 +12,16 @@ from .common import ConsignorEdiCommon
 STENT_GTIN, VALVE_DI = "06901234567892", "06901234567908"
 
 
-def _orders(reference, message_id, lines=((STENT_GTIN, "3"), (VALVE_DI, "1")),
-            document_code="220"):
+def _orders(reference, message_id, lines=((STENT_GTIN, "3"), (VALVE_DI, "1")), document_code="220"):
     """One ORDERS message (UNH..UNT) of consignor C0001."""
-    body = [f"UNH+{reference}+ORDERS:D:96A:UN:EAN008'", f"BGM+{document_code}+{message_id}+9'",
-            "DTM+137:20250601:102'", f"RFF+ON:{message_id}-ORDER'", "NAD+SU+C0001::92'",
-            "NAD+BY+H0001::92'"]
+    body = [
+        f"UNH+{reference}+ORDERS:D:96A:UN:EAN008'",
+        f"BGM+{document_code}+{message_id}+9'",
+        "DTM+137:20250601:102'",
+        f"RFF+ON:{message_id}-ORDER'",
+        "NAD+SU+C0001::92'",
+        "NAD+BY+H0001::92'",
+    ]
     for number, (gtin, quantity) in enumerate(lines, start=1):
         body += [f"LIN+{number}++{gtin}:SRV'", f"QTY+21:{quantity}'"]
     body += ["UNS+S'", f"CNT+2:{len(lines)}'"]
@@ -84,8 +88,9 @@ class TestInterchange(InterchangeCommon):
         self.assertEqual(messages.mapped("interchange_position"), [1, 2])
         self.assertEqual(messages.mapped("interchange_reference"), ["1", "2"])
         self.assertEqual(messages.mapped("message_type"), ["purchase_order"] * 2)
-        self.assertEqual(messages.mapped("state"), ["processed"] * 2,
-                         messages.problem_ids.mapped("message"))
+        self.assertEqual(
+            messages.mapped("state"), ["processed"] * 2, messages.problem_ids.mapped("message")
+        )
         self.assertEqual(messages.mapped("message_ident"), ["PO-A", "PO-B"])
         self.assertEqual(set(messages.mapped("res_model")), {"purchase.order"})
         orders = self.env["purchase.order"].browse(messages.mapped("res_id"))
@@ -121,16 +126,20 @@ class TestInterchange(InterchangeCommon):
         self.assertFalse(again.interchange_message_ids)
         self.assertEqual(self.env["purchase.order"].search_count([]), orders)
         # the same messages in another interchange (new control reference): duplicates
-        other = self._receive_edi(_interchange(_orders("1", "PO-A"), _orders("2", "PO-B"),
-                                               control="IC0002"))
+        other = self._receive_edi(
+            _interchange(_orders("1", "PO-A"), _orders("2", "PO-B"), control="IC0002")
+        )
         self.assertEqual(other.interchange_message_ids.mapped("state"), ["duplicate"] * 2)
-        self.assertEqual(set(other.interchange_message_ids.duplicate_of_id.ids),
-                         set(first.interchange_message_ids.ids))
+        self.assertEqual(
+            set(other.interchange_message_ids.duplicate_of_id.ids),
+            set(first.interchange_message_ids.ids),
+        )
         self.assertEqual(self.env["purchase.order"].search_count([]), orders)
         # processing the first interchange again processes nothing
         self.assertEqual(first.interchange_message_ids.mapped("state"), ["processed"] * 2)
         processed = self.env["med.edi.exchange"].search_count(
-            [("state", "=", "processed"), ("message_ident", "in", ("PO-A", "PO-B"))])
+            [("state", "=", "processed"), ("message_ident", "in", ("PO-A", "PO-B"))]
+        )
         self.assertEqual(processed, 2)
 
     def test_unknown_message_of_an_interchange_is_refused_alone(self):
@@ -153,16 +162,23 @@ class TestInterchange(InterchangeCommon):
         with self._edi_tempdir() as folder:
             inbox, outbox = os.path.join(folder, "in"), os.path.join(folder, "out")
             os.makedirs(inbox)
-            self.backend.write({"channel": "folder", "inbox_path": inbox,
-                                "outbox_path": outbox, "ack_contrl": True})
+            self.backend.write(
+                {
+                    "channel": "folder",
+                    "inbox_path": inbox,
+                    "outbox_path": outbox,
+                    "ack_contrl": True,
+                }
+            )
             data = _interchange(_orders("1", "PO-A"), _orders("2", "PO-B"))
             with open(os.path.join(inbox, "purchase_order-1.edi"), "wb") as handle:
                 handle.write(data)
             received = self.backend._edi_read_inbox()
             self.assertEqual(received.state, "processed")
             self.assertEqual(len(received.interchange_message_ids), 2)
-            self.assertTrue(os.path.exists(os.path.join(inbox, "processed",
-                                                        "purchase_order-1.edi")))
+            self.assertTrue(
+                os.path.exists(os.path.join(inbox, "processed", "purchase_order-1.edi"))
+            )
             contrl = self._acks("contrl")
             self.assertEqual(contrl.state, "sent")
             self.assertEqual(os.listdir(outbox), [contrl.file_name])
@@ -173,8 +189,9 @@ class TestInterchange(InterchangeCommon):
 @tagged("post_install", "-at_install")
 class TestAcknowledgements(InterchangeCommon):
     def test_no_acknowledgement_unless_asked(self):
-        self._receive_edi(_interchange(_orders("1", "PO-A"), _orders("2", "X", lines=(
-            ("00000000000000", "1"),))))
+        self._receive_edi(
+            _interchange(_orders("1", "PO-A"), _orders("2", "X", lines=(("00000000000000", "1"),)))
+        )
         self._receive_edi(_interchange(_orders("1", "PO-S"), control="IC0009"))
         self.assertFalse(self._acks())
 
@@ -202,8 +219,12 @@ class TestAcknowledgements(InterchangeCommon):
         data = _interchange(_orders("1", "PO-A"), _orders("2", "PO-B"), unz_count=5)
         received = self._receive_edi(data)
         self.assertEqual(received.state, "error", "a wrong count refuses its messages")
-        self.assertEqual(self.env["purchase.order"].search_count(
-            [("partner_ref", "in", ("PO-A-ORDER", "PO-B-ORDER"))]), 0)
+        self.assertEqual(
+            self.env["purchase.order"].search_count(
+                [("partner_ref", "in", ("PO-A-ORDER", "PO-B-ORDER"))]
+            ),
+            0,
+        )
         uci = _first(_segments(self._acks("contrl").attachment_id.raw), "UCI")
         self.assertEqual(uci[0], "IC0001")
         self.assertEqual(uci[3:6], ["4", "29", "UNZ"])
@@ -221,8 +242,11 @@ class TestAcknowledgements(InterchangeCommon):
         self.assertIn("edifact_date_format", wrong.problem_ids.mapped("code"))
         segments = _segments(self._acks("contrl").attachment_id.raw)
         self.assertEqual([e[2:] for tag, e in segments if tag == "UCM"], [["7"], ["4", "12"]])
-        self.assertEqual([e for tag, e in segments if tag == "UCS"], [["3"]],
-                         "the DTM is the message's third segment")
+        self.assertEqual(
+            [e for tag, e in segments if tag == "UCS"],
+            [["3"]],
+            "the DTM is the message's third segment",
+        )
         self.assertEqual([e for tag, e in segments if tag == "UCD"], [["12", ["1", "3"]]])
 
     def test_contrl_for_a_duplicate_and_a_single_message(self):
@@ -239,8 +263,10 @@ class TestAcknowledgements(InterchangeCommon):
 
     def test_aperak_names_the_line_and_problem_of_a_refused_message(self):
         self.backend.ack_aperak = True
-        data = _interchange(_orders("1", "PO-A"), _orders(
-            "2", "PO-BAD", lines=((STENT_GTIN, "2"), ("06900000000007", "1"))))
+        data = _interchange(
+            _orders("1", "PO-A"),
+            _orders("2", "PO-BAD", lines=((STENT_GTIN, "2"), ("06900000000007", "1"))),
+        )
         received = self._receive_edi(data)
         good, bad = received.interchange_message_ids.sorted("interchange_position")
         self.assertEqual(bad.state, "error")
@@ -324,9 +350,11 @@ class TestInterchangeAccess(InterchangeCommon, HttpCase):
             with self.assertRaises(AccessError):
                 order.with_user(user).action_send_order_response()
         contrl = self._acks("contrl")
-        for path in (f"/med_edi/{self.backend.id}/outbox",
-                     f"/med_edi/{self.backend.id}/exchange/{contrl.id}/file",
-                     f"/med_edi/{self.backend.id}/exchange/{received.id}"):
+        for path in (
+            f"/med_edi/{self.backend.id}/outbox",
+            f"/med_edi/{self.backend.id}/exchange/{contrl.id}/file",
+            f"/med_edi/{self.backend.id}/exchange/{received.id}",
+        ):
             self.assertEqual(self._get(path, self.key_b).status_code, 403, path)
         # and its own backend's id with another backend's exchange: 403 too
         path = f"/med_edi/{self.backend_b.id}/exchange/{contrl.id}/file"
@@ -335,22 +363,28 @@ class TestInterchangeAccess(InterchangeCommon, HttpCase):
 
     def test_post_interchange_and_pull_acknowledgements(self):
         data = _interchange(_orders("1", "PO-A"), _orders("2", "PO-B"))
-        response = self.url_open(f"/med_edi/{self.backend.id}/purchase_order", data=data,
-                                 headers={"Authorization": f"Bearer {self.key_a}",
-                                          "Content-Type": "application/edifact"})
+        response = self.url_open(
+            f"/med_edi/{self.backend.id}/purchase_order",
+            data=data,
+            headers={
+                "Authorization": f"Bearer {self.key_a}",
+                "Content-Type": "application/edifact",
+            },
+        )
         self.assertEqual(response.status_code, 200, response.text[-2000:])
         result = response.json()
         self.assertEqual(result["state"], "processed")
         self.assertEqual([m["state"] for m in result["messages"]], ["processed"] * 2)
-        self.assertEqual(sorted(a["message_type"] for a in result["acknowledgements"]),
-                         ["contrl", "ordrsp", "ordrsp"])
+        self.assertEqual(
+            sorted(a["message_type"] for a in result["acknowledgements"]),
+            ["contrl", "ordrsp", "ordrsp"],
+        )
         outbox = self._get(f"/med_edi/{self.backend.id}/outbox", self.key_a).json()
         self.assertEqual(len(outbox["exchanges"]), 3)
         contrl = next(a for a in outbox["exchanges"] if a["message_type"] == "contrl")
         pulled = self._get(contrl["file"], self.key_a)
         self.assertEqual(pulled.status_code, 200)
         self.assertEqual(_first(_segments(pulled.content), "UCI")[0], "IC0001")
-        self.assertEqual(self.env["med.edi.exchange"].browse(contrl["exchange_id"]).state,
-                         "sent")
+        self.assertEqual(self.env["med.edi.exchange"].browse(contrl["exchange_id"]).state, "sent")
         outbox = self._get(f"/med_edi/{self.backend.id}/outbox", self.key_a).json()
         self.assertEqual(len(outbox["exchanges"]), 2)

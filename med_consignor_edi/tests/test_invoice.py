@@ -16,25 +16,51 @@ class TestInvoiceReceived(ConsignorEdiCommon, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.backend.format_edifact = True
-        cls.tax_13 = cls.env["account.tax"].create({
-            "name": "Purchase VAT 13% (EDI test)", "type_tax_use": "purchase",
-            "amount_type": "percent", "amount": 13.0, "company_id": cls.backend.company_id.id,
-        })
+        cls.tax_13 = cls.env["account.tax"].create(
+            {
+                "name": "Purchase VAT 13% (EDI test)",
+                "type_tax_use": "purchase",
+                "amount_type": "percent",
+                "amount": 13.0,
+                "company_id": cls.backend.company_id.id,
+            }
+        )
 
     def _invoice(self, invoice_type="invoice", number="INV-2025-77", lines=None):
-        header = {"message_id": number, "invoice_type": invoice_type, "consignor_code": "C0001",
-                  "partner_code": "H0001", "date": datetime.date(2025, 6, 30),
-                  "due_date": datetime.date(2025, 7, 30), "currency": "CNY",
-                  "order_ref": "PO-2025-0001", "invoice_total": Decimal("4220.10")}
+        header = {
+            "message_id": number,
+            "invoice_type": invoice_type,
+            "consignor_code": "C0001",
+            "partner_code": "H0001",
+            "date": datetime.date(2025, 6, 30),
+            "due_date": datetime.date(2025, 7, 30),
+            "currency": "CNY",
+            "order_ref": "PO-2025-0001",
+            "invoice_total": Decimal("4220.10"),
+        }
         lines = lines or [
-            {"line_no": 1, "product_code": "STENT-1", "lot": "L1", "quantity": Decimal("2"),
-             "unit_price": Decimal("1280"), "amount": Decimal("2560"),
-             "tax_rate": Decimal("13")},
-            {"line_no": 2, "product_code": "A-CATH", "lot": "L2", "quantity": Decimal("3"),
-             "unit_price": Decimal("350"), "amount": Decimal("1050"), "tax_rate": Decimal("6")},
+            {
+                "line_no": 1,
+                "product_code": "STENT-1",
+                "lot": "L1",
+                "quantity": Decimal("2"),
+                "unit_price": Decimal("1280"),
+                "amount": Decimal("2560"),
+                "tax_rate": Decimal("13"),
+            },
+            {
+                "line_no": 2,
+                "product_code": "A-CATH",
+                "lot": "L2",
+                "quantity": Decimal("3"),
+                "unit_price": Decimal("350"),
+                "amount": Decimal("1050"),
+                "tax_rate": Decimal("6"),
+            },
         ]
-        message = edi.Message("invoice", header, [edi.Line(n, v) for n, v in
-                                                  enumerate(lines, start=2)])
+        message = edi.Message(
+            "invoice", header, [edi.Line(n, v) for n, v in enumerate(lines, start=2)]
+        )
         return edi.encode(message, "edifact")
 
     def test_invoice_becomes_a_draft_vendor_bill(self):
@@ -42,8 +68,10 @@ class TestInvoiceReceived(ConsignorEdiCommon, TransactionCase):
         self.assertEqual(exchange.state, "processed", exchange.problem_ids.mapped("message"))
         bill = self.env["account.move"].browse(exchange.res_id)
         self.assertEqual(exchange.res_model, "account.move")
-        self.assertEqual((bill.move_type, bill.state, bill.partner_id, bill.ref),
-                         ("in_invoice", "draft", self.consignor, "INV-2025-77"))
+        self.assertEqual(
+            (bill.move_type, bill.state, bill.partner_id, bill.ref),
+            ("in_invoice", "draft", self.consignor, "INV-2025-77"),
+        )
         self.assertEqual(bill.med_edi_backend_id, self.backend)
         self.assertEqual(bill.invoice_date, datetime.date(2025, 6, 30))
         self.assertEqual(bill.invoice_date_due, datetime.date(2025, 7, 30))
@@ -58,25 +86,41 @@ class TestInvoiceReceived(ConsignorEdiCommon, TransactionCase):
         self.assertEqual(bill.amount_untaxed, 3610.0)
 
     def test_credit_note_becomes_a_vendor_credit_note(self):
-        exchange = self._receive(self._invoice("credit_note", number="CN-2025-3"), "invoice",
-                                 filename="credit.edi")
+        exchange = self._receive(
+            self._invoice("credit_note", number="CN-2025-3"), "invoice", filename="credit.edi"
+        )
         self.assertEqual(exchange.state, "processed", exchange.problem_ids.mapped("message"))
         bill = self.env["account.move"].browse(exchange.res_id)
-        self.assertEqual((bill.move_type, bill.state, bill.ref),
-                         ("in_refund", "draft", "CN-2025-3"))
+        self.assertEqual(
+            (bill.move_type, bill.state, bill.ref), ("in_refund", "draft", "CN-2025-3")
+        )
         self.assertEqual(bill.amount_untaxed, 3610.0, "credited amounts are sent positive")
 
     def test_invoice_of_an_unknown_product_is_refused_whole(self):
         bills = self.env["account.move"].search_count([("move_type", "=", "in_invoice")])
-        data = self._invoice(lines=[
-            {"line_no": 1, "product_code": "STENT-1", "quantity": Decimal("1"),
-             "unit_price": Decimal("1280")},
-            {"line_no": 2, "product_code": "NO-SUCH", "quantity": Decimal("1"),
-             "unit_price": Decimal("10")}])
+        data = self._invoice(
+            lines=[
+                {
+                    "line_no": 1,
+                    "product_code": "STENT-1",
+                    "quantity": Decimal("1"),
+                    "unit_price": Decimal("1280"),
+                },
+                {
+                    "line_no": 2,
+                    "product_code": "NO-SUCH",
+                    "quantity": Decimal("1"),
+                    "unit_price": Decimal("10"),
+                },
+            ]
+        )
         exchange = self._receive(data, "invoice", filename="bad.edi")
         self.assertEqual(exchange.state, "error")
         problem = exchange.problem_ids.filtered(lambda p: p.code == "unknown_product")
         self.assertTrue(problem)
         self.assertIn("NO-SUCH", problem.message)
-        self.assertEqual(self.env["account.move"].search_count(
-            [("move_type", "=", "in_invoice")]), bills, "nothing half-written")
+        self.assertEqual(
+            self.env["account.move"].search_count([("move_type", "=", "in_invoice")]),
+            bills,
+            "nothing half-written",
+        )

@@ -36,7 +36,8 @@ class TestSecurity(ConsignorEdiCommon):
             self.backend.with_user(self.user_api_a).write({"api_user_id": self.user_api_b.id})
         with self.assertRaises(AccessError):
             self.env["med.edi.reconciliation"].with_user(self.user_api_a).create(
-                {"name": "x", "backend_id": self.backend.id})
+                {"name": "x", "backend_id": self.backend.id}
+            )
 
     def test_edi_user_reads_and_processes_but_does_not_configure(self):
         backend = self.backend.with_user(self.user_edi)
@@ -46,7 +47,8 @@ class TestSecurity(ConsignorEdiCommon):
             backend.write({"field_mapping": "{}"})
         with self.assertRaises(AccessError):
             self.env["med.edi.backend"].with_user(self.user_edi).create(
-                {"name": "x", "partner_id": self.customer.id})
+                {"name": "x", "partner_id": self.customer.id}
+            )
         # an EDI user uploads files: stored and processed
         rows = [row.replace("PO-1", "PO-USER") for row in self._po_rows()]
         exchange = backend._edi_receive(self._csv(rows), "purchase_order")
@@ -61,8 +63,11 @@ class TestSecurity(ConsignorEdiCommon):
                 self.exchange_a.with_user(user).unlink()
 
     def test_edi_manager_configures_backends(self):
-        backend = self.env["med.edi.backend"].with_user(self.user_edi_manager).create(
-            {"name": "New consignor", "partner_id": self.customer.id})
+        backend = (
+            self.env["med.edi.backend"]
+            .with_user(self.user_edi_manager)
+            .create({"name": "New consignor", "partner_id": self.customer.id})
+        )
         backend.field_mapping = '{"货品ID": "product_code"}'
         self.assertEqual(backend._edi_mapping(), {"货品ID": "product_code"})
 

@@ -16,12 +16,14 @@ class MedEdiUploadWizard(models.TransientModel):
 
     backend_id = fields.Many2one("med.edi.backend", required=True)
     exchange_id = fields.Many2one(
-        "med.edi.exchange", string="Correct Message",
+        "med.edi.exchange",
+        string="Correct Message",
         domain="[('backend_id', '=', backend_id), ('direction', '=', 'in'), "
         "('state', '=', 'error')]",
     )
     message_type = fields.Selection(
-        [(name, SCHEMAS[name].title) for name in INBOUND_TYPES], required=True,
+        [(name, SCHEMAS[name].title) for name in INBOUND_TYPES],
+        required=True,
         default="purchase_order",
     )
     file = fields.Binary(required=True)
@@ -38,13 +40,18 @@ class MedEdiUploadWizard(models.TransientModel):
         name = self.file_name or _("uploaded file")
         if self.exchange_id:
             if self.exchange_id.backend_id != self.backend_id:
-                raise UserError(_("%(exchange)s belongs to another consignor.",
-                                  exchange=self.exchange_id.display_name))
+                raise UserError(
+                    _(
+                        "%(exchange)s belongs to another consignor.",
+                        exchange=self.exchange_id.display_name,
+                    )
+                )
             self.exchange_id.action_upload_correction(data, name)
             exchange = self.exchange_id
         else:
-            exchange = self.backend_id._edi_receive(data, self.message_type, filename=name,
-                                                    channel="upload")
+            exchange = self.backend_id._edi_receive(
+                data, self.message_type, filename=name, channel="upload"
+            )
         return {
             "type": "ir.actions.act_window",
             "res_model": "med.edi.exchange",

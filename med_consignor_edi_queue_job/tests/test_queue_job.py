@@ -21,13 +21,17 @@ class TestQueueJob(ConsignorEdiCommon, HttpCase):
         response = self.url_open(
             f"/med_edi/{self.backend.id}/purchase_order",
             data=self._csv(self._po_rows(message_id=order, order=order)),
-            headers={"Content-Type": "text/csv", "Authorization": f"Bearer {self.key_a}"})
+            headers={"Content-Type": "text/csv", "Authorization": f"Bearer {self.key_a}"},
+        )
         self.assertEqual(response.status_code, 202, response.text[-2000:])
         return self.env["med.edi.exchange"].browse(response.json()["exchange_id"])
 
     def _jobs(self, exchange):
-        return self.env["queue.job"].search([("model_name", "=", "med.edi.exchange")]).filtered(
-            lambda job: job.records == exchange)
+        return (
+            self.env["queue.job"]
+            .search([("model_name", "=", "med.edi.exchange")])
+            .filtered(lambda job: job.records == exchange)
+        )
 
     def _run_as_the_job_runner(self, job_record):
         """What queue_job's runner does: the job enqueued, then /queue_job/runjob."""
@@ -35,7 +39,8 @@ class TestQueueJob(ConsignorEdiCommon, HttpCase):
         job.set_enqueued()
         job.store()
         response = self.url_open(
-            f"/queue_job/runjob?db={self.env.cr.dbname}&job_uuid={job_record.uuid}")
+            f"/queue_job/runjob?db={self.env.cr.dbname}&job_uuid={job_record.uuid}"
+        )
         self.assertEqual(response.status_code, 200, response.text[-2000:])
         job_record.invalidate_recordset()
 
@@ -44,8 +49,10 @@ class TestQueueJob(ConsignorEdiCommon, HttpCase):
         self.assertEqual(exchange.state, "received")
         job = self._jobs(exchange)
         self.assertEqual(len(job), 1)
-        self.assertEqual((job.channel, job.method_name, job.state),
-                         ("root.med.edi", "_edi_process_job", "pending"))
+        self.assertEqual(
+            (job.channel, job.method_name, job.state),
+            ("root.med.edi", "_edi_process_job", "pending"),
+        )
         self.assertIn(exchange.display_name, job.name)
         self.assertEqual(job.job_function_id.retry_pattern, {"1": 60, "3": 300, "5": 900})
         # the scheduled job leaves it to the job
@@ -61,8 +68,9 @@ class TestQueueJob(ConsignorEdiCommon, HttpCase):
         # run again (a retry, or a second runner): nothing is created twice
         job.state = "pending"
         self._run_as_the_job_runner(job)
-        self.assertEqual(self.env["purchase.order"].search_count(
-            [("partner_ref", "=", "PO-2025-1")]), 1)
+        self.assertEqual(
+            self.env["purchase.order"].search_count([("partner_ref", "=", "PO-2025-1")]), 1
+        )
 
     def test_the_scheduled_job_stays_the_engine_when_asked(self):
         self.env["ir.config_parameter"].sudo().set_param(ENGINE_PARAM, "cron")

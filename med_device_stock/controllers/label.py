@@ -7,8 +7,9 @@ from odoo.http import content_disposition, request
 class MedLabelController(http.Controller):
     """Download a unit's UDI label in ZPL II for a Zebra printer (scan station link)."""
 
-    @http.route("/med_device_stock/label/<int:lot_id>.zpl", type="http", auth="user",
-                methods=["GET"])
+    @http.route(
+        "/med_device_stock/label/<int:lot_id>.zpl", type="http", auth="user", methods=["GET"]
+    )
     def med_label_zpl(self, lot_id):
         """The ZPL label of unit ``lot_id`` as the logged-in user may read it.
 
@@ -24,8 +25,11 @@ class MedLabelController(http.Controller):
         if not lot:
             raise request.not_found()
         zpl = lot._med_zpl()
-        return request.make_response(zpl.encode("utf-8"), headers=[
-            ("Content-Type", "application/zpl; charset=utf-8"),
-            ("Content-Disposition", content_disposition(f"{lot.name}.zpl")),
-            ("X-Content-Type-Options", "nosniff"),
-        ])
+        return request.make_response(
+            zpl.encode("utf-8"),
+            headers=[
+                ("Content-Type", "application/zpl; charset=utf-8"),
+                ("Content-Disposition", content_disposition(f"{lot.name}.zpl")),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        )

@@ -37,12 +37,18 @@ class HrDepartment(models.Model):
             if department.med_is_device_department and not department.med_location_id:
                 company = department.company_id or self.env.company
                 warehouse = company._med_warehouse()
-                department.med_location_id = self.env["stock.location"].sudo().create({
-                    "name": department.name,
-                    "usage": "internal",
-                    "location_id": warehouse.lot_stock_id.id,
-                    "company_id": company.id,
-                })
+                department.med_location_id = (
+                    self.env["stock.location"]
+                    .sudo()
+                    .create(
+                        {
+                            "name": department.name,
+                            "usage": "internal",
+                            "location_id": warehouse.lot_stock_id.id,
+                            "company_id": company.id,
+                        }
+                    )
+                )
 
     @api.model
     def _med_from_locations(self, locations):
@@ -55,10 +61,12 @@ class HrDepartment(models.Model):
         found = {}
         for location in locations:
             holders = departments.filtered(
-                lambda d, loc=location: loc.parent_path.startswith(d.med_location_id.parent_path))
+                lambda d, loc=location: loc.parent_path.startswith(d.med_location_id.parent_path)
+            )
             if holders:
                 found[location] = max(
-                    holders, key=lambda d: len(d.med_location_id.parent_path)).sudo(False)
+                    holders, key=lambda d: len(d.med_location_id.parent_path)
+                ).sudo(False)
         return found
 
     def _med_from_location(self, location):

@@ -57,17 +57,26 @@ class MedAlert(models.Model):
     _rec_name = "message"
 
     kind = fields.Selection(ALERT_KINDS, required=True, readonly=True, index=True)
-    lot_id = fields.Many2one("stock.lot", string="Unit", readonly=True, index=True,
-                             ondelete="cascade")
+    lot_id = fields.Many2one(
+        "stock.lot", string="Unit", readonly=True, index=True, ondelete="cascade"
+    )
     product_id = fields.Many2one(related="lot_id.product_id", store=True)
     department_id = fields.Many2one("hr.department", readonly=True, index=True)
-    threshold = fields.Integer(readonly=True, help="Days before expiry, days without "
-                               "movement, or the week (ISO yyyyww) of the consumption.")
+    threshold = fields.Integer(
+        readonly=True,
+        help="Days before expiry, days without "
+        "movement, or the week (ISO yyyyww) of the consumption.",
+    )
     key = fields.Char(required=True, readonly=True)
     message = fields.Char(readonly=True)
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
-    company_id = fields.Many2one("res.company", required=True, readonly=True,
-                                 default=lambda self: self.env.company, index=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
 
     _sql_constraints = [
         ("key_unique", "unique(key)", "An alert is notified only once."),
@@ -119,11 +128,16 @@ class MedAlert(models.Model):
         spread over the store and departments is alerted once per place holding some
         (see ``_med_lot_holders``), so that every department checks its own shelf."""
         default, by_categ, by_text = self._med_expiry_thresholds()
-        horizon = max([0] + default + [d for days in by_categ.values() for d in days]
-                      + [d for days in by_text.values() for d in days])
+        horizon = max(
+            [0]
+            + default
+            + [d for days in by_categ.values() for d in days]
+            + [d for days in by_text.values() for d in days]
+        )
         if not horizon:
             return []
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT lot.id, (lot.expiration_date::date - %(today)s) AS days_left,
                    lot.med_department_id, lot.company_id, pt.med_expiry_alert_days,
                    categ.parent_path, pt.tracking
@@ -134,39 +148,56 @@ class MedAlert(models.Model):
              WHERE lot.med_state IN ('in_stock', 'issued', 'borrowed')
                AND lot.expiration_date >= %(today)s
                AND lot.expiration_date < %(today)s::date + %(max)s + 1
-        """, {"today": today, "max": horizon})
+        """,
+            {"today": today, "max": horizon},
+        )
         rows = self.env.cr.fetchall()
         holders = self._med_lot_holders([row[0] for row in rows if row[6] == "lot"])
         # translated once, here: ``_`` finds no language inside a comprehension
         message = _("Expires in %(days)s days (threshold %(threshold)s days).")
-        message_held = _("Expires in %(days)s days (threshold %(threshold)s days); "
-                         "%(quantity)s held here.")
+        message_held = _(
+            "Expires in %(days)s days (threshold %(threshold)s days); %(quantity)s held here."
+        )
         alerts = []
         for lot_id, days_left, department_id, company_id, text, path, _tracking in rows:
             thresholds = by_text.get(text) or next(
-                (by_categ[int(c)] for c in reversed((path or "").strip("/").split("/"))
-                 if c and int(c) in by_categ), default)
+                (
+                    by_categ[int(c)]
+                    for c in reversed((path or "").strip("/").split("/"))
+                    if c and int(c) in by_categ
+                ),
+                default,
+            )
             threshold = next((t for t in thresholds if days_left <= t), None)
             if threshold is None:
                 continue
             values = {"days": days_left, "threshold": threshold}
             places = holders.get(lot_id)
             if not places:
-                alerts.append({
-                    "kind": "near_expiry", "lot_id": lot_id, "department_id": department_id,
-                    "threshold": threshold, "company_id": company_id,
-                    "key": f"near_expiry:{lot_id}:{threshold}",
-                    "message": message % values,
-                })
+                alerts.append(
+                    {
+                        "kind": "near_expiry",
+                        "lot_id": lot_id,
+                        "department_id": department_id,
+                        "threshold": threshold,
+                        "company_id": company_id,
+                        "key": f"near_expiry:{lot_id}:{threshold}",
+                        "message": message % values,
+                    }
+                )
                 continue
             for place_department_id, quantity in places:
-                alerts.append({
-                    "kind": "near_expiry", "lot_id": lot_id,
-                    "department_id": place_department_id, "threshold": threshold,
-                    "company_id": company_id,
-                    "key": f"near_expiry:{lot_id}:{threshold}:{place_department_id or 0}",
-                    "message": message_held % dict(values, quantity=f"{quantity:g}"),
-                })
+                alerts.append(
+                    {
+                        "kind": "near_expiry",
+                        "lot_id": lot_id,
+                        "department_id": place_department_id,
+                        "threshold": threshold,
+                        "company_id": company_id,
+                        "key": f"near_expiry:{lot_id}:{threshold}:{place_department_id or 0}",
+                        "message": message_held % dict(values, quantity=f"{quantity:g}"),
+                    }
+                )
         return alerts
 
     def _med_lot_holders(self, lot_ids):
@@ -175,7 +206,8 @@ class MedAlert(models.Model):
         per department, in two queries."""
         if not lot_ids:
             return {}
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT q.lot_id, q.location_id, SUM(q.quantity)
               FROM stock_quant q
               JOIN stock_location l ON l.id = q.location_id
@@ -184,17 +216,22 @@ class MedAlert(models.Model):
                                       WHERE med_quarantine_location_id IS NOT NULL))
              GROUP BY q.lot_id, q.location_id
             HAVING SUM(q.quantity) > 0
-        """, {"lots": lot_ids})
+        """,
+            {"lots": lot_ids},
+        )
         rows = self.env.cr.fetchall()
         Location = self.env["stock.location"].sudo()
         department_of = self.env["hr.department"]._med_from_locations(
-            Location.browse({location_id for _lot, location_id, _qty in rows}))
+            Location.browse({location_id for _lot, location_id, _qty in rows})
+        )
         held = defaultdict(lambda: defaultdict(float))
         for lot_id, location_id, quantity in rows:
             department = department_of.get(Location.browse(location_id))
             held[lot_id][department.id if department else None] += quantity
-        return {lot_id: sorted(places.items(), key=lambda item: item[0] or 0)
-                for lot_id, places in held.items()}
+        return {
+            lot_id: sorted(places.items(), key=lambda item: item[0] or 0)
+            for lot_id, places in held.items()
+        }
 
     def _med_expired(self):
         """Expired units still usable somewhere: each is alerted once and, unless
@@ -216,7 +253,8 @@ class MedAlert(models.Model):
         messages = {}
         if rows and self._med_param(PARAM_AUTO_QUARANTINE) not in ("0", "False", "false"):
             messages = self._med_prepare_quarantine(
-                self.env["stock.lot"].browse([row[0] for row in rows]))
+                self.env["stock.lot"].browse([row[0] for row in rows])
+            )
         holders = self._med_lot_holders([row[0] for row in rows if row[3]])
         # translated once, here: ``_`` finds no language inside a comprehension
         default = _("Expired: move it to quarantine.")
@@ -226,16 +264,28 @@ class MedAlert(models.Model):
             places = dict(holders.get(lot_id, ()))
             if places:  # the lot's own alert goes to the store when it holds some
                 department_id = None if None in places else department_id
-            alerts.append({
-                "kind": "expired", "lot_id": lot_id, "department_id": department_id,
-                "company_id": company_id, "key": f"expired:{lot_id}",
-                "message": messages.get(lot_id) or default,
-            })
-            alerts += [{
-                "kind": "expired", "lot_id": lot_id, "department_id": place,
-                "company_id": company_id, "key": f"expired:{lot_id}:{place}",
-                "message": held % {"quantity": f"{quantity:g}"},
-            } for place, quantity in places.items() if place and place != department_id]
+            alerts.append(
+                {
+                    "kind": "expired",
+                    "lot_id": lot_id,
+                    "department_id": department_id,
+                    "company_id": company_id,
+                    "key": f"expired:{lot_id}",
+                    "message": messages.get(lot_id) or default,
+                }
+            )
+            alerts += [
+                {
+                    "kind": "expired",
+                    "lot_id": lot_id,
+                    "department_id": place,
+                    "company_id": company_id,
+                    "key": f"expired:{lot_id}:{place}",
+                    "message": held % {"quantity": f"{quantity:g}"},
+                }
+                for place, quantity in places.items()
+                if place and place != department_id
+            ]
         return alerts
 
     def _med_prepare_quarantine(self, lots):
@@ -249,8 +299,9 @@ class MedAlert(models.Model):
         lots = lots.sudo()
         sources = self._med_quarantine_sources(lots)
         # translated once, here: ``_`` finds no language inside a comprehension
-        not_movable = _("Expired: it is not in a stock location and could not be moved "
-                        "to quarantine.")
+        not_movable = _(
+            "Expired: it is not in a stock location and could not be moved to quarantine."
+        )
         reason = _("Expired on %(date)s: quarantined by the stock alert job.")
         prepared = _("Expired on %(date)s: %(document)s moves it to quarantine.")
         messages = {}
@@ -262,10 +313,17 @@ class MedAlert(models.Model):
                 continue
             by_company[lot.company_id or self.env.company].append((lot, quantity))
         for company, units in by_company.items():
-            documents = Quarantine.with_company(company).create([{
-                "lot_id": lot.id, "quantity": quantity, "company_id": company.id,
-                "reason": reason % {"date": fields.Date.to_string(lot.expiration_date)},
-            } for lot, quantity in units])
+            documents = Quarantine.with_company(company).create(
+                [
+                    {
+                        "lot_id": lot.id,
+                        "quantity": quantity,
+                        "company_id": company.id,
+                        "reason": reason % {"date": fields.Date.to_string(lot.expiration_date)},
+                    }
+                    for lot, quantity in units
+                ]
+            )
             documents._med_system_write({"expiry_move": True})
             for (lot, _quantity), document in zip(units, documents, strict=True):
                 messages[lot.id] = prepared % {
@@ -290,21 +348,31 @@ class MedAlert(models.Model):
                 by_lot |= lot
         if not by_lot:
             return sources
-        quants = self.env["stock.quant"].sudo().search([
-            ("lot_id", "in", by_lot.ids), ("location_id.usage", "=", "internal"),
-            ("quantity", ">", 0),
-        ])
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", by_lot.ids),
+                    ("location_id.usage", "=", "internal"),
+                    ("quantity", ">", 0),
+                ]
+            )
+        )
         sub_store = self.env["hr.department"]._med_from_locations(quants.location_id)
         available = defaultdict(lambda: defaultdict(float))
         for quant in quants:
-            available[quant.lot_id.id][quant.location_id] += \
+            available[quant.lot_id.id][quant.location_id] += (
                 quant.quantity - quant.reserved_quantity
+            )
         for lot in by_lot:
             company = lot.company_id or self.env.company
             held = available.get(lot.id, {})
-            store = {location: quantity for location, quantity in held.items()
-                     if location != company.med_quarantine_location_id
-                     and location not in sub_store} or held
+            store = {
+                location: quantity
+                for location, quantity in held.items()
+                if location != company.med_quarantine_location_id and location not in sub_store
+            } or held
             if store:
                 location = max(store, key=lambda loc, q=held: q[loc])
                 sources[lot.id] = (location, max(store[location], 0.0))
@@ -328,33 +396,49 @@ class MedAlert(models.Model):
         alerts = []
         for lot_id, department_id, company_id, due in self.env.cr.fetchall():
             if due and due < today:
-                alerts.append({
-                    "kind": "overdue_borrow", "lot_id": lot_id,
-                    "department_id": department_id, "company_id": company_id,
-                    "key": f"overdue_borrow:{lot_id}:{due.isoformat()}",
-                    "message": _("Borrowed unit due back on %(date)s.", date=due.isoformat()),
-                })
+                alerts.append(
+                    {
+                        "kind": "overdue_borrow",
+                        "lot_id": lot_id,
+                        "department_id": department_id,
+                        "company_id": company_id,
+                        "key": f"overdue_borrow:{lot_id}:{due.isoformat()}",
+                        "message": _("Borrowed unit due back on %(date)s.", date=due.isoformat()),
+                    }
+                )
         return alerts
 
     def _med_slow_moving(self):
         """Units in stock whose last operation is older than the days set; an operation
         corrected by a correcting document and its reversal moved nothing."""
         days = int(self._med_param(PARAM_SLOW_DAYS))
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT lot.id, lot.med_department_id, lot.company_id
               FROM stock_lot lot
               JOIN med_unit_event e ON e.lot_id = lot.id
              WHERE lot.med_state = 'in_stock' AND %(counts)s
              GROUP BY lot.id
             HAVING MAX(e.date) < now() at time zone 'UTC' - make_interval(days => %(days)s)
-        """, days=days, counts=sql_event_counts("e")))
+        """,
+                days=days,
+                counts=sql_event_counts("e"),
+            )
+        )
         message = _("No movement for %(days)s days.", days=days)
-        return [{
-            "kind": "slow_moving", "lot_id": lot_id, "department_id": department_id,
-            "threshold": days, "company_id": company_id,
-            "key": f"slow_moving:{lot_id}:{days}",
-            "message": message,
-        } for lot_id, department_id, company_id in self.env.cr.fetchall()]
+        return [
+            {
+                "kind": "slow_moving",
+                "lot_id": lot_id,
+                "department_id": department_id,
+                "threshold": days,
+                "company_id": company_id,
+                "key": f"slow_moving:{lot_id}:{days}",
+                "message": message,
+            }
+            for lot_id, department_id, company_id in self.env.cr.fetchall()
+        ]
 
     def _med_abnormal_consumption(self, today):
         """Departments using far more this week than they usually do; a use corrected
@@ -362,14 +446,21 @@ class MedAlert(models.Model):
         weeks = int(self._med_param(PARAM_CONSUMPTION_WEEKS))
         week_start = today - datetime.timedelta(days=today.weekday())
         since = week_start - datetime.timedelta(weeks=weeks)
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT e.department_id, e.company_id,
                    FLOOR((e.date::date - %(week_start)s) / 7.0)::int AS week, SUM(e.quantity)
               FROM med_unit_event e
              WHERE e.event_type = 'use' AND e.department_id IS NOT NULL
                AND e.date >= %(since)s AND %(counts)s
              GROUP BY e.department_id, e.company_id, week
-        """, week_start=week_start, since=since, counts=sql_event_counts("e")))
+        """,
+                week_start=week_start,
+                since=since,
+                counts=sql_event_counts("e"),
+            )
+        )
         usage = defaultdict(dict)
         companies = {}
         for department_id, company_id, week, quantity in self.env.cr.fetchall():
@@ -382,14 +473,20 @@ class MedAlert(models.Model):
             current = by_week.get(0, 0.0)
             history = [by_week.get(-w, 0.0) for w in range(1, weeks + 1)]
             if is_abnormal(history, current):
-                alerts.append({
-                    "kind": "abnormal_consumption", "department_id": department_id,
-                    "company_id": companies[department_id],
-                    "threshold": iso_year * 100 + iso_week,
-                    "key": f"abnormal_consumption:{department_id}:{iso_year}W{iso_week}",
-                    "message": _("%(quantity)s units used this week, far above the "
-                                 "department's usual consumption.", quantity=current),
-                })
+                alerts.append(
+                    {
+                        "kind": "abnormal_consumption",
+                        "department_id": department_id,
+                        "company_id": companies[department_id],
+                        "threshold": iso_year * 100 + iso_week,
+                        "key": f"abnormal_consumption:{department_id}:{iso_year}W{iso_week}",
+                        "message": _(
+                            "%(quantity)s units used this week, far above the "
+                            "department's usual consumption.",
+                            quantity=current,
+                        ),
+                    }
+                )
         return alerts
 
     def _med_to_scrap(self):
@@ -397,7 +494,9 @@ class MedAlert(models.Model):
         set (an operation corrected since, and its reversal, do not count), and units
         whose scrap document is still a draft."""
         days = int(self._med_param(PARAM_SCRAP_DAYS))
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT lot.id, lot.med_department_id, lot.company_id, NULL::integer
               FROM stock_lot lot
              WHERE (lot.med_state = 'quarantined'
@@ -411,23 +510,39 @@ class MedAlert(models.Model):
             SELECT s.lot_id, NULL::integer, s.company_id, s.id
               FROM med_device_scrap s
              WHERE s.state = 'draft' AND s.lot_id IS NOT NULL
-        """, days=days, counts=sql_event_counts("e")))
+        """,
+                days=days,
+                counts=sql_event_counts("e"),
+            )
+        )
         alerts = []
         for lot_id, department_id, company_id, scrap_id in self.env.cr.fetchall():
             if scrap_id:
-                alerts.append({
-                    "kind": "to_scrap", "lot_id": lot_id, "company_id": company_id,
-                    "key": f"to_scrap:draft:{scrap_id}",
-                    "message": _("A scrap of this unit waits for validation."),
-                })
+                alerts.append(
+                    {
+                        "kind": "to_scrap",
+                        "lot_id": lot_id,
+                        "company_id": company_id,
+                        "key": f"to_scrap:draft:{scrap_id}",
+                        "message": _("A scrap of this unit waits for validation."),
+                    }
+                )
             else:
-                alerts.append({
-                    "kind": "to_scrap", "lot_id": lot_id, "department_id": department_id,
-                    "threshold": days, "company_id": company_id,
-                    "key": f"to_scrap:{lot_id}:{days}",
-                    "message": _("In quarantine or expired for more than %(days)s days: "
-                                 "scrap it or release it.", days=days),
-                })
+                alerts.append(
+                    {
+                        "kind": "to_scrap",
+                        "lot_id": lot_id,
+                        "department_id": department_id,
+                        "threshold": days,
+                        "company_id": company_id,
+                        "key": f"to_scrap:{lot_id}:{days}",
+                        "message": _(
+                            "In quarantine or expired for more than %(days)s days: "
+                            "scrap it or release it.",
+                            days=days,
+                        ),
+                    }
+                )
         return alerts
 
     def _med_notify(self, candidates):
@@ -442,7 +557,8 @@ class MedAlert(models.Model):
         # backlog of 200,000 units); a key already notified is skipped by the unique
         # constraint, also against a concurrent run
         now = fields.Datetime.now()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             INSERT INTO med_alert (kind, lot_id, product_id, department_id, threshold, key,
                                    message, date, company_id, create_uid, create_date,
                                    write_uid, write_date)
@@ -455,11 +571,32 @@ class MedAlert(models.Model):
              ORDER BY v.seq
             ON CONFLICT (key) DO NOTHING
             RETURNING id, key
-        """, {"now": now, "uid": self.env.uid, "vals": json.dumps([
-            {**{f: vals.get(f) for f in ("kind", "lot_id", "department_id", "threshold",
-                                         "key", "message", "company_id")}, "seq": seq}
-            for seq, vals in enumerate(unique.values())
-        ])})
+        """,
+            {
+                "now": now,
+                "uid": self.env.uid,
+                "vals": json.dumps(
+                    [
+                        {
+                            **{
+                                f: vals.get(f)
+                                for f in (
+                                    "kind",
+                                    "lot_id",
+                                    "department_id",
+                                    "threshold",
+                                    "key",
+                                    "message",
+                                    "company_id",
+                                )
+                            },
+                            "seq": seq,
+                        }
+                        for seq, vals in enumerate(unique.values())
+                    ]
+                ),
+            },
+        )
         ids = {key: alert_id for alert_id, key in self.env.cr.fetchall()}
         new = [(ids[key], vals) for key, vals in unique.items() if key in ids]
         if not new:
@@ -479,7 +616,8 @@ class MedAlert(models.Model):
         department_users = {
             department.id: department.manager_id.user_id
             for department in Department.browse(
-                {vals["department_id"] for _id, vals in new if vals.get("department_id")})
+                {vals["department_id"] for _id, vals in new if vals.get("department_id")}
+            )
         }
         groups = defaultdict(list)
         for alert_id, vals in new:
@@ -489,19 +627,20 @@ class MedAlert(models.Model):
         if not groups:
             return
         Lot = self.env["stock.lot"].sudo()
-        listed = [vals for group in groups.values()
-                  for _id, vals in group[:ACTIVITY_LIST_LIMIT]]
+        listed = [vals for group in groups.values() for _id, vals in group[:ACTIVITY_LIST_LIMIT]]
         lots = Lot.browse({vals["lot_id"] for vals in listed if vals.get("lot_id")})
         departments = Department.browse(
-            {vals["department_id"] for vals in listed if vals.get("department_id")})
+            {vals["department_id"] for vals in listed if vals.get("department_id")}
+        )
         names = dict(zip(lots.ids, lots.mapped("display_name"), strict=True))
-        names_dept = dict(zip(departments.ids, departments.mapped("display_name"),
-                              strict=True))
+        names_dept = dict(zip(departments.ids, departments.mapped("display_name"), strict=True))
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         # translated once, here: ``_`` finds no language inside a comprehension
         summary = _("%(kind)s: %(count)s new alerts")
-        header = _("%(count)s new alerts. All of them: Medical Devices > Reporting > Stock "
-                   "Alerts, grouped by kind.")
+        header = _(
+            "%(count)s new alerts. All of them: Medical Devices > Reporting > Stock "
+            "Alerts, grouped by kind."
+        )
         more = _("... and %(count)s more.")
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
@@ -509,25 +648,33 @@ class MedAlert(models.Model):
         activities = []
         for (user, kind), group in groups.items():
             items = Markup("").join(
-                Markup("<li>%s: %s</li>") % (
+                Markup("<li>%s: %s</li>")
+                % (
                     names.get(vals.get("lot_id"))
-                    or names_dept.get(vals.get("department_id")) or "",
-                    vals["message"])
-                for _id, vals in group[:ACTIVITY_LIST_LIMIT])
+                    or names_dept.get(vals.get("department_id"))
+                    or "",
+                    vals["message"],
+                )
+                for _id, vals in group[:ACTIVITY_LIST_LIMIT]
+            )
             note = Markup("<p>%s</p><ul>%s</ul>") % (header % {"count": len(group)}, items)
             if len(group) > ACTIVITY_LIST_LIMIT:
-                note += Markup("<p>%s</p>") % (
-                    more % {"count": len(group) - ACTIVITY_LIST_LIMIT})
-            activities.append({
-                "res_model_id": model_id, "res_id": group[0][0],
-                "activity_type_id": todo.id, "user_id": user.id,
-                "summary": summary % {"kind": kinds[kind], "count": len(group)},
-                "note": note, "date_deadline": today,
-            })
+                note += Markup("<p>%s</p>") % (more % {"count": len(group) - ACTIVITY_LIST_LIMIT})
+            activities.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": group[0][0],
+                    "activity_type_id": todo.id,
+                    "user_id": user.id,
+                    "summary": summary % {"kind": kinds[kind], "count": len(group)},
+                    "note": note,
+                    "date_deadline": today,
+                }
+            )
         self.env["mail.activity"].sudo().with_context(
-            mail_activity_quick_update=True, mail_notify_author=False,
+            mail_activity_quick_update=True,
+            mail_notify_author=False,
         ).create(activities)
-
 
 
 def check_alert_days(records):
@@ -536,8 +683,11 @@ def check_alert_days(records):
         try:
             parse_alert_days(record.med_expiry_alert_days)
         except ValueError as error:
-            raise ValidationError(_(
-                "%(record)s: Near-expiry Alerts (days) must list positive whole numbers of "
-                "days separated by commas (e.g. 90,60,30), not %(value)s.",
-                record=record.display_name, value=record.med_expiry_alert_days,
-            )) from error
+            raise ValidationError(
+                _(
+                    "%(record)s: Near-expiry Alerts (days) must list positive whole numbers of "
+                    "days separated by commas (e.g. 90,60,30), not %(value)s.",
+                    record=record.display_name,
+                    value=record.med_expiry_alert_days,
+                )
+            ) from error

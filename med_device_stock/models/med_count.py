@@ -6,8 +6,7 @@ from odoo.exceptions import UserError
 from .med_device_operation_mixin import SYSTEM_WRITE
 
 #: the mixin's draft / done / cancel, with the count's own steps
-COUNT_STATES = [("draft",), ("in_progress", "Counting"), ("reconciled", "Reconciled"),
-                ("done",)]
+COUNT_STATES = [("draft",), ("in_progress", "Counting"), ("reconciled", "Reconciled"), ("done",)]
 
 
 class MedCount(models.Model):
@@ -23,26 +22,34 @@ class MedCount(models.Model):
     _description = "Device Cycle Count"
     _order = "id desc"
     _med_sequence_code = "med.count"
-    _med_system_fields = ("user_id", "date_done", "date_start", "reversal_of_id",
-                          "reversal_reason")
+    _med_system_fields = ("user_id", "date_done", "date_start", "reversal_of_id", "reversal_reason")
     _med_correction_group = "med_device_stock.group_med_storekeeper"
 
     state = fields.Selection(
-        selection_add=COUNT_STATES, tracking=True,
+        selection_add=COUNT_STATES,
+        tracking=True,
         ondelete={"in_progress": "set default", "reconciled": "set default"},
     )
     department_id = fields.Many2one(
-        "hr.department", check_company=True, index=True,
+        "hr.department",
+        check_company=True,
+        index=True,
         domain="[('med_is_device_department', '=', True)]",
     )
     location_id = fields.Many2one(
-        "stock.location", check_company=True, index=True,
+        "stock.location",
+        check_company=True,
+        index=True,
         domain="[('usage', '=', 'internal')]",
         help="Counted with its sub-locations; the department's sub-store by default.",
     )
     date_start = fields.Datetime(string="Started On", readonly=True, copy=False)
     reversal_of_id = fields.Many2one(
-        "med.count", string="Corrects", readonly=True, copy=False, index="btree_not_null",
+        "med.count",
+        string="Corrects",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="The done count this one counts again, for the reason given.",
     )
     reversal_ids = fields.One2many("med.count", "reversal_of_id", string="Corrected By")
@@ -51,10 +58,12 @@ class MedCount(models.Model):
     scan_count = fields.Integer(compute="_compute_totals", store=True)
     line_total = fields.Integer(string="Units Compared", compute="_compute_totals", store=True)
     line_ok = fields.Integer(string="Units Matching", compute="_compute_totals", store=True)
-    difference_count = fields.Integer(string="Differences", compute="_compute_totals",
-                                      store=True)
+    difference_count = fields.Integer(string="Differences", compute="_compute_totals", store=True)
     accuracy = fields.Float(
-        string="Count Accuracy (%)", compute="_compute_totals", store=True, aggregator="avg",
+        string="Count Accuracy (%)",
+        compute="_compute_totals",
+        store=True,
+        aggregator="avg",
         help="Share of the units compared whose counted quantity matched the expected one.",
     )
 
@@ -86,17 +95,25 @@ class MedCount(models.Model):
         for count in self:
             if count.state not in states:
                 labels = dict(self._fields["state"]._description_selection(self.env))
-                raise UserError(_("Count %(count)s is %(state)s.", count=count.display_name,
-                                  state=labels[count.state]))
+                raise UserError(
+                    _(
+                        "Count %(count)s is %(state)s.",
+                        count=count.display_name,
+                        state=labels[count.state],
+                    )
+                )
 
     def action_start(self):
         self._med_check_state("draft")
         for count in self:
             if not count.location_id:
-                raise UserError(_("Count %(count)s: choose the location or department "
-                                  "counted.", count=count.display_name))
-            count._med_system_write({"state": "in_progress",
-                                     "date_start": fields.Datetime.now()})
+                raise UserError(
+                    _(
+                        "Count %(count)s: choose the location or department counted.",
+                        count=count.display_name,
+                    )
+                )
+            count._med_system_write({"state": "in_progress", "date_start": fields.Datetime.now()})
         return True
 
     # ------------------------------------------------------------------ scans
@@ -125,19 +142,23 @@ class MedCount(models.Model):
 
     def _med_expected_now(self, location_ids):
         """{lot_id: quantity} the location holds now (one query)."""
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT q.lot_id, SUM(q.quantity) FROM stock_quant q
               JOIN product_product pp ON pp.id = q.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE q.location_id = ANY(%s) AND q.lot_id IS NOT NULL AND pt.med_is_device
              GROUP BY q.lot_id HAVING SUM(q.quantity) > 0
-        """, [location_ids])
+        """,
+            [location_ids],
+        )
         return dict(self.env.cr.fetchall())
 
     def _med_moves_since(self, location_ids):
         """{lot_id: [(date, signed quantity)]} of the done move lines in or out of the
         location since the start of the count, in date order (one query)."""
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT ml.lot_id, ml.date,
                    CASE WHEN ml.location_dest_id = ANY(%(locs)s) THEN ml.quantity
                         ELSE -ml.quantity END
@@ -145,7 +166,9 @@ class MedCount(models.Model):
              WHERE ml.state = 'done' AND ml.lot_id IS NOT NULL AND ml.date > %(start)s
                AND (ml.location_id = ANY(%(locs)s)) != (ml.location_dest_id = ANY(%(locs)s))
              ORDER BY ml.date, ml.id
-        """, {"locs": location_ids, "start": self.date_start})
+        """,
+            {"locs": location_ids, "start": self.date_start},
+        )
         moves = defaultdict(list)
         for lot_id, date, quantity in self.env.cr.fetchall():
             moves[lot_id].append((date, quantity))
@@ -153,12 +176,16 @@ class MedCount(models.Model):
 
     def _med_scanned(self):
         """{lot_id: (quantity, last scan date, last scan id)} (one query)."""
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT lot_id, SUM(quantity), MAX(date), MAX(id) FROM med_count_scan
              WHERE count_id = %s AND lot_id IS NOT NULL GROUP BY lot_id
-        """, [self.id])
-        return {lot_id: (qty, date, scan_id) for lot_id, qty, date, scan_id
-                in self.env.cr.fetchall()}
+        """,
+            [self.id],
+        )
+        return {
+            lot_id: (qty, date, scan_id) for lot_id, qty, date, scan_id in self.env.cr.fetchall()
+        }
 
     def action_reconcile(self):
         """Compare the scans with the expected stock and record the differences
@@ -189,10 +216,14 @@ class MedCount(models.Model):
                 if not expected and not counted:
                     continue
                 vals = {
-                    "count_id": count.id, "lot_id": lot.id, "expected_qty": expected,
-                    "counted_qty": counted, "scan_id": scan_id,
-                    "difference_type": count._med_difference(lot, expected, counted,
-                                                             location_ids, now),
+                    "count_id": count.id,
+                    "lot_id": lot.id,
+                    "expected_qty": expected,
+                    "counted_qty": counted,
+                    "scan_id": scan_id,
+                    "difference_type": count._med_difference(
+                        lot, expected, counted, location_ids, now
+                    ),
                 }
                 vals_list.append(vals)
             self.env["med.count.line"].sudo().create(vals_list)
@@ -206,8 +237,7 @@ class MedCount(models.Model):
             return "ok"
         if not counted:
             return "missing"
-        if not expected and lot.med_location_id and \
-                lot.med_location_id.id not in location_ids:
+        if not expected and lot.med_location_id and lot.med_location_id.id not in location_ids:
             return "wrong_place"
         return "unexpected" if counted > expected else "missing"
 
@@ -215,13 +245,17 @@ class MedCount(models.Model):
         self._med_check_state("reconciled")
         for count in self:
             pending = count.line_ids.filtered(
-                lambda ln: ln.difference_type != "ok" and not ln.resolution)
+                lambda ln: ln.difference_type != "ok" and not ln.resolution
+            )
             if pending:
-                raise UserError(_(
-                    "Count %(count)s: %(number)s differences are not resolved yet (%(units)s).",
-                    count=count.name, number=len(pending),
-                    units=", ".join(pending[:10].mapped("lot_id.name")),
-                ))
+                raise UserError(
+                    _(
+                        "Count %(count)s: %(number)s differences are not resolved yet (%(units)s).",
+                        count=count.name,
+                        number=len(pending),
+                        units=", ".join(pending[:10].mapped("lot_id.name")),
+                    )
+                )
             count._med_mark_done()
         return True
 
@@ -235,13 +269,19 @@ class MedCount(models.Model):
         """A done count is corrected by counting again: a new count of the same place,
         linked to it, whose own differences are resolved (adjusted) as any count's."""
         self.ensure_one()
-        return self.with_context(med_system_write=SYSTEM_WRITE).create({
-            "department_id": self.department_id.id,
-            "location_id": self.location_id.id,
-            "company_id": self.company_id.id,
-            "reversal_of_id": self.id,
-            "reversal_reason": reason,
-        }).with_context(med_system_write=False)
+        return (
+            self.with_context(med_system_write=SYSTEM_WRITE)
+            .create(
+                {
+                    "department_id": self.department_id.id,
+                    "location_id": self.location_id.id,
+                    "company_id": self.company_id.id,
+                    "reversal_of_id": self.id,
+                    "reversal_reason": reason,
+                }
+            )
+            .with_context(med_system_write=False)
+        )
 
     def action_open_import(self):
         self.ensure_one()

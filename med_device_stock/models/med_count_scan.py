@@ -18,9 +18,15 @@ class MedCountScan(models.Model):
     lot_id = fields.Many2one("stock.lot", string="Unit", readonly=True, index=True)
     quantity = fields.Float(readonly=True, default=1.0)
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
-    user_id = fields.Many2one("res.users", string="Operator", required=True, readonly=True,
-                              default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Operator",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.user,
+    )
     location_id = fields.Many2one("stock.location", readonly=True)
-    source = fields.Selection([("scan", "Scanner"), ("file", "Imported File")],
-                              default="scan", readonly=True)
+    source = fields.Selection(
+        [("scan", "Scanner"), ("file", "Imported File")], default="scan", readonly=True
+    )
     message = fields.Char(readonly=True)

@@ -34,13 +34,24 @@ class MedDemoLiving(models.AbstractModel):
         def udi(key, expiry, serial=None, lot=None, box=False, made=None):
             dis = product(key).product_tmpl_id.med_udi_di_ids
             di = dis.filtered(lambda d: d.packaging_level == ("box" if box else "each"))[:1].di
-            return gs1_element_string(di, lot=lot, serial=serial, expiry=expiry,
-                                      manufactured=made or today - datetime.timedelta(days=300))
+            return gs1_element_string(
+                di,
+                lot=lot,
+                serial=serial,
+                expiry=expiry,
+                manufactured=made or today - datetime.timedelta(days=300),
+            )
 
         def known(key, serial=None, lot=None, box=False):
             """The UDI of a unit of the demo history (made 60 days ago, good 900 days)."""
-            return udi(key, today + datetime.timedelta(days=900), serial=serial, lot=lot,
-                       box=box, made=today - datetime.timedelta(days=60))
+            return udi(
+                key,
+                today + datetime.timedelta(days=900),
+                serial=serial,
+                lot=lot,
+                box=box,
+                made=today - datetime.timedelta(days=60),
+            )
 
         def checked(user, raw, operation, **values):
             result = Scan.with_user(user).scan(raw, operation, values)
@@ -50,81 +61,130 @@ class MedDemoLiving(models.AbstractModel):
 
         # consumables with a short shelf life, accepted at receipt down to 30 days left
         soon, later = today + datetime.timedelta(days=40), today + datetime.timedelta(days=75)
-        order = self.env["purchase.order"].create({
-            "partner_id": ref("med_device_stock.res_partner_supplier_b_demo").id,
-            "order_line": [
-                Command.create({"product_id": product("suture").id, "product_qty": 10,
-                                "price_unit": 12.0}),
-                Command.create({"product_id": product("catheter").id, "product_qty": 10,
-                                "price_unit": 4.5}),
-            ],
-        })
+        order = self.env["purchase.order"].create(
+            {
+                "partner_id": ref("med_device_stock.res_partner_supplier_b_demo").id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": product("suture").id, "product_qty": 10, "price_unit": 12.0}
+                    ),
+                    Command.create(
+                        {"product_id": product("catheter").id, "product_qty": 10, "price_unit": 4.5}
+                    ),
+                ],
+            }
+        )
         order.button_confirm()
-        for raw in (udi("suture", soon, lot="S2409", box=True),
-                    udi("catheter", later, lot="C240917", box=True)):
-            checked(storekeeper, raw, "receipt", purchase_id=order.id,
-                    certificate_number="CoC-2024-131")
+        for raw in (
+            udi("suture", soon, lot="S2409", box=True),
+            udi("catheter", later, lot="C240917", box=True),
+        ):
+            checked(
+                storekeeper, raw, "receipt", purchase_id=order.id, certificate_number="CoC-2024-131"
+            )
         self.env["med.receipt.check"].with_user(storekeeper).search(
-            [("purchase_id", "=", order.id)]).action_done()
+            [("purchase_id", "=", order.id)]
+        ).action_done()
 
         # go-live: a lot found on the shelves, already expired, entered as the opening
         # balance of an inventory adjustment (the receipt check refuses expired units)
         expired = today - datetime.timedelta(days=12)
         suture = product("suture")
         raw = udi("suture", expired, lot="S2311", made=expired - datetime.timedelta(days=730))
-        lot = self.env["stock.lot"].create({
-            "name": "S2311",
-            "product_id": suture.id,
-            "company_id": self.env.company.id,
-            "expiration_date": datetime.datetime.combine(expired, datetime.time()),
-            "med_udi_raw": raw,
-            "med_di": suture.product_tmpl_id.med_udi_di_ids.filtered(
-                lambda d: d.packaging_level == "each")[:1].di,
-            "med_mfr_lot": "S2311",
-            "med_manufactured_date": expired - datetime.timedelta(days=730),
-            "med_supplier_id": ref("med_device_stock.res_partner_supplier_b_demo").id,
-        })
+        lot = self.env["stock.lot"].create(
+            {
+                "name": "S2311",
+                "product_id": suture.id,
+                "company_id": self.env.company.id,
+                "expiration_date": datetime.datetime.combine(expired, datetime.time()),
+                "med_udi_raw": raw,
+                "med_di": suture.product_tmpl_id.med_udi_di_ids.filtered(
+                    lambda d: d.packaging_level == "each"
+                )[:1].di,
+                "med_mfr_lot": "S2311",
+                "med_manufactured_date": expired - datetime.timedelta(days=730),
+                "med_supplier_id": ref("med_device_stock.res_partner_supplier_b_demo").id,
+            }
+        )
         stock = self.env.company._med_warehouse().lot_stock_id
-        quant = self.env["stock.quant"].with_context(inventory_mode=True).create({
-            "product_id": suture.id, "location_id": stock.id, "lot_id": lot.id,
-            "inventory_quantity": 6,
-        })
+        quant = (
+            self.env["stock.quant"]
+            .with_context(inventory_mode=True)
+            .create(
+                {
+                    "product_id": suture.id,
+                    "location_id": stock.id,
+                    "lot_id": lot.id,
+                    "inventory_quantity": 6,
+                }
+            )
+        )
         quant.with_context(inventory_name="Opening balance at go-live").action_apply_inventory()
 
         # a field safety notice: the stent lot 24B recalled, its unit in the store
         # quarantined, the case open until the supplier takes it back
-        recall = self.env["med.recall"].with_user(manager).create({
-            "reference": "FSN-MS-2024-07",
-            "reason": "Manufacturer's field safety notice: the delivery balloon of lot 24B "
-                      "may not deflate fully.",
-            "recall_level": "2",
-            "product_id": product("stent").id,
-            "mfr_lots": "24B",
-        })
+        recall = (
+            self.env["med.recall"]
+            .with_user(manager)
+            .create(
+                {
+                    "reference": "FSN-MS-2024-07",
+                    "reason": "Manufacturer's field safety notice: the delivery balloon of lot 24B "
+                    "may not deflate fully.",
+                    "recall_level": "2",
+                    "product_id": product("stent").id,
+                    "mfr_lots": "24B",
+                }
+            )
+        )
         recall.action_open()
 
         # cardiology's sub-store counted and found right; the main store being counted
-        done = self.env["med.count"].with_user(storekeeper).create(
-            {"department_id": cardio.id, "note": "Monthly count of the cardiology sub-store"})
+        done = (
+            self.env["med.count"]
+            .with_user(storekeeper)
+            .create(
+                {"department_id": cardio.id, "note": "Monthly count of the cardiology sub-store"}
+            )
+        )
         done.action_start()
-        for raw in (known("catheter", lot="C240611", box=True),
-                    known("pacemaker", serial="PM7700231", lot="P77")):
+        for raw in (
+            known("catheter", lot="C240611", box=True),
+            known("pacemaker", serial="PM7700231", lot="P77"),
+        ):
             checked(storekeeper, raw, "count", count_id=done.id)
         done.action_reconcile()
         done.action_done()
         # then the day goes on: a stent issued to cardiology and implanted there
         stent = known("stent", serial="DES24A0002", lot="24A")
-        checked(storekeeper, stent, "issue", department_id=cardio.id,
-                requester_id=ref("med_device_stock.hr_employee_nurse_demo").id)
-        checked(nurse, stent, "use", department_id=cardio.id,
-                patient_identifier=f"MRN-{today:%Y}-0142",
-                surgery_ref=f"CATH-{today:%Y%m%d}-02",
-                surgeon_id=ref("med_device_stock.hr_employee_surgeon_demo").id)
-        counting = self.env["med.count"].with_user(storekeeper).create(
-            {"location_id": stock.id, "note": "Quarterly count of the main store"})
+        checked(
+            storekeeper,
+            stent,
+            "issue",
+            department_id=cardio.id,
+            requester_id=ref("med_device_stock.hr_employee_nurse_demo").id,
+        )
+        checked(
+            nurse,
+            stent,
+            "use",
+            department_id=cardio.id,
+            patient_identifier=f"MRN-{today:%Y}-0142",
+            surgery_ref=f"CATH-{today:%Y%m%d}-02",
+            surgeon_id=ref("med_device_stock.hr_employee_surgeon_demo").id,
+        )
+        counting = (
+            self.env["med.count"]
+            .with_user(storekeeper)
+            .create({"location_id": stock.id, "note": "Quarterly count of the main store"})
+        )
         counting.action_start()
-        checked(storekeeper, known("pacemaker", serial="PM7700232", lot="P77"), "count",
-                count_id=counting.id)
+        checked(
+            storekeeper,
+            known("pacemaker", serial="PM7700232", lot="P77"),
+            "count",
+            count_id=counting.id,
+        )
 
         # the daily job, once: near-expiry, expired and overdue alerts to those responsible
         self.env["med.alert"]._cron_med_alerts()

@@ -26,13 +26,19 @@ class MedDeviceIssue(models.Model):
         ISSUE_TYPES, string="Operation", required=True, default="issue", index=True
     )
     department_id = fields.Many2one(
-        "hr.department", required=True, check_company=True, index=True,
+        "hr.department",
+        required=True,
+        check_company=True,
+        index=True,
         domain="[('med_is_device_department', '=', True)]",
         help="Receiving department (issue, borrow), returning department (return) or "
         "department the units leave (transfer).",
     )
     dest_department_id = fields.Many2one(
-        "hr.department", string="To Department", check_company=True, index=True,
+        "hr.department",
+        string="To Department",
+        check_company=True,
+        index=True,
         domain="[('med_is_device_department', '=', True)]",
     )
     requester_id = fields.Many2one("hr.employee", string="Requested By", check_company=True)
@@ -43,8 +49,12 @@ class MedDeviceIssue(models.Model):
     line_ids = fields.One2many("med.device.issue.line", "issue_id", string="Units")
     picking_ids = fields.Many2many("stock.picking", string="Transfers", readonly=True, copy=False)
     reversal_of_id = fields.Many2one(
-        "med.device.issue", string="Reverses", readonly=True, copy=False,
-        index="btree_not_null", help="The done document this one corrects.",
+        "med.device.issue",
+        string="Reverses",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The done document this one corrects.",
     )
     reversal_ids = fields.One2many("med.device.issue", "reversal_of_id", string="Reversed By")
 
@@ -56,23 +66,31 @@ class MedDeviceIssue(models.Model):
             if record.operation_type == "transfer" and (
                 not record.dest_department_id or record.dest_department_id == record.department_id
             ):
-                raise UserError(_("A transfer needs a destination department other than the "
-                                  "source department."))
+                raise UserError(
+                    _("A transfer needs a destination department other than the source department.")
+                )
 
     def _med_outstanding_borrows(self):
         """Done borrows among ``self`` whose date has passed and a unit is still borrowed
         by the department."""
         today = fields.Date.context_today(self)
         candidates = self.filtered(
-            lambda r: r.state == "done" and r.operation_type == "borrow"
-            and r.expected_return_date and r.expected_return_date < today
-            and not r.reversal_of_id and not r.reversal_ids
+            lambda r: (
+                r.state == "done"
+                and r.operation_type == "borrow"
+                and r.expected_return_date
+                and r.expected_return_date < today
+                and not r.reversal_of_id
+                and not r.reversal_ids
+            )
         )
-        return candidates.filtered(lambda r: any(
-            line.lot_id.med_state == "borrowed"
-            and line.lot_id.med_department_id == r.department_id
-            for line in r.line_ids
-        ))
+        return candidates.filtered(
+            lambda r: any(
+                line.lot_id.med_state == "borrowed"
+                and line.lot_id.med_department_id == r.department_id
+                for line in r.line_ids
+            )
+        )
 
     @api.depends("state", "operation_type", "expected_return_date", "line_ids.lot_id.med_state")
     def _compute_is_overdue(self):
@@ -82,13 +100,16 @@ class MedDeviceIssue(models.Model):
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on overdue: %(op)s %(value)s",
-                              op=operator, value=value))
-        candidates = self.search([
-            ("state", "=", "done"),
-            ("operation_type", "=", "borrow"),
-            ("expected_return_date", "<", fields.Date.context_today(self)),
-        ])
+            raise UserError(
+                _("Unsupported search on overdue: %(op)s %(value)s", op=operator, value=value)
+            )
+        candidates = self.search(
+            [
+                ("state", "=", "done"),
+                ("operation_type", "=", "borrow"),
+                ("expected_return_date", "<", fields.Date.context_today(self)),
+            ]
+        )
         overdue = candidates._med_outstanding_borrows()
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", overdue.ids)]
@@ -104,8 +125,10 @@ class MedDeviceIssue(models.Model):
             "dest_department_id": self.dest_department_id.id,
             "requester_id": self.requester_id.id,
             "expected_return_date": self.expected_return_date,
-            "line_ids": [Command.create({"lot_id": line.lot_id.id, "quantity": line.quantity})
-                         for line in self.line_ids],
+            "line_ids": [
+                Command.create({"lot_id": line.lot_id.id, "quantity": line.quantity})
+                for line in self.line_ids
+            ],
         }
 
     def _med_scan_context(self):
@@ -130,8 +153,12 @@ class MedDeviceIssue(models.Model):
             self.dest_department_id if self.operation_type == "transfer" else self.department_id
         )
         if not department.med_location_id:
-            raise UserError(_("Department %(department)s has no device sub-store.",
-                              department=department.display_name))
+            raise UserError(
+                _(
+                    "Department %(department)s has no device sub-store.",
+                    department=department.display_name,
+                )
+            )
         return department.med_location_id, department
 
     def action_done(self):

@@ -12,7 +12,11 @@ class MedDeviceIssueLine(models.Model):
     issue_id = fields.Many2one("med.device.issue", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="issue_id.company_id", store=True)
     lot_id = fields.Many2one(
-        "stock.lot", string="Unit", required=True, check_company=True, index=True,
+        "stock.lot",
+        string="Unit",
+        required=True,
+        check_company=True,
+        index=True,
         domain="[('product_id.med_is_device', '=', True)]",
     )
     product_id = fields.Many2one(related="lot_id.product_id", store=True)
@@ -37,8 +41,12 @@ class MedDeviceIssueLine(models.Model):
         for line in self:
             issue = line.issue_id
             scan = Scan._med_scan_dict(
-                issue.operation_type, line.product_id, line.lot_id, line.quantity,
-                department=issue.department_id, document=issue,
+                issue.operation_type,
+                line.product_id,
+                line.lot_id,
+                line.quantity,
+                department=issue.department_id,
+                document=issue,
             )
             scan["validating"] = True
             problems += [

@@ -53,20 +53,29 @@ class MedDeviceOperationMixin(models.AbstractModel):
         string="Reference", required=True, readonly=True, copy=False, default="/", index=True
     )
     state = fields.Selection(
-        DOCUMENT_STATES, default="draft", required=True, readonly=True, copy=False,
+        DOCUMENT_STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
         index=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     user_id = fields.Many2one(
-        "res.users", string="Operator", readonly=True, copy=False,
+        "res.users",
+        string="Operator",
+        readonly=True,
+        copy=False,
         default=lambda self: self.env.user,
     )
     date_done = fields.Datetime(string="Done On", readonly=True, copy=False)
     note = fields.Text()
     reversal_reason = fields.Text(
-        string="Correction Reason", readonly=True, copy=False,
+        string="Correction Reason",
+        readonly=True,
+        copy=False,
         help="Why this document corrects another one (given in the correction wizard).",
     )
 
@@ -93,17 +102,28 @@ class MedDeviceOperationMixin(models.AbstractModel):
         if not count:
             return []
         Sequence = self.env["ir.sequence"]
-        sequence = Sequence.sudo().search([
-            ("code", "=", self._med_sequence_code),
-            ("company_id", "in", [self.env.company.id, False]),
-        ], order="company_id", limit=1)
-        if count == 1 or not sequence or sequence.implementation != "standard" \
-                or sequence.use_date_range:
-            return [Sequence.next_by_code(self._med_sequence_code) or "/"
-                    for _index in range(count)]
+        sequence = Sequence.sudo().search(
+            [
+                ("code", "=", self._med_sequence_code),
+                ("company_id", "in", [self.env.company.id, False]),
+            ],
+            order="company_id",
+            limit=1,
+        )
+        if (
+            count == 1
+            or not sequence
+            or sequence.implementation != "standard"
+            or sequence.use_date_range
+        ):
+            return [
+                Sequence.next_by_code(self._med_sequence_code) or "/" for _index in range(count)
+            ]
         Sequence.browse().check_access("read")
-        self.env.cr.execute("SELECT nextval(%s) FROM generate_series(1, %s)",
-                            [f"ir_sequence_{sequence.id:03d}", count])
+        self.env.cr.execute(
+            "SELECT nextval(%s) FROM generate_series(1, %s)",
+            [f"ir_sequence_{sequence.id:03d}", count],
+        )
         return [sequence.get_next_char(row[0]) for row in self.env.cr.fetchall()]
 
     def _med_check_create_values(self, vals):
@@ -115,23 +135,27 @@ class MedDeviceOperationMixin(models.AbstractModel):
         if self._med_sequence_code and vals.get("name") not in (None, False, "/"):
             given.append("name")
         if given:
-            raise UserError(_(
-                "%(fields)s of a new %(model)s are set by the system: leave them out "
-                "(given: %(values)s).",
-                fields=", ".join(self._fields[f].string for f in given),
-                model=self._description,
-                values=", ".join(f"{self._fields[f].string} = {vals[f]}" for f in given),
-            ))
+            raise UserError(
+                _(
+                    "%(fields)s of a new %(model)s are set by the system: leave them out "
+                    "(given: %(values)s).",
+                    fields=", ".join(self._fields[f].string for f in given),
+                    model=self._description,
+                    values=", ".join(f"{self._fields[f].string} = {vals[f]}" for f in given),
+                )
+            )
 
     def write(self, vals):
         if not is_system_write(self.env):
             forbidden = set(vals) & set(self._med_system_fields)
             if forbidden:
-                raise UserError(_(
-                    "%(fields)s of %(document)s are set by the system and cannot be changed.",
-                    fields=", ".join(self._fields[f].string for f in sorted(forbidden)),
-                    document=", ".join(self.mapped("display_name")),
-                ))
+                raise UserError(
+                    _(
+                        "%(fields)s of %(document)s are set by the system and cannot be changed.",
+                        fields=", ".join(self._fields[f].string for f in sorted(forbidden)),
+                        document=", ".join(self.mapped("display_name")),
+                    )
+                )
             self._med_check_final_write(vals)
         return super().write(vals)
 
@@ -151,17 +175,23 @@ class MedDeviceOperationMixin(models.AbstractModel):
     def _med_final_error(self, fields_label=None):
         self.ensure_one()
         if fields_label:
-            return UserError(_(
-                "%(document)s is %(state)s: it is final and %(fields)s cannot be changed. "
-                "A mistake is corrected by a correcting document (Correct).",
-                document=self.display_name, state=self._med_state_label(),
-                fields=fields_label,
-            ))
-        return UserError(_(
-            "%(document)s is %(state)s: it is final and cannot be deleted. A mistake is "
-            "corrected by a correcting document (Correct).",
-            document=self.display_name, state=self._med_state_label(),
-        ))
+            return UserError(
+                _(
+                    "%(document)s is %(state)s: it is final and %(fields)s cannot be changed. "
+                    "A mistake is corrected by a correcting document (Correct).",
+                    document=self.display_name,
+                    state=self._med_state_label(),
+                    fields=fields_label,
+                )
+            )
+        return UserError(
+            _(
+                "%(document)s is %(state)s: it is final and cannot be deleted. A mistake is "
+                "corrected by a correcting document (Correct).",
+                document=self.display_name,
+                state=self._med_state_label(),
+            )
+        )
 
     def _med_check_final_write(self, vals):
         """Nothing a final document records is written, by any user (superuser
@@ -176,17 +206,22 @@ class MedDeviceOperationMixin(models.AbstractModel):
             if not record._med_is_final():
                 if vals.get("state") in final_states:
                     labels = dict(self._fields["state"]._description_selection(self.env))
-                    raise UserError(_(
-                        "%(document)s: the state %(state)s is reached through the document's "
-                        "workflow (validate, cancel), never written.",
-                        document=record.display_name, state=labels[vals["state"]],
-                    ))
+                    raise UserError(
+                        _(
+                            "%(document)s: the state %(state)s is reached through the document's "
+                            "workflow (validate, cancel), never written.",
+                            document=record.display_name,
+                            state=labels[vals["state"]],
+                        )
+                    )
                 continue
             blocked = names - record._med_final_writable()
             if blocked:
-                raise record._med_final_error(", ".join(
-                    self._fields[f].string if f in self._fields else f for f in sorted(blocked)
-                ))
+                raise record._med_final_error(
+                    ", ".join(
+                        self._fields[f].string if f in self._fields else f for f in sorted(blocked)
+                    )
+                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_final(self):
@@ -201,13 +236,15 @@ class MedDeviceOperationMixin(models.AbstractModel):
     def _med_check_draft(self):
         for record in self:
             if record.state != "draft":
-                raise UserError(_(
-                    "%(document)s is %(state)s: only a draft can be changed.",
-                    document=record.display_name,
-                    state=dict(record._fields["state"]._description_selection(self.env))[
-                        record.state
-                    ],
-                ))
+                raise UserError(
+                    _(
+                        "%(document)s is %(state)s: only a draft can be changed.",
+                        document=record.display_name,
+                        state=dict(record._fields["state"]._description_selection(self.env))[
+                            record.state
+                        ],
+                    )
+                )
 
     def action_cancel(self):
         self.check_access("write")
@@ -225,29 +262,50 @@ class MedDeviceOperationMixin(models.AbstractModel):
         """The current user may correct these done documents, not corrected yet."""
         for record in self:
             if not record._med_correction_group:
-                raise UserError(_("%(document)s cannot be corrected: %(why)s",
-                                  document=record.display_name,
-                                  why=record._med_correction_refusal()))
+                raise UserError(
+                    _(
+                        "%(document)s cannot be corrected: %(why)s",
+                        document=record.display_name,
+                        why=record._med_correction_refusal(),
+                    )
+                )
             if not self.env.user.has_group(record._med_correction_group):
                 group = self.env.ref(record._med_correction_group).sudo()
-                raise UserError(_("Only users of the group %(group)s can correct %(document)s.",
-                                  group=group.full_name, document=record.display_name))
+                raise UserError(
+                    _(
+                        "Only users of the group %(group)s can correct %(document)s.",
+                        group=group.full_name,
+                        document=record.display_name,
+                    )
+                )
             if record.state not in record._med_correctable_states:
-                raise UserError(_(
-                    "%(document)s is %(state)s: only a done document is corrected.",
-                    document=record.display_name, state=record._med_state_label()))
+                raise UserError(
+                    _(
+                        "%(document)s is %(state)s: only a done document is corrected.",
+                        document=record.display_name,
+                        state=record._med_state_label(),
+                    )
+                )
             if "reversal_of_id" not in record._fields:
                 continue
             if record.reversal_of_id:
-                raise UserError(_(
-                    "%(document)s corrects %(original)s: it is not corrected in turn; record "
-                    "the operation again with a new document.",
-                    document=record.display_name, original=record.reversal_of_id.display_name))
+                raise UserError(
+                    _(
+                        "%(document)s corrects %(original)s: it is not corrected in turn; record "
+                        "the operation again with a new document.",
+                        document=record.display_name,
+                        original=record.reversal_of_id.display_name,
+                    )
+                )
             corrections = record.reversal_ids.filtered(lambda doc: doc.state == "done")
             if corrections:
-                raise UserError(_("%(document)s is already corrected by %(corrections)s.",
-                                  document=record.display_name,
-                                  corrections=", ".join(corrections.mapped("display_name"))))
+                raise UserError(
+                    _(
+                        "%(document)s is already corrected by %(corrections)s.",
+                        document=record.display_name,
+                        corrections=", ".join(corrections.mapped("display_name")),
+                    )
+                )
 
     def action_open_correction_wizard(self):
         """Correct this done document: the wizard asks for the reason."""
@@ -269,18 +327,29 @@ class MedDeviceOperationMixin(models.AbstractModel):
         self._med_check_correctable()
         reason = (reason or "").strip()
         if not reason:
-            raise UserError(_("Give the reason of the correction of %(document)s.",
-                              document=self.display_name))
+            raise UserError(
+                _("Give the reason of the correction of %(document)s.", document=self.display_name)
+            )
         correction = self._med_make_correction(reason)
         if correction:
-            self.sudo().message_post(body=_("Corrected by %(correction)s: %(reason)s",
-                                            correction=correction.display_name, reason=reason))
+            self.sudo().message_post(
+                body=_(
+                    "Corrected by %(correction)s: %(reason)s",
+                    correction=correction.display_name,
+                    reason=reason,
+                )
+            )
         return correction
 
     def _med_make_correction(self, reason):
         """Hook: make the correcting document of this done one."""
-        raise UserError(_("%(document)s cannot be corrected: %(why)s",
-                          document=self.display_name, why=self._med_correction_refusal()))
+        raise UserError(
+            _(
+                "%(document)s cannot be corrected: %(why)s",
+                document=self.display_name,
+                why=self._med_correction_refusal(),
+            )
+        )
 
     def _med_mark_done(self):
         self._med_system_write({"state": "done", "date_done": fields.Datetime.now()})
@@ -291,8 +360,16 @@ class MedDeviceOperationMixin(models.AbstractModel):
         info.update(values)
         return info
 
-    def _med_move_units(self, units, location_dest, event_info, picking_type=None,
-                        source=None, origin=None, any_source=False):
+    def _med_move_units(
+        self,
+        units,
+        location_dest,
+        event_info,
+        picking_type=None,
+        source=None,
+        origin=None,
+        any_source=False,
+    ):
         """Move ``units`` (a list of ``(lot, quantity)``) to ``location_dest`` with Odoo's own
         pickings: one picking per source location, a move per product with a move line
         for each lot, validated.  ``event_info`` describes the move in the unit's timeline
@@ -318,46 +395,59 @@ class MedDeviceOperationMixin(models.AbstractModel):
         origin = origin or self.name
         for location, source_units in by_source.items():
             if not location or (location.usage != "internal" and not any_source):
-                raise UserError(_(
-                    "Unit %(unit)s is not in an internal stock location.",
-                    unit=source_units[0][0].display_name,
-                ))
+                raise UserError(
+                    _(
+                        "Unit %(unit)s is not in an internal stock location.",
+                        unit=source_units[0][0].display_name,
+                    )
+                )
             by_product = {}
             for lot, quantity in source_units:
                 by_product.setdefault(lot.product_id, []).append((lot, quantity))
-            picking = pickings.create({
-                "picking_type_id": picking_type.id,
-                "location_id": location.id,
-                "location_dest_id": location_dest.id,
-                "origin": origin,
-                "company_id": self.company_id.id,
-                "partner_id": event_info.get("partner_id") or False,
-                # a move per product carrying its units' move lines from the start:
-                # confirming reserves nothing more (no search of the quants of the
-                # whole source location, no reservation undone)
-                "move_ids": [
-                    Command.create({
-                        "name": origin,
-                        "product_id": product.id,
-                        "product_uom_qty": sum(quantity for _lot, quantity in product_units),
-                        "product_uom": product.uom_id.id,
-                        "location_id": location.id,
-                        "location_dest_id": location_dest.id,
-                        "company_id": self.company_id.id,
-                        "move_line_ids": [Command.create({
-                            "product_id": product.id,
-                            "product_uom_id": product.uom_id.id,
-                            "lot_id": lot.id,
-                            "quantity": quantity,
-                            "picked": True,
-                            "location_id": location.id,
-                            "location_dest_id": location_dest.id,
-                            "company_id": self.company_id.id,
-                        }) for lot, quantity in product_units],
-                    })
-                    for product, product_units in by_product.items()
-                ],
-            })
+            picking = pickings.create(
+                {
+                    "picking_type_id": picking_type.id,
+                    "location_id": location.id,
+                    "location_dest_id": location_dest.id,
+                    "origin": origin,
+                    "company_id": self.company_id.id,
+                    "partner_id": event_info.get("partner_id") or False,
+                    # a move per product carrying its units' move lines from the start:
+                    # confirming reserves nothing more (no search of the quants of the
+                    # whole source location, no reservation undone)
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": origin,
+                                "product_id": product.id,
+                                "product_uom_qty": sum(
+                                    quantity for _lot, quantity in product_units
+                                ),
+                                "product_uom": product.uom_id.id,
+                                "location_id": location.id,
+                                "location_dest_id": location_dest.id,
+                                "company_id": self.company_id.id,
+                                "move_line_ids": [
+                                    Command.create(
+                                        {
+                                            "product_id": product.id,
+                                            "product_uom_id": product.uom_id.id,
+                                            "lot_id": lot.id,
+                                            "quantity": quantity,
+                                            "picked": True,
+                                            "location_id": location.id,
+                                            "location_dest_id": location_dest.id,
+                                            "company_id": self.company_id.id,
+                                        }
+                                    )
+                                    for lot, quantity in product_units
+                                ],
+                            }
+                        )
+                        for product, product_units in by_product.items()
+                    ],
+                }
+            )
             picking.move_ids.move_line_ids.picking_id = picking
             picking.action_confirm()
             picking.move_ids.picked = True
@@ -370,9 +460,11 @@ class MedDeviceOperationMixin(models.AbstractModel):
                 med_event=MedEventInfo(event_info),
             ).button_validate()
             if picking.state != "done":
-                raise UserError(_(
-                    "The stock transfer %(picking)s could not be validated.",
-                    picking=picking.name,
-                ))
+                raise UserError(
+                    _(
+                        "The stock transfer %(picking)s could not be validated.",
+                        picking=picking.name,
+                    )
+                )
             pickings |= picking
         return pickings

@@ -15,34 +15,53 @@ class MedDeviceQuarantine(models.Model):
     _description = "Device Quarantine"
     _order = "id desc"
     _med_sequence_code = "med.device.quarantine"
-    _med_system_fields = ("user_id", "date_done", "expiry_move", "move_error",
-                          "released", "reversal_reason", "reversal_of_id")
+    _med_system_fields = (
+        "user_id",
+        "date_done",
+        "expiry_move",
+        "move_error",
+        "released",
+        "reversal_reason",
+        "reversal_of_id",
+    )
     #: storekeepers quarantine units: they correct a quarantine made by mistake too
     _med_correction_group = "med_device_stock.group_med_storekeeper"
 
-    lot_id = fields.Many2one("stock.lot", string="Unit", check_company=True, index=True,
-                             domain="[('product_id.med_is_device', '=', True)]")
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Unit",
+        check_company=True,
+        index=True,
+        domain="[('product_id.med_is_device', '=', True)]",
+    )
     product_id = fields.Many2one(related="lot_id.product_id", store=True)
     quantity = fields.Float(default=1.0, required=True)
     reason = fields.Text(required=True)
     released = fields.Boolean(readonly=True, copy=False)
     expiry_move = fields.Boolean(
-        string="Expired Unit", readonly=True, copy=False, index="btree_not_null",
+        string="Expired Unit",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="Prepared by the stock alert job for a unit found expired; the quarantine "
         "job moves it unless a storekeeper does first.",
-    )  # fmt: skip
+    )
     move_error = fields.Text(
-        readonly=True, copy=False,
+        readonly=True,
+        copy=False,
         help="Why the quarantine job could not move the unit; the document was cancelled "
         "and the unit waits for a storekeeper.",
-    )  # fmt: skip
+    )
 
     reversal_of_id = fields.Many2one(
-        "med.device.quarantine", string="Reverses", readonly=True, copy=False,
-        index="btree_not_null", help="The done quarantine this one corrects.",
+        "med.device.quarantine",
+        string="Reverses",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The done quarantine this one corrects.",
     )
-    reversal_ids = fields.One2many("med.device.quarantine", "reversal_of_id",
-                                   string="Reversed By")
+    reversal_ids = fields.One2many("med.device.quarantine", "reversal_of_id", string="Reversed By")
     picking_ids = fields.Many2many("stock.picking", string="Transfers", readonly=True, copy=False)
 
     def _med_reversal_event_types(self):
@@ -54,8 +73,12 @@ class MedDeviceQuarantine(models.Model):
 
     def _med_check_reversible(self):
         if self.released:
-            raise UserError(_("%(document)s: the unit was released already; it is not "
-                              "reversed.", document=self.display_name))
+            raise UserError(
+                _(
+                    "%(document)s: the unit was released already; it is not reversed.",
+                    document=self.display_name,
+                )
+            )
         return True
 
     def _med_scan_context(self):
@@ -69,8 +92,9 @@ class MedDeviceQuarantine(models.Model):
 
     def _med_check(self, operation):
         Scan = self.env["med.device.scan"]
-        scan = Scan._med_scan_dict(operation, self.product_id, self.lot_id, self.quantity,
-                                   document=self)
+        scan = Scan._med_scan_dict(
+            operation, self.product_id, self.lot_id, self.quantity, document=self
+        )
         scan["validating"] = True
         problems = Scan._check_scan(scan)
         if problems:
@@ -80,8 +104,9 @@ class MedDeviceQuarantine(models.Model):
         self._med_check_draft()
         for record in self:
             if not record.lot_id:
-                raise UserError(_("Scan or select the unit of %(document)s.",
-                                  document=record.display_name))
+                raise UserError(
+                    _("Scan or select the unit of %(document)s.", document=record.display_name)
+                )
             record._med_check("quarantine")
             record._med_move_units(
                 [(record.lot_id, record.quantity)],
@@ -94,10 +119,16 @@ class MedDeviceQuarantine(models.Model):
     def action_release(self):
         """Back to the store: the unit was found fit for use."""
         for record in self:
-            if record.state != "done" or record.released or record.reversal_of_id or \
-                    record.reversal_ids or record.lot_id.med_state != "quarantined":
-                raise UserError(_("%(document)s: the unit is not in quarantine.",
-                                  document=record.display_name))
+            if (
+                record.state != "done"
+                or record.released
+                or record.reversal_of_id
+                or record.reversal_ids
+                or record.lot_id.med_state != "quarantined"
+            ):
+                raise UserError(
+                    _("%(document)s: the unit is not in quarantine.", document=record.display_name)
+                )
             record._med_move_units(
                 [(record.lot_id, record.quantity)],
                 record.company_id._med_warehouse().lot_stock_id,
@@ -114,11 +145,13 @@ class MedDeviceQuarantine(models.Model):
         the cron runs again at once while some are left.  Returns the documents done."""
         documents = self.sudo().search(
             [("expiry_move", "=", True), ("state", "=", "draft"), ("lot_id", "!=", False)],
-            order="id", limit=batch,
+            order="id",
+            limit=batch,
         )
         moved = documents._med_move_expired()
         remaining = self.sudo().search_count(
-            [("expiry_move", "=", True), ("state", "=", "draft"), ("lot_id", "!=", False)])
+            [("expiry_move", "=", True), ("state", "=", "draft"), ("lot_id", "!=", False)]
+        )
         self.env["ir.cron"]._notify_progress(done=len(documents), remaining=remaining)
         return moved
 
@@ -146,13 +179,18 @@ class MedDeviceQuarantine(models.Model):
                 with self.env.cr.savepoint():
                     group[:1].with_company(company)._med_move_units(
                         [(doc.lot_id, doc.quantity) for doc in group],
-                        company._med_quarantine_location(), {
-                            "event_type": "quarantine", "res_model": self._name,
-                            "res_id": group[:1].id, "department_id": False,
+                        company._med_quarantine_location(),
+                        {
+                            "event_type": "quarantine",
+                            "res_model": self._name,
+                            "res_id": group[:1].id,
+                            "department_id": False,
                             "res_id_by_lot": {doc.lot_id.id: doc.id for doc in group},
                             "note_by_lot": {doc.lot_id.id: doc.reason for doc in group},
-                        }, source=source,
-                        origin=", ".join(names) if len(names) <= 3
+                        },
+                        source=source,
+                        origin=", ".join(names)
+                        if len(names) <= 3
                         else f"{names[0]} - {names[-1]} ({len(names)})",
                     )
             except UserError as error:
@@ -162,7 +200,8 @@ class MedDeviceQuarantine(models.Model):
         done._med_mark_done()
         for error, documents in _group_by_value(failed).items():
             documents._med_system_write(
-                {"state": "cancel", "move_error": error_text % {"error": error}})
+                {"state": "cancel", "move_error": error_text % {"error": error}}
+            )
         return done
 
 

@@ -41,8 +41,12 @@ class MedDeviceReversalMixin(models.AbstractModel):
         self.ensure_one()
         self._med_check_reversible()
         plan = self._med_reversal_plan()
-        values = dict(self._med_reversal_values(), reversal_of_id=self.id,
-                      reversal_reason=reason, company_id=self.company_id.id)
+        values = dict(
+            self._med_reversal_values(),
+            reversal_of_id=self.id,
+            reversal_reason=reason,
+            company_id=self.company_id.id,
+        )
         system = self.with_context(med_system_write=SYSTEM_WRITE)
         reversal = system.create(values)
         note = _("Reversal of %(document)s: %(reason)s", document=self.name, reason=reason)
@@ -57,19 +61,32 @@ class MedDeviceReversalMixin(models.AbstractModel):
         department, holder and state it had before the operation (a list of dicts)."""
         self.ensure_one()
         Event = self.env["med.unit.event"].sudo()
-        events = Event.search([
-            ("res_model", "=", self._name), ("res_id", "=", self.id),
-            ("event_type", "in", list(self._med_reversal_event_types())),
-        ], order="id")
+        events = Event.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("event_type", "in", list(self._med_reversal_event_types())),
+            ],
+            order="id",
+        )
         if not events:
-            raise UserError(_("%(document)s moved no unit: there is nothing to reverse.",
-                              document=self.display_name))
+            raise UserError(
+                _(
+                    "%(document)s moved no unit: there is nothing to reverse.",
+                    document=self.display_name,
+                )
+            )
         lots = events.lot_id
         recalled = lots.filtered(lambda lot: lot.id in self.env["med.recall"]._med_open_lots())
         if recalled:
-            raise UserError(_(
-                "%(unit)s is under an open recall: %(document)s is corrected once the case "
-                "is closed.", unit=recalled[0].display_name, document=self.display_name))
+            raise UserError(
+                _(
+                    "%(unit)s is under an open recall: %(document)s is corrected once the case "
+                    "is closed.",
+                    unit=recalled[0].display_name,
+                    document=self.display_name,
+                )
+            )
         latest = self._med_latest_events(lots)
         Quant = self.env["stock.quant"].sudo()
         plan = []
@@ -77,51 +94,77 @@ class MedDeviceReversalMixin(models.AbstractModel):
             lot = event.lot_id
             if lot.product_id.tracking == "serial" and latest.get(lot.id) != event.id:
                 last = Event.browse(latest.get(lot.id))
-                raise UserError(_(
-                    "%(unit)s: %(event)s of %(date)s happened after %(document)s; correct "
-                    "that first.", unit=lot.display_name,
-                    event=dict(last._fields["event_type"]._description_selection(
-                        self.env))[last.event_type],
-                    date=last.date, document=self.display_name))
+                raise UserError(
+                    _(
+                        "%(unit)s: %(event)s of %(date)s happened after %(document)s; correct "
+                        "that first.",
+                        unit=lot.display_name,
+                        event=dict(last._fields["event_type"]._description_selection(self.env))[
+                            last.event_type
+                        ],
+                        date=last.date,
+                        document=self.display_name,
+                    )
+                )
             source, destination = event.location_id, event.location_src_id
             if not source or not destination:
-                raise UserError(_("%(unit)s: the place it came from is not recorded.",
-                                  unit=lot.display_name))
+                raise UserError(
+                    _("%(unit)s: the place it came from is not recorded.", unit=lot.display_name)
+                )
             if source.usage == "internal":
-                available = sum(Quant._gather(lot.product_id, source, lot_id=lot,
-                                              strict=True).mapped("quantity"))
+                available = sum(
+                    Quant._gather(lot.product_id, source, lot_id=lot, strict=True).mapped(
+                        "quantity"
+                    )
+                )
                 if available < event.quantity:
-                    raise UserError(_(
-                        "%(unit)s: %(quantity)s are no longer in %(location)s, where "
-                        "%(document)s put them.", unit=lot.display_name,
-                        quantity=event.quantity, location=source.display_name,
-                        document=self.display_name))
+                    raise UserError(
+                        _(
+                            "%(unit)s: %(quantity)s are no longer in %(location)s, where "
+                            "%(document)s put them.",
+                            unit=lot.display_name,
+                            quantity=event.quantity,
+                            location=source.display_name,
+                            document=self.display_name,
+                        )
+                    )
             before = self._med_events_before(event)
             state = False
             for previous in before:
                 state = lot._med_state_after(previous, state)
-            plan.append({
-                "event": event, "lot": lot, "quantity": event.quantity,
-                "source": source, "destination": destination,
-                "department": before[-1:].department_id, "holder": before[-1:].holder_id,
-                "state": state,
-            })
+            plan.append(
+                {
+                    "event": event,
+                    "lot": lot,
+                    "quantity": event.quantity,
+                    "source": source,
+                    "destination": destination,
+                    "department": before[-1:].department_id,
+                    "holder": before[-1:].holder_id,
+                    "state": state,
+                }
+            )
         return plan
 
     def _med_latest_events(self, lots):
         """``{lot id: id of its last timeline event}`` (one query)."""
         self.env.flush_all()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT DISTINCT ON (lot_id) lot_id, id FROM med_unit_event
              WHERE lot_id = ANY(%s) ORDER BY lot_id, date DESC, id DESC
-        """, [lots.ids])
+        """,
+            [lots.ids],
+        )
         return dict(self.env.cr.fetchall())
 
     def _med_events_before(self, event):
         """The unit's timeline events before ``event``, in their order."""
-        return event.lot_id.sudo().med_event_ids.filtered(
-            lambda e: (e.date, e.id) < (event.date, event.id)
-        ).sorted(lambda e: (e.date, e.id))
+        return (
+            event.lot_id.sudo()
+            .med_event_ids.filtered(lambda e: (e.date, e.id) < (event.date, event.id))
+            .sorted(lambda e: (e.date, e.id))
+        )
 
     def _med_reverse_units(self, plan, note):
         """Move the units of ``plan`` back with Odoo transfers (one per source,
@@ -137,22 +180,37 @@ class MedDeviceReversalMixin(models.AbstractModel):
         pickings = self.env["stock.picking"].sudo()
         for (source, destination, department, holder), steps in groups.items():
             pickings |= self._med_move_units(
-                [(step["lot"], step["quantity"]) for step in steps], destination,
-                self._med_event_info("reversal", department_id=department.id,
-                                     holder_id=holder.id, note=note),
-                picking_type=picking_type, source=source, origin=origin, any_source=True,
+                [(step["lot"], step["quantity"]) for step in steps],
+                destination,
+                self._med_event_info(
+                    "reversal", department_id=department.id, holder_id=holder.id, note=note
+                ),
+                picking_type=picking_type,
+                source=source,
+                origin=origin,
+                any_source=True,
             )
-        events = self.env["med.unit.event"].sudo().search([
-            ("res_model", "=", self._name), ("res_id", "=", self.id),
-            ("event_type", "=", "reversal"),
-        ])
+        events = (
+            self.env["med.unit.event"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("event_type", "=", "reversal"),
+                ]
+            )
+        )
         by_lot = defaultdict(lambda: self.env["med.unit.event"].sudo())
         for event in events:
             by_lot[event.lot_id] |= event
         for step in plan:
-            by_lot[step["lot"]].with_context(med_system_write=SYSTEM_WRITE).write({
-                "reversed_event_id": step["event"].id, "restored_state": step["state"],
-            })
+            by_lot[step["lot"]].with_context(med_system_write=SYSTEM_WRITE).write(
+                {
+                    "reversed_event_id": step["event"].id,
+                    "restored_state": step["state"],
+                }
+            )
         lots = events.lot_id
         lots.invalidate_recordset(["med_event_ids"])
         fnames = ["med_state", "med_location_id", "med_department_id", "med_holder_id"]

@@ -70,8 +70,10 @@ class MedDeviceScan(models.AbstractModel):
         return result
 
     def _scan_context_refusal(self, value):
-        return _("The scan context must be a dictionary of values, not %(value)s.",
-                 value=repr(value)[:60])
+        return _(
+            "The scan context must be a dictionary of values, not %(value)s.",
+            value=repr(value)[:60],
+        )
 
     def _scan_result(self, scan, ok, message, **extra):
         lot = scan.get("lot")
@@ -103,24 +105,44 @@ class MedDeviceScan(models.AbstractModel):
     def _scan(self, raw, operation, values, scan):
         names = [op["name"] for op in self._med_scan_operations()]
         if operation not in names:
-            self._refuse(_("Unknown scan operation %(operation)s: use one of %(operations)s.",
-                           operation=operation, operations=", ".join(names)))
+            self._refuse(
+                _(
+                    "Unknown scan operation %(operation)s: use one of %(operations)s.",
+                    operation=operation,
+                    operations=", ".join(names),
+                )
+            )
         values = self._med_scan_values(operation, values)
         parsed = self._parse(raw)
         identifier = self.env["med.product.di"]._find_by_di(parsed.di)
         if not identifier:
-            self._refuse(_("No device product has the identifier %(di)s (UDI %(raw)s).",
-                           di=parsed.di, raw=raw))
+            self._refuse(
+                _(
+                    "No device product has the identifier %(di)s (UDI %(raw)s).",
+                    di=parsed.di,
+                    raw=raw,
+                )
+            )
         product = identifier.product_id
         if product.tracking == "serial" and not parsed.serial:
-            self._refuse(_("%(product)s is tracked by serial number but the UDI %(raw)s "
-                           "carries none.", product=product.display_name, raw=raw))
+            self._refuse(
+                _(
+                    "%(product)s is tracked by serial number but the UDI %(raw)s carries none.",
+                    product=product.display_name,
+                    raw=raw,
+                )
+            )
         if product.tracking == "lot" and not parsed.lot:
-            self._refuse(_("%(product)s is tracked by lot but the UDI %(raw)s carries none.",
-                           product=product.display_name, raw=raw))
+            self._refuse(
+                _(
+                    "%(product)s is tracked by lot but the UDI %(raw)s carries none.",
+                    product=product.display_name,
+                    raw=raw,
+                )
+            )
         lot = self.env["stock.lot"]._med_find_unit(product, parsed.lot, parsed.serial)
-        quantity = 1.0 if product.tracking == "serial" else identifier.quantity * (
-            parsed.quantity or 1
+        quantity = (
+            1.0 if product.tracking == "serial" else identifier.quantity * (parsed.quantity or 1)
         )
         scan.update(self._med_scan_dict(operation, product, lot, quantity, values=values))
         scan.update(parsed=parsed, raw=raw, di=identifier)
@@ -131,8 +153,9 @@ class MedDeviceScan(models.AbstractModel):
         return getattr(self, f"_scan_do_{operation}")(scan)
 
     @api.model
-    def _med_scan_dict(self, operation, product, lot, quantity, values=None, department=None,
-                       document=None):
+    def _med_scan_dict(
+        self, operation, product, lot, quantity, values=None, department=None, document=None
+    ):
         """The ``scan`` dict given to ``_check_scan`` (also built by the documents when they
         are validated, so a unit entered by hand is checked like a scanned one)."""
         values = values or {}
@@ -165,8 +188,9 @@ class MedDeviceScan(models.AbstractModel):
             elif values.get("purchase_id"):
                 order = self.env["purchase.order"].browse(values["purchase_id"])
                 picking = order.picking_ids.filtered(
-                    lambda p: p.picking_type_code == "incoming"
-                    and p.state not in ("done", "cancel")
+                    lambda p: (
+                        p.picking_type_code == "incoming" and p.state not in ("done", "cancel")
+                    )
                 )[:1]
             scan["picking"] = picking
             scan["partner"] = picking.partner_id
@@ -197,50 +221,63 @@ class MedDeviceScan(models.AbstractModel):
         lot = scan["lot"]
         if not lot:
             expiry = parsed.expiry and datetime.datetime.combine(parsed.expiry, datetime.time())
-            lot = self.env["stock.lot"].create({
-                "name": parsed.serial if product.tracking == "serial" else parsed.lot,
-                "product_id": product.id,
-                "company_id": picking.company_id.id,
-                "expiration_date": expiry or False,
-                "med_udi_raw": parsed.raw,
-                "med_di": parsed.di,
-                "med_mfr_lot": parsed.lot or False,
-                "med_serial": parsed.serial or False,
-                "med_manufactured_date": parsed.manufactured or False,
-                "med_supplier_id": picking.partner_id.id,
-                "med_quality_grade": "qualified",
-                "med_certificate_number": values.get("certificate_number") or False,
-                "med_certificate_attachment_id": values.get("certificate_attachment_id") or False,
-            })
+            lot = self.env["stock.lot"].create(
+                {
+                    "name": parsed.serial if product.tracking == "serial" else parsed.lot,
+                    "product_id": product.id,
+                    "company_id": picking.company_id.id,
+                    "expiration_date": expiry or False,
+                    "med_udi_raw": parsed.raw,
+                    "med_di": parsed.di,
+                    "med_mfr_lot": parsed.lot or False,
+                    "med_serial": parsed.serial or False,
+                    "med_manufactured_date": parsed.manufactured or False,
+                    "med_supplier_id": picking.partner_id.id,
+                    "med_quality_grade": "qualified",
+                    "med_certificate_number": values.get("certificate_number") or False,
+                    "med_certificate_attachment_id": values.get("certificate_attachment_id")
+                    or False,
+                }
+            )
             scan["lot"] = lot
         else:
             self._med_complete_unit(scan, check)
         template = product.product_tmpl_id
-        line = self.env["med.receipt.check.line"].create({
-            "check_id": check.id,
-            "product_id": product.id,
-            "product_model": template.med_model,
-            "product_specification": template.med_specification,
-            "registration_number": template.med_registration_number,
-            "lot_id": lot.id,
-            "udi_raw": parsed.raw,
-            "mfr_lot": parsed.lot,
-            "serial": parsed.serial,
-            "manufactured_date": parsed.manufactured,
-            "expiry_date": parsed.expiry,
-            "manufacturer_id": template.med_manufacturer_id.id,
-            "supplier_id": picking.partner_id.id,
-            "certificate_number": values.get("certificate_number") or lot.med_certificate_number,
-            "quantity_arrived": scan["quantity"],
-            "quantity_accepted": scan["quantity"],
-        })
+        line = self.env["med.receipt.check.line"].create(
+            {
+                "check_id": check.id,
+                "product_id": product.id,
+                "product_model": template.med_model,
+                "product_specification": template.med_specification,
+                "registration_number": template.med_registration_number,
+                "lot_id": lot.id,
+                "udi_raw": parsed.raw,
+                "mfr_lot": parsed.lot,
+                "serial": parsed.serial,
+                "manufactured_date": parsed.manufactured,
+                "expiry_date": parsed.expiry,
+                "manufacturer_id": template.med_manufacturer_id.id,
+                "supplier_id": picking.partner_id.id,
+                "certificate_number": values.get("certificate_number")
+                or lot.med_certificate_number,
+                "quantity_arrived": scan["quantity"],
+                "quantity_accepted": scan["quantity"],
+            }
+        )
         line._med_assign_move_line()
         return self._scan_result(
-            scan, True,
-            _("Accepted %(quantity)s x %(product)s %(unit)s on %(check)s.",
-              quantity=scan["quantity"], product=product.display_name, unit=lot.name,
-              check=check.name),
-            res_model=check._name, res_id=check.id, state="pending_receipt",
+            scan,
+            True,
+            _(
+                "Accepted %(quantity)s x %(product)s %(unit)s on %(check)s.",
+                quantity=scan["quantity"],
+                product=product.display_name,
+                unit=lot.name,
+                check=check.name,
+            ),
+            res_model=check._name,
+            res_id=check.id,
+            state="pending_receipt",
         )
 
     def _med_complete_unit(self, scan, check):
@@ -261,10 +298,14 @@ class MedDeviceScan(models.AbstractModel):
         }
         vals = {fname: value for fname, value in scanned.items() if value and not lot[fname]}
         if vals:
-            lot._med_identity_write(vals, reason=_(
-                "completed from the UDI %(raw)s scanned at receipt on %(check)s",
-                raw=parsed.raw, check=check.name,
-            ))
+            lot._med_identity_write(
+                vals,
+                reason=_(
+                    "completed from the UDI %(raw)s scanned at receipt on %(check)s",
+                    raw=parsed.raw,
+                    check=check.name,
+                ),
+            )
 
     def _scan_do_receipt_reject(self, scan):
         """Record the scanned unit as rejected on the receipt check: a check line with
@@ -275,50 +316,66 @@ class MedDeviceScan(models.AbstractModel):
         picking = scan["picking"]
         check = scan.get("document") or self.env["med.receipt.check"]._med_for_picking(picking)
         template = product.product_tmpl_id
-        self.env["med.receipt.check.line"].create({
-            "check_id": check.id,
-            "product_id": product.id,
-            "product_model": template.med_model,
-            "product_specification": template.med_specification,
-            "registration_number": template.med_registration_number,
-            "lot_id": scan["lot"].id,
-            "udi_raw": parsed.raw,
-            "mfr_lot": parsed.lot,
-            "serial": parsed.serial,
-            "manufactured_date": parsed.manufactured,
-            "expiry_date": parsed.expiry,
-            "manufacturer_id": template.med_manufacturer_id.id,
-            "supplier_id": picking.partner_id.id,
-            "certificate_number": values.get("certificate_number") or False,
-            "quantity_arrived": scan["quantity"],
-            "quantity_accepted": 0.0,
-            "result": "rejected",
-            "reject_reason": values["reason"].strip(),
-        })
+        self.env["med.receipt.check.line"].create(
+            {
+                "check_id": check.id,
+                "product_id": product.id,
+                "product_model": template.med_model,
+                "product_specification": template.med_specification,
+                "registration_number": template.med_registration_number,
+                "lot_id": scan["lot"].id,
+                "udi_raw": parsed.raw,
+                "mfr_lot": parsed.lot,
+                "serial": parsed.serial,
+                "manufactured_date": parsed.manufactured,
+                "expiry_date": parsed.expiry,
+                "manufacturer_id": template.med_manufacturer_id.id,
+                "supplier_id": picking.partner_id.id,
+                "certificate_number": values.get("certificate_number") or False,
+                "quantity_arrived": scan["quantity"],
+                "quantity_accepted": 0.0,
+                "result": "rejected",
+                "reject_reason": values["reason"].strip(),
+            }
+        )
         return self._scan_result(
-            scan, True,
-            _("Rejected %(quantity)s x %(product)s %(unit)s on %(check)s: %(reason)s.",
-              quantity=scan["quantity"], product=product.display_name,
-              unit=parsed.serial or parsed.lot or "", check=check.name,
-              reason=values["reason"].strip()),
-            res_model=check._name, res_id=check.id, state="rejected",
+            scan,
+            True,
+            _(
+                "Rejected %(quantity)s x %(product)s %(unit)s on %(check)s: %(reason)s.",
+                quantity=scan["quantity"],
+                product=product.display_name,
+                unit=parsed.serial or parsed.lot or "",
+                check=check.name,
+                reason=values["reason"].strip(),
+            ),
+            res_model=check._name,
+            res_id=check.id,
+            state="rejected",
         )
 
     def _scan_do_move(self, scan):
         values = scan["values"]
         operation = scan["operation"]
         department = scan["department"]
-        document, created = self._document(scan, {
-            "operation_type": operation,
-            "department_id": department.id,
-            "dest_department_id": values.get("dest_department_id") or False,
-            "requester_id": values.get("requester_id") or False,
-            "expected_return_date": values.get("expected_return_date") or False,
-            "note": values.get("note") or False,
-        })
-        self.env["med.device.issue.line"].create({
-            "issue_id": document.id, "lot_id": scan["lot"].id, "quantity": scan["quantity"],
-        })
+        document, created = self._document(
+            scan,
+            {
+                "operation_type": operation,
+                "department_id": department.id,
+                "dest_department_id": values.get("dest_department_id") or False,
+                "requester_id": values.get("requester_id") or False,
+                "expected_return_date": values.get("expected_return_date") or False,
+                "note": values.get("note") or False,
+            },
+        )
+        self.env["med.device.issue.line"].create(
+            {
+                "issue_id": document.id,
+                "lot_id": scan["lot"].id,
+                "quantity": scan["quantity"],
+            }
+        )
         if created:
             document.action_done()
         return self._step_result(scan, document, created)
@@ -326,9 +383,9 @@ class MedDeviceScan(models.AbstractModel):
     _scan_do_issue = _scan_do_borrow = _scan_do_return = _scan_do_transfer = _scan_do_move
 
     def _scan_do_single(self, scan, create_values):
-        document, created = self._document(scan, dict(
-            create_values, lot_id=scan["lot"].id, quantity=scan["quantity"]
-        ))
+        document, created = self._document(
+            scan, dict(create_values, lot_id=scan["lot"].id, quantity=scan["quantity"])
+        )
         if not created:
             document.write({"lot_id": scan["lot"].id, "quantity": scan["quantity"]})
         document.action_done()
@@ -336,13 +393,16 @@ class MedDeviceScan(models.AbstractModel):
 
     def _scan_do_use(self, scan):
         values = scan["values"]
-        return self._scan_do_single(scan, {
-            "department_id": scan["department"].id,
-            "patient_identifier": values.get("patient_identifier"),
-            "encounter_ref": values.get("encounter_ref") or False,
-            "surgery_ref": values.get("surgery_ref") or False,
-            "surgeon_id": values.get("surgeon_id") or False,
-        })
+        return self._scan_do_single(
+            scan,
+            {
+                "department_id": scan["department"].id,
+                "patient_identifier": values.get("patient_identifier"),
+                "encounter_ref": values.get("encounter_ref") or False,
+                "surgery_ref": values.get("surgery_ref") or False,
+                "surgeon_id": values.get("surgeon_id") or False,
+            },
+        )
 
     def _scan_do_quarantine(self, scan):
         return self._scan_do_single(scan, {"reason": scan["values"].get("reason")})
@@ -354,37 +414,61 @@ class MedDeviceScan(models.AbstractModel):
         lot = scan["lot"]
         labels = dict(lot._fields["med_state"]._description_selection(self.env))
         if done:
-            message = _("%(unit)s: %(operation)s done (%(document)s), now %(state)s at "
-                        "%(location)s.", unit=self._unit_label(scan),
-                        operation=dict(self._operation_labels())[scan["operation"]],
-                        document=document.name, state=labels.get(lot.med_state, ""),
-                        location=lot.med_location_id.display_name or "-")
+            message = _(
+                "%(unit)s: %(operation)s done (%(document)s), now %(state)s at %(location)s.",
+                unit=self._unit_label(scan),
+                operation=dict(self._operation_labels())[scan["operation"]],
+                document=document.name,
+                state=labels.get(lot.med_state, ""),
+                location=lot.med_location_id.display_name or "-",
+            )
         else:
-            message = _("%(unit)s added to %(document)s.", unit=self._unit_label(scan),
-                        document=document.name)
-        return self._scan_result(scan, True, message, res_model=document._name,
-                                 res_id=document.id)
+            message = _(
+                "%(unit)s added to %(document)s.",
+                unit=self._unit_label(scan),
+                document=document.name,
+            )
+        return self._scan_result(scan, True, message, res_model=document._name, res_id=document.id)
 
     def _scan_do_count(self, scan):
         lot = scan["lot"]
         location = scan["location"]
         labels = dict(lot._fields["med_state"]._description_selection(self.env))
         if location and lot.med_location_id != location:
-            return self._scan_result(scan, False, _(
-                "%(unit)s is recorded at %(recorded)s (%(state)s), not at %(location)s.",
-                unit=self._unit_label(scan), recorded=lot.med_location_id.display_name or "-",
-                state=labels.get(lot.med_state, ""), location=location.display_name,
-            ))
-        return self._scan_result(scan, True, _(
-            "%(unit)s counted at %(location)s.", unit=self._unit_label(scan),
-            location=lot.med_location_id.display_name or "-",
-        ))
+            return self._scan_result(
+                scan,
+                False,
+                _(
+                    "%(unit)s is recorded at %(recorded)s (%(state)s), not at %(location)s.",
+                    unit=self._unit_label(scan),
+                    recorded=lot.med_location_id.display_name or "-",
+                    state=labels.get(lot.med_state, ""),
+                    location=location.display_name,
+                ),
+            )
+        return self._scan_result(
+            scan,
+            True,
+            _(
+                "%(unit)s counted at %(location)s.",
+                unit=self._unit_label(scan),
+                location=lot.med_location_id.display_name or "-",
+            ),
+        )
 
     def _scan_do_trace(self, scan):
         lot = scan["lot"]
         labels = dict(lot._fields["med_state"]._description_selection(self.env))
-        return self._scan_result(scan, True, _(
-            "%(unit)s: %(state)s at %(location)s, %(events)s events.",
-            unit=self._unit_label(scan), state=labels.get(lot.med_state, ""),
-            location=lot.med_location_id.display_name or "-", events=len(lot.med_event_ids),
-        ), res_model="stock.lot", res_id=lot.id)
+        return self._scan_result(
+            scan,
+            True,
+            _(
+                "%(unit)s: %(state)s at %(location)s, %(events)s events.",
+                unit=self._unit_label(scan),
+                state=labels.get(lot.med_state, ""),
+                location=lot.med_location_id.display_name or "-",
+                events=len(lot.med_event_ids),
+            ),
+            res_model="stock.lot",
+            res_id=lot.id,
+        )

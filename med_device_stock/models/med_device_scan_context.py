@@ -28,7 +28,11 @@ CONTEXT_RECORDS = {
 CONTEXT_DATES = ("expected_return_date",)
 #: context keys of a scan holding text
 CONTEXT_TEXTS = (
-    "certificate_number", "patient_identifier", "encounter_ref", "surgery_ref", "reason",
+    "certificate_number",
+    "patient_identifier",
+    "encounter_ref",
+    "surgery_ref",
+    "reason",
     "note",
 )
 
@@ -58,20 +62,27 @@ class MedDeviceScanContextMixin(models.AbstractModel):
             if not value:
                 continue
             if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
-                self._refuse(_(
-                    "The scan context value %(key)s = %(value)s is not the id of a record.",
-                    key=key, value=self._med_value_label(value),
-                ))
+                self._refuse(
+                    _(
+                        "The scan context value %(key)s = %(value)s is not the id of a record.",
+                        key=key,
+                        value=self._med_value_label(value),
+                    )
+                )
             wanted.setdefault(model, {})[key] = value
         for model, ids in wanted.items():
             found = self._med_readable_ids(model, set(ids.values()))
             for key, value in ids.items():
                 if value not in found:
-                    self._refuse(_(
-                        "The scan context value %(key)s = %(value)s is unknown: no %(model)s "
-                        "with this id that you may read.",
-                        key=key, value=value, model=self.env[model]._description,
-                    ))
+                    self._refuse(
+                        _(
+                            "The scan context value %(key)s = %(value)s is unknown: no %(model)s "
+                            "with this id that you may read.",
+                            key=key,
+                            value=value,
+                            model=self.env[model]._description,
+                        )
+                    )
         for key in CONTEXT_DATES:
             value = values.get(key)
             if value and not isinstance(value, datetime.date):
@@ -80,25 +91,36 @@ class MedDeviceScanContextMixin(models.AbstractModel):
                 except ValueError:
                     values[key] = None
                 if values[key] is None:
-                    self._refuse(_(
-                        "The scan context value %(key)s = %(value)s is not a date "
-                        "(YYYY-MM-DD expected).", key=key, value=self._med_value_label(value),
-                    ))
+                    self._refuse(
+                        _(
+                            "The scan context value %(key)s = %(value)s is not a date "
+                            "(YYYY-MM-DD expected).",
+                            key=key,
+                            value=self._med_value_label(value),
+                        )
+                    )
         for key in CONTEXT_TEXTS:
             value = values.get(key)
             if value and not isinstance(value, str):
-                self._refuse(_(
-                    "The scan context value %(key)s = %(value)s is not text.",
-                    key=key, value=self._med_value_label(value),
-                ))
+                self._refuse(
+                    _(
+                        "The scan context value %(key)s = %(value)s is not text.",
+                        key=key,
+                        value=self._med_value_label(value),
+                    )
+                )
         return values
 
     def _med_readable_ids(self, model, ids):
         """Those of ``ids`` naming a record of ``model`` the user may read (one query):
         another company's record is unknown, like one that does not exist."""
         try:
-            return set(self.env[model].with_context(active_test=False).search(
-                [("id", "in", list(ids))]).ids)
+            return set(
+                self.env[model]
+                .with_context(active_test=False)
+                .search([("id", "in", list(ids))])
+                .ids
+            )
         except AccessError:
             return set()
 

@@ -32,10 +32,18 @@ class MedDeviceScanStationMixin(models.AbstractModel):
         """The station's modes, in the order it shows them: the scan operations
         (``_med_scan_operations``) as the station uses them: ``name``, ``label`` (the
         operation's title), ``help``, ``access``, ``fields``, ``undo``."""
-        return [{
-            "name": op["name"], "label": op["title"], "help": op.get("help", ""),
-            "access": op["access"], "fields": op["fields"], "undo": op["undo"],
-        } for op in self._med_scan_operations() if op.get("access")]
+        return [
+            {
+                "name": op["name"],
+                "label": op["title"],
+                "help": op.get("help", ""),
+                "access": op["access"],
+                "fields": op["fields"],
+                "undo": op["undo"],
+            }
+            for op in self._med_scan_operations()
+            if op.get("access")
+        ]
 
     def _med_station_allowed(self, operation):
         model, right = operation["access"]
@@ -48,10 +56,12 @@ class MedDeviceScanStationMixin(models.AbstractModel):
         readers = {
             "departments": self._med_station_departments,
             "employees": lambda: self._med_station_names(
-                "hr.employee.public", [("company_id", "in", [False, *self.env.companies.ids])]),
+                "hr.employee.public", [("company_id", "in", [False, *self.env.companies.ids])]
+            ),
             "purchase_orders": self._med_station_orders,
             "counts": lambda: self._med_station_names(
-                "med.count", [("state", "in", ("draft", "in_progress"))]),
+                "med.count", [("state", "in", ("draft", "in_progress"))]
+            ),
         }
         return {key: readers[key]() for key in sorted(wanted) if key in readers}
 
@@ -73,10 +83,15 @@ class MedDeviceScanStationMixin(models.AbstractModel):
         pickings = self.env["stock.picking"]
         if not pickings.has_access("read"):
             return []
-        open_pickings = pickings.search([
-            ("picking_type_code", "=", "incoming"), ("state", "not in", ("done", "cancel")),
-            ("purchase_id", "!=", False),
-        ], limit=OPTION_LIMIT, order="scheduled_date, id")
+        open_pickings = pickings.search(
+            [
+                ("picking_type_code", "=", "incoming"),
+                ("state", "not in", ("done", "cancel")),
+                ("purchase_id", "!=", False),
+            ],
+            limit=OPTION_LIMIT,
+            order="scheduled_date, id",
+        )
         return [[order.id, order.display_name] for order in open_pickings.purchase_id]
 
     # ------------------------------------------------------------------ the API
@@ -84,15 +99,20 @@ class MedDeviceScanStationMixin(models.AbstractModel):
     def station_setup(self):
         """What the station shows this user: the modes allowed (see
         ``_med_station_operations``) with the choices of their fields, and defaults."""
-        operations = [op for op in self._med_station_operations()
-                      if self._med_station_allowed(op)]
+        operations = [op for op in self._med_station_operations() if self._med_station_allowed(op)]
         wanted = {f["options"] for op in operations for f in op["fields"] if f.get("options")}
         departments = self.env.user.employee_ids.department_id
         return {
-            "operations": [{
-                "name": op["name"], "label": op["label"], "help": op.get("help", ""),
-                "fields": op["fields"], "undo": bool(op.get("undo")),
-            } for op in operations],
+            "operations": [
+                {
+                    "name": op["name"],
+                    "label": op["label"],
+                    "help": op.get("help", ""),
+                    "fields": op["fields"],
+                    "undo": bool(op.get("undo")),
+                }
+                for op in operations
+            ],
             "options": self._med_station_options(wanted),
             "defaults": {"department_id": departments[:1].id or False},
             "user": self.env.user.name,
@@ -109,13 +129,24 @@ class MedDeviceScanStationMixin(models.AbstractModel):
         device's time of the scan, ISO 8601, kept with the request).  Returns the scan's
         result (see ``scan``) with the unit as the station shows it."""
         if not isinstance(key, str) or not KEY_PATTERN.match(key):
-            return self._scan_result({"operation": operation, "raw": raw}, False, _(
-                "The scan's idempotency key %(key)s is not valid: 8 to 64 letters, digits, "
-                "- or _.", key=self._med_value_label(key)))
+            return self._scan_result(
+                {"operation": operation, "raw": raw},
+                False,
+                _(
+                    "The scan's idempotency key %(key)s is not valid: 8 to 64 letters, digits, "
+                    "- or _.",
+                    key=self._med_value_label(key),
+                ),
+            )
         if not isinstance(raw, str) or not raw or len(raw) > 512:
-            return self._scan_result({"operation": operation}, False, _(
-                "The scanned code %(raw)s is not a code of 1 to 512 characters.",
-                raw=self._med_value_label(raw)))
+            return self._scan_result(
+                {"operation": operation},
+                False,
+                _(
+                    "The scanned code %(raw)s is not a code of 1 to 512 characters.",
+                    raw=self._med_value_label(raw),
+                ),
+            )
         nomenclature = self.env.company.sudo().nomenclature_id
         if nomenclature:
             raw = nomenclature._med_fnc1_text(raw)
@@ -128,14 +159,16 @@ class MedDeviceScanStationMixin(models.AbstractModel):
         result = self.scan(raw, operation, values if isinstance(values, dict) else {})
         result.update(self._med_station_details(result))
         result.update(key=key, duplicate=False)
-        self.env["med.scan.request"].sudo().browse(request_id).write({
-            "state": "done" if result["ok"] else "refused",
-            "message": result["message"],
-            "result": result,
-            "lot_id": result["lot_id"] or False,
-            "res_model": result["res_model"] or False,
-            "res_id": result["res_id"] or False,
-        })
+        self.env["med.scan.request"].sudo().browse(request_id).write(
+            {
+                "state": "done" if result["ok"] else "refused",
+                "message": result["message"],
+                "result": result,
+                "lot_id": result["lot_id"] or False,
+                "res_model": result["res_model"] or False,
+                "res_id": result["res_id"] or False,
+            }
+        )
         return result
 
     def _med_station_time(self, scanned_at):
@@ -150,8 +183,10 @@ class MedDeviceScanStationMixin(models.AbstractModel):
                 return fields.Datetime.to_datetime(text)
             except ValueError:
                 _logger.info("scan time %r is not ISO 8601", scanned_at)
-        return _("The scan time %(value)s is not a date and time (ISO 8601 expected).",
-                 value=self._med_value_label(scanned_at))
+        return _(
+            "The scan time %(value)s is not a date and time (ISO 8601 expected).",
+            value=self._med_value_label(scanned_at),
+        )
 
     def _med_station_claim(self, key, raw, operation, when):
         """Record the request under (user, key), once: the id of the new request, or None
@@ -159,7 +194,8 @@ class MedDeviceScanStationMixin(models.AbstractModel):
         for the first's transaction on the unique index, and PostgreSQL answers it with a
         serialization failure (a conflict with a row its snapshot does not see), which
         Odoo retries; the retry replays the first's answer."""
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             INSERT INTO med_scan_request
                    (user_id, company_id, key, operation, raw, scanned_at, state,
                     create_uid, write_uid, create_date, write_date)
@@ -168,14 +204,25 @@ class MedDeviceScanStationMixin(models.AbstractModel):
                     now() at time zone 'UTC')
             ON CONFLICT (user_id, key) DO NOTHING
          RETURNING id
-        """, {"uid": self.env.uid, "company": self.env.company.id, "key": key,
-              "operation": str(operation)[:64], "raw": raw, "when": when})
+        """,
+            {
+                "uid": self.env.uid,
+                "company": self.env.company.id,
+                "key": key,
+                "operation": str(operation)[:64],
+                "raw": raw,
+                "when": when,
+            },
+        )
         row = self.env.cr.fetchone()
         return row and row[0]
 
     def _med_station_replay(self, key):
-        request = self.env["med.scan.request"].sudo().search(
-            [("user_id", "=", self.env.uid), ("key", "=", key)], limit=1)
+        request = (
+            self.env["med.scan.request"]
+            .sudo()
+            .search([("user_id", "=", self.env.uid), ("key", "=", key)], limit=1)
+        )
         result = dict(request.result or {}, key=key, duplicate=True)
         if not request.result:  # received, never answered (cannot happen: one transaction)
             result.update(ok=False, message=request.message or "")
@@ -194,7 +241,8 @@ class MedDeviceScanStationMixin(models.AbstractModel):
                     "serial": lot.med_serial or "",
                     "name": lot.name,
                     "expiry": fields.Date.to_string(lot.expiration_date.date())
-                    if lot.expiration_date else "",
+                    if lot.expiration_date
+                    else "",
                     "state": lot.med_state or "",
                     "state_label": states.get(lot.med_state, ""),
                     "location": lot.med_location_id.display_name or "",
@@ -206,9 +254,11 @@ class MedDeviceScanStationMixin(models.AbstractModel):
                 details["document"] = document.display_name
                 operation = self._med_scan_operation(result.get("operation")) or {}
                 details["undo"] = bool(
-                    operation.get("undo") and operation.get("document") == document._name
+                    operation.get("undo")
+                    and operation.get("document") == document._name
                     and getattr(document, "_med_correction_group", False)
-                    and self.env.user.has_group(document._med_correction_group))
+                    and self.env.user.has_group(document._med_correction_group)
+                )
         except AccessError:  # the unit left what the user may read (a nurse's return)
             details["unreadable"] = True
         return details
@@ -217,14 +267,23 @@ class MedDeviceScanStationMixin(models.AbstractModel):
     def station_undo(self, key, reason=None):
         """Undo the scan sent under ``key``: its document is corrected by a correcting
         document with the reason (the original stays done).  Returns {ok, message}."""
-        request = self.env["med.scan.request"].sudo().search(
-            [("user_id", "=", self.env.uid), ("key", "=", key if isinstance(key, str) else "")],
-            limit=1)
+        request = (
+            self.env["med.scan.request"]
+            .sudo()
+            .search(
+                [("user_id", "=", self.env.uid), ("key", "=", key if isinstance(key, str) else "")],
+                limit=1,
+            )
+        )
         if not request or request.state != "done" or not request.res_model:
             return {"ok": False, "message": _("No recorded scan of yours to undo.")}
         if request.undone_by:
-            return {"ok": False, "message": _("This scan was already undone by %(document)s.",
-                                              document=request.undone_by)}
+            return {
+                "ok": False,
+                "message": _(
+                    "This scan was already undone by %(document)s.", document=request.undone_by
+                ),
+            }
         reason = reason.strip() if isinstance(reason, str) else ""
         reason = reason or _("scanned by mistake (undone at the scan station)")
         document = self.env[request.res_model].browse(request.res_id)
@@ -234,7 +293,13 @@ class MedDeviceScanStationMixin(models.AbstractModel):
         except UserError as error:  # access errors included
             return {"ok": False, "message": error.args[0]}
         request.write({"undone_by": correction.display_name or document.display_name})
-        return {"ok": True, "message": _("%(document)s undone by %(correction)s: %(reason)s",
-                                         document=document.display_name,
-                                         correction=correction.display_name, reason=reason),
-                "document": correction.display_name}
+        return {
+            "ok": True,
+            "message": _(
+                "%(document)s undone by %(correction)s: %(reason)s",
+                document=document.display_name,
+                correction=correction.display_name,
+                reason=reason,
+            ),
+            "document": correction.display_name,
+        }

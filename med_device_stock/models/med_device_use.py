@@ -19,7 +19,10 @@ class MedDeviceUse(models.Model):
     _med_correction_group = "med_device_stock.group_med_manager"
 
     lot_id = fields.Many2one(
-        "stock.lot", string="Unit", check_company=True, index=True,
+        "stock.lot",
+        string="Unit",
+        check_company=True,
+        index=True,
         domain="[('product_id.med_is_device', '=', True), ('med_state', 'in', "
         "('issued', 'borrowed'))]",
     )
@@ -29,22 +32,30 @@ class MedDeviceUse(models.Model):
     )
     quantity = fields.Float(default=1.0, required=True)
     patient_identifier = fields.Char(
-        string="Patient ID", required=True, index=True,
+        string="Patient ID",
+        required=True,
+        index=True,
         help="The hospital's patient identifier (medical record number); no name is kept.",
     )
     encounter_ref = fields.Char(string="Encounter / Admission")
     surgery_ref = fields.Char(string="Surgery Reference")
     surgeon_id = fields.Many2one("hr.employee", string="Surgeon / Clinician", check_company=True)
     department_id = fields.Many2one(
-        "hr.department", required=True, check_company=True, index=True,
+        "hr.department",
+        required=True,
+        check_company=True,
+        index=True,
         domain="[('med_is_device_department', '=', True)]",
     )
     date_use = fields.Datetime(string="Used On", required=True, default=fields.Datetime.now)
     picking_ids = fields.Many2many("stock.picking", string="Transfers", readonly=True, copy=False)
     reversal_of_id = fields.Many2one(
-        "med.device.use", string="Reverses", readonly=True, copy=False,
-        index="btree_not_null", help="The done use this one corrects (the unit was not "
-        "used on the patient).",
+        "med.device.use",
+        string="Reverses",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The done use this one corrects (the unit was not used on the patient).",
     )
     reversal_ids = fields.One2many("med.device.use", "reversal_of_id", string="Reversed By")
 
@@ -58,10 +69,13 @@ class MedDeviceUse(models.Model):
     def _med_reversal_values(self):
         self.ensure_one()
         return {
-            "lot_id": self.lot_id.id, "quantity": self.quantity,
+            "lot_id": self.lot_id.id,
+            "quantity": self.quantity,
             "patient_identifier": self.patient_identifier,
-            "encounter_ref": self.encounter_ref, "surgery_ref": self.surgery_ref,
-            "surgeon_id": self.surgeon_id.id, "department_id": self.department_id.id,
+            "encounter_ref": self.encounter_ref,
+            "surgery_ref": self.surgery_ref,
+            "surgeon_id": self.surgeon_id.id,
+            "department_id": self.department_id.id,
             "date_use": self.date_use,
         }
 
@@ -84,11 +98,16 @@ class MedDeviceUse(models.Model):
         Scan = self.env["med.device.scan"]
         for record in self:
             if not record.lot_id:
-                raise UserError(_("Scan or select the unit used on %(use)s.",
-                                  use=record.display_name))
+                raise UserError(
+                    _("Scan or select the unit used on %(use)s.", use=record.display_name)
+                )
             scan = Scan._med_scan_dict(
-                "use", record.product_id, record.lot_id, record.quantity,
-                department=record.department_id, document=record,
+                "use",
+                record.product_id,
+                record.lot_id,
+                record.quantity,
+                department=record.department_id,
+                document=record,
             )
             scan["validating"] = True
             problems = Scan._check_scan(scan)
@@ -114,7 +133,11 @@ class MedDeviceUse(models.Model):
     def _unlink_except_traced(self):
         for record in self:
             if record.med_implantable:
-                raise UserError(_(
-                    "%(use)s records an implantable device (%(unit)s): it can never be "
-                    "deleted.", use=record.display_name, unit=record.lot_id.display_name,
-                ))
+                raise UserError(
+                    _(
+                        "%(use)s records an implantable device (%(unit)s): it can never be "
+                        "deleted.",
+                        use=record.display_name,
+                        unit=record.lot_id.display_name,
+                    )
+                )

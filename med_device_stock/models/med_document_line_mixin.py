@@ -17,13 +17,16 @@ class MedDocumentLineMixin(models.AbstractModel):
     def _med_check_documents_open(self, documents):
         for document in documents:
             if document._med_is_final():
-                raise UserError(_(
-                    "%(document)s is %(state)s: it is final and its lines (%(lines)s) "
-                    "cannot be added, changed or deleted. A mistake is corrected by a "
-                    "correcting document (Correct).",
-                    document=document.display_name, state=document._med_state_label(),
-                    lines=self._description,
-                ))
+                raise UserError(
+                    _(
+                        "%(document)s is %(state)s: it is final and its lines (%(lines)s) "
+                        "cannot be added, changed or deleted. A mistake is corrected by a "
+                        "correcting document (Correct).",
+                        document=document.display_name,
+                        state=document._med_state_label(),
+                        lines=self._description,
+                    )
+                )
 
     def _med_documents(self, vals=None):
         documents = self[self._med_document_field]
@@ -42,7 +45,8 @@ class MedDocumentLineMixin(models.AbstractModel):
 
     def write(self, vals):
         if not is_system_write(self.env) and any(
-                not fname.startswith(FINAL_WRITABLE_PREFIXES) for fname in vals):
+            not fname.startswith(FINAL_WRITABLE_PREFIXES) for fname in vals
+        ):
             self.check_access("write")
             self._med_check_documents_open(self._med_documents(vals))
         return super().write(vals)

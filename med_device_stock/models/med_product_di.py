@@ -11,20 +11,30 @@ class MedProductDi(models.Model):
 
     di = fields.Char(string="Device Identifier", required=True, index=True)
     product_tmpl_id = fields.Many2one(
-        "product.template", string="Product Template", required=True, ondelete="cascade",
+        "product.template",
+        string="Product Template",
+        required=True,
+        ondelete="cascade",
         check_company=True,
     )
     product_id = fields.Many2one(
-        "product.product", compute="_compute_product_id", store=True,
-        readonly=False, index=True, check_company=True,
+        "product.product",
+        compute="_compute_product_id",
+        store=True,
+        readonly=False,
+        index=True,
+        check_company=True,
         domain="[('product_tmpl_id', '=', product_tmpl_id)]",
     )
     packaging_level = fields.Selection(
         [("each", "Each"), ("box", "Box"), ("case", "Case")],
-        required=True, default="each",
+        required=True,
+        default="each",
     )
     quantity = fields.Float(
-        string="Units Held", required=True, default=1.0,
+        string="Units Held",
+        required=True,
+        default=1.0,
         help="Units of the product one scan of this identifier counts (e.g. 10 for a box).",
     )
     company_id = fields.Many2one(
@@ -32,10 +42,16 @@ class MedProductDi(models.Model):
     )
 
     _sql_constraints = [
-        ("di_company_uniq", "unique(di, company_id)",
-         "A device identifier belongs to one product only in a company."),
-        ("quantity_positive", "check(quantity > 0)",
-         "A device identifier holds at least one unit."),
+        (
+            "di_company_uniq",
+            "unique(di, company_id)",
+            "A device identifier belongs to one product only in a company.",
+        ),
+        (
+            "quantity_positive",
+            "check(quantity > 0)",
+            "A device identifier holds at least one unit.",
+        ),
     ]
 
     @api.depends("product_tmpl_id", "product_tmpl_id.product_variant_ids")
@@ -75,6 +91,4 @@ class MedProductDi(models.Model):
         di = self._normalize_di(di)
         if not di:
             return self.browse()
-        return self.search(
-            [("di", "=", di), ("company_id", "in", self.env.company.ids)], limit=1
-        )
+        return self.search([("di", "=", di), ("company_id", "in", self.env.company.ids)], limit=1)

@@ -15,16 +15,27 @@ class MedDeviceScan(models.AbstractModel):
         lot = scan.get("lot")
         operation = self._med_scan_operation(scan["operation"]) or {}
         if lot and operation.get("puts_to_use"):
-            recalls = self.env["med.recall.line"].sudo().search(
-                [("lot_id", "=", lot.id), ("recall_id.state", "=", "open"),
-                 ("disposition", "not in", ("released",))],
-            ).recall_id
+            recalls = (
+                self.env["med.recall.line"]
+                .sudo()
+                .search(
+                    [
+                        ("lot_id", "=", lot.id),
+                        ("recall_id.state", "=", "open"),
+                        ("disposition", "not in", ("released",)),
+                    ],
+                )
+                .recall_id
+            )
             if recalls:
-                problems.append(_(
-                    "%(unit)s is under recall %(recall)s: it may not be issued, lent or "
-                    "used until the case closes.",
-                    unit=lot.display_name, recall=", ".join(recalls.mapped("name")),
-                ))
+                problems.append(
+                    _(
+                        "%(unit)s is under recall %(recall)s: it may not be issued, lent or "
+                        "used until the case closes.",
+                        unit=lot.display_name,
+                        recall=", ".join(recalls.mapped("name")),
+                    )
+                )
         return problems
 
     def _scan_do_count(self, scan):
@@ -37,10 +48,24 @@ class MedDeviceScan(models.AbstractModel):
         count = self.env["med.count"].browse(count_id)
         lot = scan["lot"]
         location = scan["location"] or count.location_id
-        count._med_record_scans([{
-            "lot_id": lot.id, "raw": scan.get("raw"), "quantity": scan["quantity"],
-            "location_id": location.id,
-        }])
-        return self._scan_result(scan, True, _(
-            "%(unit)s counted on %(count)s.", unit=self._unit_label(scan), count=count.name,
-        ), res_model=count._name, res_id=count.id)
+        count._med_record_scans(
+            [
+                {
+                    "lot_id": lot.id,
+                    "raw": scan.get("raw"),
+                    "quantity": scan["quantity"],
+                    "location_id": location.id,
+                }
+            ]
+        )
+        return self._scan_result(
+            scan,
+            True,
+            _(
+                "%(unit)s counted on %(count)s.",
+                unit=self._unit_label(scan),
+                count=count.name,
+            ),
+            res_model=count._name,
+            res_id=count.id,
+        )

@@ -12,7 +12,11 @@ class MedReceiptCheck(models.Model):
     _med_sequence_code = "med.receipt.check"
 
     picking_id = fields.Many2one(
-        "stock.picking", string="Receipt", required=True, check_company=True, index=True,
+        "stock.picking",
+        string="Receipt",
+        required=True,
+        check_company=True,
+        index=True,
         domain="[('picking_type_code', '=', 'incoming'), ('state', 'not in', ('done', 'cancel'))]",
     )
     purchase_id = fields.Many2one(
@@ -56,9 +60,9 @@ class MedReceiptCheck(models.Model):
                 med_event=check._med_event_info("receipt", partner_id=check.partner_id.id),
             ).button_validate()
             if picking.state != "done":
-                raise UserError(_(
-                    "The receipt %(picking)s could not be validated.", picking=picking.name
-                ))
+                raise UserError(
+                    _("The receipt %(picking)s could not be validated.", picking=picking.name)
+                )
             check._med_mark_done()
         return True
 

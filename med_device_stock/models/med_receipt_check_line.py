@@ -15,16 +15,18 @@ class MedReceiptCheckLine(models.Model):
     _check_company_auto = True
     _med_system_fields = ("inspector_id", "check_date", "result", "reject_reason")
 
-    check_id = fields.Many2one(
-        "med.receipt.check", required=True, ondelete="cascade", index=True
-    )
+    check_id = fields.Many2one("med.receipt.check", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="check_id.company_id", store=True)
     product_id = fields.Many2one("product.product", required=True, readonly=True)
     product_model = fields.Char(string="Model", readonly=True)
     product_specification = fields.Char(string="Specification", readonly=True)
     registration_number = fields.Char(readonly=True)
     lot_id = fields.Many2one(
-        "stock.lot", string="Unit", readonly=True, check_company=True, index=True,
+        "stock.lot",
+        string="Unit",
+        readonly=True,
+        check_company=True,
+        index=True,
         help="The unit entered into stock (empty for a rejected unit never received).",
     )
     udi_raw = fields.Char(string="UDI", readonly=True)
@@ -38,16 +40,14 @@ class MedReceiptCheckLine(models.Model):
     quantity_arrived = fields.Float(readonly=True)
     quantity_accepted = fields.Float(readonly=True)
     result = fields.Selection(
-        [("accepted", "Accepted"), ("rejected", "Rejected")], default="accepted",
-        required=True, readonly=True,
+        [("accepted", "Accepted"), ("rejected", "Rejected")],
+        default="accepted",
+        required=True,
+        readonly=True,
     )
     reject_reason = fields.Char(string="Rejection Reason", readonly=True)
-    inspector_id = fields.Many2one(
-        "res.users", readonly=True, default=lambda self: self.env.user
-    )
-    check_date = fields.Datetime(
-        string="Checked On", readonly=True, default=fields.Datetime.now
-    )
+    inspector_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.user)
+    check_date = fields.Datetime(string="Checked On", readonly=True, default=fields.Datetime.now)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -55,12 +55,14 @@ class MedReceiptCheckLine(models.Model):
         for vals in vals_list:
             given = [fname for fname in ("inspector_id", "check_date") if vals.get(fname)]
             if given:
-                raise UserError(_(
-                    "%(fields)s of a receipt check line are set by the system: leave them "
-                    "out (given: %(values)s).",
-                    fields=", ".join(self._fields[f].string for f in given),
-                    values=", ".join(f"{self._fields[f].string} = {vals[f]}" for f in given),
-                ))
+                raise UserError(
+                    _(
+                        "%(fields)s of a receipt check line are set by the system: leave them "
+                        "out (given: %(values)s).",
+                        fields=", ".join(self._fields[f].string for f in given),
+                        values=", ".join(f"{self._fields[f].string} = {vals[f]}" for f in given),
+                    )
+                )
             vals["inspector_id"] = self.env.uid
             vals["check_date"] = now
         return super().create(vals_list)
@@ -69,23 +71,31 @@ class MedReceiptCheckLine(models.Model):
     def _check_result(self):
         for line in self:
             if line.result == "accepted" and not line.lot_id:
-                raise ValidationError(_(
-                    "The accepted %(product)s of %(check)s needs its unit.",
-                    product=line.product_id.display_name, check=line.check_id.display_name,
-                ))
+                raise ValidationError(
+                    _(
+                        "The accepted %(product)s of %(check)s needs its unit.",
+                        product=line.product_id.display_name,
+                        check=line.check_id.display_name,
+                    )
+                )
             if line.result == "rejected" and not (line.reject_reason or "").strip():
-                raise ValidationError(_(
-                    "The rejected %(product)s of %(check)s needs the reason of the rejection.",
-                    product=line.product_id.display_name, check=line.check_id.display_name,
-                ))
+                raise ValidationError(
+                    _(
+                        "The rejected %(product)s of %(check)s needs the reason of the rejection.",
+                        product=line.product_id.display_name,
+                        check=line.check_id.display_name,
+                    )
+                )
 
     def write(self, vals):
         forbidden = set(vals) & set(self._med_system_fields)
         if forbidden:
-            raise UserError(_(
-                "%(fields)s of a receipt check are set by the system and cannot be changed.",
-                fields=", ".join(self._fields[f].string for f in sorted(forbidden)),
-            ))
+            raise UserError(
+                _(
+                    "%(fields)s of a receipt check are set by the system and cannot be changed.",
+                    fields=", ".join(self._fields[f].string for f in sorted(forbidden)),
+                )
+            )
         return super().write(vals)
 
     def _med_move(self):
@@ -105,18 +115,20 @@ class MedReceiptCheckLine(models.Model):
             if existing:
                 existing[0]._med_add_picked_quantity(line.quantity_accepted)
                 continue
-            MoveLine.create({
-                "move_id": move.id,
-                "picking_id": move.picking_id.id,
-                "product_id": line.product_id.id,
-                "product_uom_id": move.product_uom.id,
-                "lot_id": line.lot_id.id,
-                "quantity": line.quantity_accepted,
-                "picked": True,
-                "location_id": move.location_id.id,
-                "location_dest_id": move.location_dest_id.id,
-                "company_id": move.company_id.id,
-            })
+            MoveLine.create(
+                {
+                    "move_id": move.id,
+                    "picking_id": move.picking_id.id,
+                    "product_id": line.product_id.id,
+                    "product_uom_id": move.product_uom.id,
+                    "lot_id": line.lot_id.id,
+                    "quantity": line.quantity_accepted,
+                    "picked": True,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                    "company_id": move.company_id.id,
+                }
+            )
             move.picked = True
 
     def _med_unassign_move_line(self):

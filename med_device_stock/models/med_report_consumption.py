@@ -16,8 +16,16 @@ class MedReportConsumption(models.Model):
     _order = "date desc"
     _rec_name = "lot_id"
     _depends = {
-        "med.unit.event": ["date", "company_id", "department_id", "product_id", "lot_id",
-                           "quantity", "event_type", "reversed_event_id"],
+        "med.unit.event": [
+            "date",
+            "company_id",
+            "department_id",
+            "product_id",
+            "lot_id",
+            "quantity",
+            "event_type",
+            "reversed_event_id",
+        ],
         "product.product": ["standard_price", "product_tmpl_id"],
         "product.template": ["categ_id", "med_is_device"],
     }
@@ -34,7 +42,9 @@ class MedReportConsumption(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             CREATE OR REPLACE VIEW %(table)s AS (
             SELECT e.id, e.date, e.company_id, e.department_id, e.product_id, e.lot_id,
                    pt.categ_id, e.quantity,
@@ -45,5 +55,9 @@ class MedReportConsumption(models.Model):
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE e.event_type = 'use' AND %(counts)s
             )
-        """, table=SQL.identifier(self._table), cost=sql_unit_cost("e"),
-            counts=sql_event_counts("e")))
+        """,
+                table=SQL.identifier(self._table),
+                cost=sql_unit_cost("e"),
+                counts=sql_event_counts("e"),
+            )
+        )

@@ -5,8 +5,10 @@ from odoo.tools import SQL
 def sql_unit_cost(alias):
     """The unit cost of product ``pp`` in the company of row ``alias``: its standard
     price (a company-dependent jsonb column)."""
-    return SQL("COALESCE((pp.standard_price ->> %s::text)::numeric, 0.0)",
-               SQL.identifier(alias, "company_id"))
+    return SQL(
+        "COALESCE((pp.standard_price ->> %s::text)::numeric, 0.0)",
+        SQL.identifier(alias, "company_id"),
+    )
 
 
 def sql_event_counts(alias):
@@ -17,7 +19,8 @@ def sql_event_counts(alias):
     return SQL(
         "(%(event)s.event_type != 'reversal' AND NOT EXISTS ("
         "SELECT 1 FROM med_unit_event rev WHERE rev.reversed_event_id = %(event)s.id))",
-        event=SQL.identifier(alias))
+        event=SQL.identifier(alias),
+    )
 
 
 def sql_move_line_counts(alias):
@@ -26,7 +29,9 @@ def sql_move_line_counts(alias):
     return SQL(
         "NOT EXISTS (SELECT 1 FROM med_unit_event cancelled"
         " WHERE cancelled.move_line_id = %(line)s.id AND NOT %(counts)s)",
-        line=SQL.identifier(alias), counts=sql_event_counts("cancelled"))
+        line=SQL.identifier(alias),
+        counts=sql_event_counts("cancelled"),
+    )
 
 
 class MedReportMixin(models.AbstractModel):
@@ -41,16 +46,16 @@ class MedReportMixin(models.AbstractModel):
     _med_ratios = {}
 
     @api.model
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
-                   lazy=True):
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
         names = {spec.split(":")[0] for spec in fields}
         wanted = [ratio for ratio in self._med_ratios if ratio in names]
         fields = list(fields)
         for ratio in wanted:
             numerator, denominator, _factor = self._med_ratios[ratio]
             fields += [f"{name}:sum" for name in (numerator, denominator) if name not in names]
-        groups = super().read_group(domain, fields, groupby, offset=offset, limit=limit,
-                                    orderby=orderby, lazy=lazy)
+        groups = super().read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy
+        )
         for group in groups:
             for ratio in wanted:
                 numerator, denominator, factor = self._med_ratios[ratio]
@@ -77,29 +82,41 @@ class MedReportMixin(models.AbstractModel):
         """The report as a table: a header, one row per group (``read_group`` not lazy,
         as the pivot computes its cells) and the total row."""
         header = [self._fields[spec.split(":")[0]].string for spec in groupby]
-        header += [self._fields[m.split(":")[0]].string if m != "__count"
-                   else _("Count") for m in measures]
+        header += [
+            self._fields[m.split(":")[0]].string if m != "__count" else _("Count") for m in measures
+        ]
         fields = [m for m in measures if m != "__count"]
         rows = []
         for group in self.read_group(domain, fields, groupby, lazy=False):
-            rows.append([self._med_group_label(group, spec) for spec in groupby] + [
-                group["__count"] if m == "__count" else group.get(m.split(":")[0]) or 0.0
-                for m in measures
-            ])
+            rows.append(
+                [self._med_group_label(group, spec) for spec in groupby]
+                + [
+                    group["__count"] if m == "__count" else group.get(m.split(":")[0]) or 0.0
+                    for m in measures
+                ]
+            )
         total = self.read_group(domain, fields, [], lazy=False)
-        total_row = [_("Total")] + [""] * (len(groupby) - 1) + [
-            (total[0]["__count"] if m == "__count" else total[0].get(m.split(":")[0]) or 0.0)
-            if total else 0.0
-            for m in measures
-        ]
+        total_row = (
+            [_("Total")]
+            + [""] * (len(groupby) - 1)
+            + [
+                (total[0]["__count"] if m == "__count" else total[0].get(m.split(":")[0]) or 0.0)
+                if total
+                else 0.0
+                for m in measures
+            ]
+        )
         return header, rows, total_row
 
     @api.model
     def _med_date_range_domain(self, date_from=None, date_to=None, field="date"):
         """The rows of the days from ``date_from`` to ``date_to`` included (either may be
         empty) on the date or datetime ``field``."""
-        convert = (fields.Date.to_date if self._fields[field].type == "date"
-                   else fields.Datetime.to_datetime)
+        convert = (
+            fields.Date.to_date
+            if self._fields[field].type == "date"
+            else fields.Datetime.to_datetime
+        )
         domain = []
         if date_from:
             domain.append((field, ">=", convert(date_from)))

@@ -16,8 +16,15 @@ class MedReportScrap(models.Model):
     _order = "date desc"
     _rec_name = "product_id"
     _depends = {
-        "med.unit.event": ["date", "company_id", "product_id", "lot_id", "quantity",
-                           "event_type", "reversed_event_id"],
+        "med.unit.event": [
+            "date",
+            "company_id",
+            "product_id",
+            "lot_id",
+            "quantity",
+            "event_type",
+            "reversed_event_id",
+        ],
         "product.product": ["standard_price", "product_tmpl_id"],
         "product.template": ["categ_id", "med_is_device"],
     }
@@ -30,12 +37,18 @@ class MedReportScrap(models.Model):
     lot_id = fields.Many2one("stock.lot", string="Unit", readonly=True)
     received_qty = fields.Float(string="Received", readonly=True)
     scrapped_qty = fields.Float(string="Scrapped", readonly=True)
-    scrap_rate = fields.Float(string="Scrap Rate (%)", readonly=True, digits=(16, 2),
-                              help="Scrapped / received (of the group: a ratio of the sums).")
+    scrap_rate = fields.Float(
+        string="Scrap Rate (%)",
+        readonly=True,
+        digits=(16, 2),
+        help="Scrapped / received (of the group: a ratio of the sums).",
+    )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             CREATE OR REPLACE VIEW %(table)s AS (
             SELECT e.id, e.date, e.company_id, e.product_id, e.lot_id, pt.categ_id,
                    CASE WHEN e.event_type = 'receipt' THEN e.quantity ELSE 0.0 END
@@ -48,4 +61,8 @@ class MedReportScrap(models.Model):
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE e.event_type IN ('receipt', 'scrap') AND %(counts)s
             )
-        """, table=SQL.identifier(self._table), counts=sql_event_counts("e")))
+        """,
+                table=SQL.identifier(self._table),
+                counts=sql_event_counts("e"),
+            )
+        )

@@ -48,15 +48,18 @@ class MedReportStock(models.Model):
     expiry_bucket = fields.Selection(EXPIRY_BUCKETS, string="Expiry Risk", readonly=True)
     last_move_date = fields.Datetime(string="Last Movement", readonly=True)
     idle_days = fields.Integer(string="Days Without Movement", readonly=True, aggregator="max")
-    unit_count = fields.Integer(string="Units", readonly=True,
-                                help="Units (serials) or lots at the location.")
+    unit_count = fields.Integer(
+        string="Units", readonly=True, help="Units (serials) or lots at the location."
+    )
     quantity = fields.Float(readonly=True)
     unit_cost = fields.Float(string="Standard Price", readonly=True, aggregator="avg")
     value = fields.Float(readonly=True, help="Quantity x standard price.")
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             CREATE OR REPLACE VIEW %(table)s AS (
             WITH dept AS (
                 SELECT d.id AS department_id, dl.parent_path
@@ -104,5 +107,10 @@ class MedReportStock(models.Model):
               ) last ON TRUE
              WHERE pt.med_is_device
             )
-        """, wild="%", table=SQL.identifier(self._table), cost=sql_unit_cost("s"),
-            counts=sql_event_counts("e")))
+        """,
+                wild="%",
+                table=SQL.identifier(self._table),
+                cost=sql_unit_cost("s"),
+                counts=sql_event_counts("e"),
+            )
+        )

@@ -14,32 +14,49 @@ class MedReportTimeliness(models.Model):
     _auto = False
     _order = "date desc"
     _depends = {
-        "med.receipt.check": ["name", "state", "date_done", "picking_id", "company_id",
-                              "user_id"],
+        "med.receipt.check": ["name", "state", "date_done", "picking_id", "company_id", "user_id"],
         "stock.picking": ["scheduled_date"],
-        "med.device.issue": ["name", "state", "date_done", "create_date", "company_id",
-                             "department_id", "user_id", "operation_type",
-                             "reversal_of_id"],
+        "med.device.issue": [
+            "name",
+            "state",
+            "date_done",
+            "create_date",
+            "company_id",
+            "department_id",
+            "user_id",
+            "operation_type",
+            "reversal_of_id",
+        ],
     }
 
     name = fields.Char(string="Document", readonly=True)
-    kind = fields.Selection([("receipt", "Receipt Check"), ("issue", "Issue or Borrow")],
-                            readonly=True)
+    kind = fields.Selection(
+        [("receipt", "Receipt Check"), ("issue", "Issue or Borrow")], readonly=True
+    )
     date = fields.Datetime(string="Done On", readonly=True)
     date_expected = fields.Datetime(string="Scheduled / Requested On", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     department_id = fields.Many2one("hr.department", readonly=True)
     user_id = fields.Many2one("res.users", string="Operator", readonly=True)
-    delay_hours = fields.Float(string="Delay (h)", readonly=True, aggregator="avg",
-                               help="Hours between the scheduled (receipt) or requested "
-                               "(issue) time and the time it was done; negative when early.")
-    late_count = fields.Integer(string="Late", readonly=True,
-                                help="Receipts checked after their scheduled date, issues "
-                                "done more than 24 hours after the request.")
+    delay_hours = fields.Float(
+        string="Delay (h)",
+        readonly=True,
+        aggregator="avg",
+        help="Hours between the scheduled (receipt) or requested "
+        "(issue) time and the time it was done; negative when early.",
+    )
+    late_count = fields.Integer(
+        string="Late",
+        readonly=True,
+        help="Receipts checked after their scheduled date, issues "
+        "done more than 24 hours after the request.",
+    )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             CREATE OR REPLACE VIEW %(table)s AS (
             SELECT c.id * 2 AS id, c.name, 'receipt' AS kind, c.date_done AS date,
                    p.scheduled_date AS date_expected, c.company_id,
@@ -63,4 +80,7 @@ class MedReportTimeliness(models.Model):
                AND NOT EXISTS (SELECT 1 FROM med_device_issue r
                                 WHERE r.reversal_of_id = i.id AND r.state = 'done')
             )
-        """, table=SQL.identifier(self._table)))
+        """,
+                table=SQL.identifier(self._table),
+            )
+        )

@@ -18,12 +18,27 @@ class MedReportTurnover(models.Model):
     _order = "date desc, department_id"
     _rec_name = "department_id"
     _depends = {
-        "stock.move.line": ["state", "date", "company_id", "product_id", "location_id",
-                            "location_dest_id", "quantity_product_uom"],
+        "stock.move.line": [
+            "state",
+            "date",
+            "company_id",
+            "product_id",
+            "location_id",
+            "location_dest_id",
+            "quantity_product_uom",
+        ],
         "stock.location": ["parent_path"],
         "hr.department": ["med_location_id"],
-        "med.unit.event": ["date", "company_id", "department_id", "product_id", "quantity",
-                           "event_type", "reversed_event_id", "move_line_id"],
+        "med.unit.event": [
+            "date",
+            "company_id",
+            "department_id",
+            "product_id",
+            "quantity",
+            "event_type",
+            "reversed_event_id",
+            "move_line_id",
+        ],
         "product.product": ["standard_price", "product_tmpl_id"],
         "product.template": ["categ_id", "med_is_device"],
     }
@@ -37,13 +52,16 @@ class MedReportTurnover(models.Model):
     avg_stock_value = fields.Float(string="Average Stock Value", readonly=True)
     consumed_value = fields.Float(readonly=True)
     turnover = fields.Float(
-        readonly=True, digits=(16, 2),
+        readonly=True,
+        digits=(16, 2),
         help="Consumed value / average stock value (of the group: a ratio of the sums).",
     )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             CREATE OR REPLACE VIEW %(table)s AS (
             WITH dept AS (
                 SELECT d.id AS department_id, dl.parent_path
@@ -109,6 +127,12 @@ class MedReportTurnover(models.Model):
                         ELSE 0.0 END AS turnover
               FROM series
             )
-        """, wild="%", table=SQL.identifier(self._table), cost_ml=sql_unit_cost("ml"),
-            cost_e=sql_unit_cost("e"), counts=sql_event_counts("e"),
-            ml_counts=sql_move_line_counts("ml")))
+        """,
+                wild="%",
+                table=SQL.identifier(self._table),
+                cost_ml=sql_unit_cost("ml"),
+                cost_e=sql_unit_cost("e"),
+                counts=sql_event_counts("e"),
+                ml_counts=sql_move_line_counts("ml"),
+            )
+        )

@@ -57,8 +57,7 @@ UDI_MESSAGES = {
         "GS1 element (%(ai)s) %(title)s: %(data)r is not a valid date (%(reason)s)"
     ),
     "gs1_duplicate": _lt(
-        "GS1 element (%(ai)s) %(title)s appears twice with different values: %(first)r and "
-        "%(data)r"
+        "GS1 element (%(ai)s) %(title)s appears twice with different values: %(first)r and %(data)r"
     ),
     "gs1_no_element": _lt("GS1 element string %(value)r holds no element"),
     "gs1_bad_gtin": _lt(
@@ -105,9 +104,7 @@ UDI_MESSAGES = {
         "HIBCC %(value)r: supplemental field %(segment)r is not one of S (serial), 14D (expiry), "
         "16D (manufacture date), Q (quantity), $+ or $$+ (serial)"
     ),
-    "hibcc_duplicate": _lt(
-        "HIBCC %(value)r: %(field)s is given twice (%(first)r and %(second)r)"
-    ),
+    "hibcc_duplicate": _lt("HIBCC %(value)r: %(field)s is given twice (%(first)r and %(second)r)"),
     "hibcc_ambiguous": _lt(
         "HIBCC %(value)r: the primary and secondary symbols cannot be told apart "
         "(%(count)s ways to split it pass the check characters)"

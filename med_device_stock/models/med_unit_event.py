@@ -39,7 +39,11 @@ class MedUnitEvent(models.Model):
     _check_company_auto = True
 
     lot_id = fields.Many2one(
-        "stock.lot", string="Unit", required=True, ondelete="restrict", index=True,
+        "stock.lot",
+        string="Unit",
+        required=True,
+        ondelete="restrict",
+        index=True,
         check_company=True,
     )
     product_id = fields.Many2one(related="lot_id.product_id", store=True, string="Product")
@@ -63,31 +67,44 @@ class MedUnitEvent(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     reversed_event_id = fields.Many2one(
-        "med.unit.event", string="Reverses", readonly=True, index="btree_not_null",
+        "med.unit.event",
+        string="Reverses",
+        readonly=True,
+        index="btree_not_null",
         help="The event a correction undid (for a reversal event).",
     )
     restored_state = fields.Selection(
-        MED_STATES, string="State Restored", readonly=True,
+        MED_STATES,
+        string="State Restored",
+        readonly=True,
         help="The device state the unit had before the event the reversal undid.",
     )
 
     def write(self, vals):
         if not is_system_write(self.env):
-            raise UserError(_(
-                "Timeline events record what happened to a unit: they cannot be changed "
-                "(%(events)s).", events=self._med_labels()))
+            raise UserError(
+                _(
+                    "Timeline events record what happened to a unit: they cannot be changed "
+                    "(%(events)s).",
+                    events=self._med_labels(),
+                )
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         if not is_system_write(self.env):
-            raise UserError(_(
-                "Timeline events record what happened to a unit: they cannot be deleted "
-                "(%(events)s).", events=self._med_labels()))
+            raise UserError(
+                _(
+                    "Timeline events record what happened to a unit: they cannot be deleted "
+                    "(%(events)s).",
+                    events=self._med_labels(),
+                )
+            )
 
     @api.depends("event_type", "lot_id", "date")
     def _compute_display_name(self):
-        """"Use DES24A0001 (2026-12-03 10:00:00)": what a correction's *Reverses* shows."""
+        """ "Use DES24A0001 (2026-12-03 10:00:00)": what a correction's *Reverses* shows."""
         types = dict(self._fields["event_type"]._description_selection(self.env))
         for event in self:
             event.display_name = (
@@ -96,8 +113,9 @@ class MedUnitEvent(models.Model):
 
     def _med_labels(self):
         types = dict(self._fields["event_type"]._description_selection(self.env))
-        return ", ".join(f"{types.get(event.event_type, '')} {event.lot_id.name or ''}"
-                         for event in self[:5])
+        return ", ".join(
+            f"{types.get(event.event_type, '')} {event.lot_id.name or ''}" for event in self[:5]
+        )
 
     def init(self):
         self.env.cr.execute(

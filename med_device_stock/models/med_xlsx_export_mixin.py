@@ -7,8 +7,12 @@ from odoo import models
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: no text the suite writes is ever taken for a formula, a link or a number
-WORKBOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                    "strings_to_numbers": False}
+WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
 
 
 class MedXlsxExportMixin(models.AbstractModel):
@@ -24,13 +28,15 @@ class MedXlsxExportMixin(models.AbstractModel):
         """Store ``content`` (bytes) as an attachment of this record and return the
         action that downloads it."""
         self.ensure_one()
-        attachment = self.env["ir.attachment"].create({
-            "name": filename,
-            "datas": base64.b64encode(content),
-            "res_model": self._name,
-            "res_id": self.id,
-            "mimetype": XLSX_MIMETYPE,
-        })
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": filename,
+                "datas": base64.b64encode(content),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": XLSX_MIMETYPE,
+            }
+        )
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachment.id}?download=true",
@@ -45,8 +51,9 @@ class MedXlsxExportMixin(models.AbstractModel):
         return xlsxwriter.Workbook(output, dict(WORKBOOK_OPTIONS))
 
     @staticmethod
-    def _med_xlsx_write_cell(sheet, row, col, value, cell_format=None, date_format=None,
-                             number_format=None):
+    def _med_xlsx_write_cell(
+        sheet, row, col, value, cell_format=None, date_format=None, number_format=None
+    ):
         """Write ``value`` by its Python type: text as a text cell (never a formula, a
         link or a number), numbers as numbers, dates as dates, booleans as booleans,
         None and empty text as a blank cell."""
@@ -62,14 +69,30 @@ class MedXlsxExportMixin(models.AbstractModel):
             return sheet.write_datetime(row, col, value, date_format or cell_format)
         return sheet.write_string(row, col, str(value), cell_format)
 
-    def _med_xlsx_write_row(self, sheet, row, values, cell_format=None, date_format=None,
-                            number_format=None, first_col=0):
+    def _med_xlsx_write_row(
+        self,
+        sheet,
+        row,
+        values,
+        cell_format=None,
+        date_format=None,
+        number_format=None,
+        first_col=0,
+    ):
         for col, value in enumerate(values, start=first_col):
-            self._med_xlsx_write_cell(sheet, row, col, value, cell_format=cell_format,
-                                      date_format=date_format, number_format=number_format)
+            self._med_xlsx_write_cell(
+                sheet,
+                row,
+                col,
+                value,
+                cell_format=cell_format,
+                date_format=date_format,
+                number_format=number_format,
+            )
 
-    def _med_xlsx_table(self, sheet_name, header, rows, title=None, footer=None,
-                        number_format=None, widths=None):
+    def _med_xlsx_table(
+        self, sheet_name, header, rows, title=None, footer=None, number_format=None, widths=None
+    ):
         """An XLSX workbook (bytes) of one sheet: a bold ``title`` row and a blank one
         when given, the bold ``header``, then ``rows`` (lists of values: text, numbers,
         dates), then a bold ``footer`` row when given.  ``number_format`` (e.g.
@@ -88,8 +111,7 @@ class MedXlsxExportMixin(models.AbstractModel):
         self._med_xlsx_write_row(sheet, start, header, cell_format=bold)
         index = start
         for index, row in enumerate(rows, start=start + 1):
-            self._med_xlsx_write_row(sheet, index, row, date_format=dates,
-                                     number_format=numbers)
+            self._med_xlsx_write_row(sheet, index, row, date_format=dates, number_format=numbers)
         if footer:
             self._med_xlsx_write_row(sheet, index + 1, footer, cell_format=bold)
         if widths:

@@ -44,14 +44,25 @@ class ProductTemplate(models.Model):
         it (superuser included): else the units made by hand (without a device
         identifier) would lose the protection of their identity and dates, and a
         serial unit would become a lot or the reverse."""
-        changed = self.filtered(lambda tmpl: tmpl.med_is_device and (
-            ("med_is_device" in vals and not vals["med_is_device"])
-            or ("tracking" in vals and vals["tracking"] != tmpl.tracking)
-        ))
+        changed = self.filtered(
+            lambda tmpl: (
+                tmpl.med_is_device
+                and (
+                    ("med_is_device" in vals and not vals["med_is_device"])
+                    or ("tracking" in vals and vals["tracking"] != tmpl.tracking)
+                )
+            )
+        )
         if not changed:
             return
-        groups = self.env["stock.lot"].sudo().with_context(active_test=False)._read_group(
-            [("product_id.product_tmpl_id", "in", changed.ids)], ["product_id"], ["__count"])
+        groups = (
+            self.env["stock.lot"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group(
+                [("product_id.product_tmpl_id", "in", changed.ids)], ["product_id"], ["__count"]
+            )
+        )
         units = {}
         for product, count in groups:
             units[product.product_tmpl_id] = units.get(product.product_tmpl_id, 0) + count
@@ -60,19 +71,25 @@ class ProductTemplate(models.Model):
             if not count:
                 continue
             if "med_is_device" in vals and not vals["med_is_device"]:
-                raise UserError(_(
-                    "%(product)s has %(count)s units: it stays a medical device (the "
-                    "identity and dates of its units stay protected).",
-                    product=template.display_name, count=count,
-                ))
+                raise UserError(
+                    _(
+                        "%(product)s has %(count)s units: it stays a medical device (the "
+                        "identity and dates of its units stay protected).",
+                        product=template.display_name,
+                        count=count,
+                    )
+                )
             labels = dict(self._fields["tracking"]._description_selection(self.env))
-            raise UserError(_(
-                "%(product)s has %(count)s units: its tracking (%(tracking)s) cannot be "
-                "changed to %(new)s.",
-                product=template.display_name, count=count,
-                tracking=labels.get(template.tracking, template.tracking),
-                new=labels.get(vals["tracking"], vals["tracking"]),
-            ))
+            raise UserError(
+                _(
+                    "%(product)s has %(count)s units: its tracking (%(tracking)s) cannot be "
+                    "changed to %(new)s.",
+                    product=template.display_name,
+                    count=count,
+                    tracking=labels.get(template.tracking, template.tracking),
+                    new=labels.get(vals["tracking"], vals["tracking"]),
+                )
+            )
 
     def _med_required_tracking(self):
         self.ensure_one()

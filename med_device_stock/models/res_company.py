@@ -41,27 +41,32 @@ class ResCompany(models.Model):
         self.ensure_one()
         value = (self.med_zpl_printer or "").strip()
         if not value:
-            raise UserError(self.env._(
-                "No ZPL label printer is configured for %(company)s: set its address "
-                "(host:port) in Inventory > Configuration > Settings > Medical Devices.",
-                company=self.display_name,
-            ))
+            raise UserError(
+                self.env._(
+                    "No ZPL label printer is configured for %(company)s: set its address "
+                    "(host:port) in Inventory > Configuration > Settings > Medical Devices.",
+                    company=self.display_name,
+                )
+            )
         host, colon, port = value.rpartition(":")
         if not colon or "]" in port or (":" in host and not host.startswith("[")):
             host, port = value, str(ZPL_DEFAULT_PORT)  # no port, or a bare IPv6 address
         host = host.strip("[]")
         if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ValidationError(self.env._(
-                "The ZPL label printer address %(address)s of %(company)s is not host:port "
-                "(a host name or IP address, and a port from 1 to 65535).",
-                address=value, company=self.display_name,
-            ))
+            raise ValidationError(
+                self.env._(
+                    "The ZPL label printer address %(address)s of %(company)s is not host:port "
+                    "(a host name or IP address, and a port from 1 to 65535).",
+                    address=value,
+                    company=self.display_name,
+                )
+            )
         return host, int(port)
 
     def _med_warehouse(self):
         self.ensure_one()
-        warehouse = self.env["stock.warehouse"].sudo().search(
-            [("company_id", "=", self.id)], limit=1
+        warehouse = (
+            self.env["stock.warehouse"].sudo().search([("company_id", "=", self.id)], limit=1)
         )
         return warehouse
 
@@ -70,12 +75,18 @@ class ResCompany(models.Model):
         self.ensure_one()
         if not self.med_quarantine_location_id:
             warehouse = self._med_warehouse()
-            self.sudo().med_quarantine_location_id = self.env["stock.location"].sudo().create({
-                "name": _("Device Quarantine"),
-                "usage": "internal",
-                "location_id": warehouse.view_location_id.id,
-                "company_id": self.id,
-            })
+            self.sudo().med_quarantine_location_id = (
+                self.env["stock.location"]
+                .sudo()
+                .create(
+                    {
+                        "name": _("Device Quarantine"),
+                        "usage": "internal",
+                        "location_id": warehouse.view_location_id.id,
+                        "company_id": self.id,
+                    }
+                )
+            )
         return self.med_quarantine_location_id
 
     def _med_patient_location(self):
@@ -88,10 +99,16 @@ class ResCompany(models.Model):
         """
         self.ensure_one()
         if not self.med_patient_location_id:
-            self.sudo().med_patient_location_id = self.env["stock.location"].sudo().create({
-                "name": _("Patient Use"),
-                "usage": "customer",
-                "location_id": self.env.ref("stock.stock_location_locations_partner").id,
-                "company_id": self.id,
-            })
+            self.sudo().med_patient_location_id = (
+                self.env["stock.location"]
+                .sudo()
+                .create(
+                    {
+                        "name": _("Patient Use"),
+                        "usage": "customer",
+                        "location_id": self.env.ref("stock.stock_location_locations_partner").id,
+                        "company_id": self.id,
+                    }
+                )
+            )
         return self.med_patient_location_id

@@ -44,8 +44,17 @@ IDENTITY_WRITE = object()
 #: by the system (``_med_identity_write``: from a scan, or a change request quality
 #: approved), every change posted on the unit
 IDENTITY_FIELDS = (
-    "name", "product_id", "med_udi_raw", "med_di", "med_mfr_lot", "med_serial",
-    "med_manufactured_date", "expiration_date", "use_date", "removal_date", "alert_date",
+    "name",
+    "product_id",
+    "med_udi_raw",
+    "med_di",
+    "med_mfr_lot",
+    "med_serial",
+    "med_manufactured_date",
+    "expiration_date",
+    "use_date",
+    "removal_date",
+    "alert_date",
 )
 
 
@@ -68,8 +77,11 @@ class StockLot(models.Model):
     med_manufactured_date = fields.Date(string="Manufacturing Date", tracking=True)
     med_supplier_id = fields.Many2one("res.partner", string="Supplier")
     med_quality_grade = fields.Selection(
-        [("qualified", "Qualified"), ("pending", "Pending Inspection"),
-         ("unqualified", "Unqualified")],
+        [
+            ("qualified", "Qualified"),
+            ("pending", "Pending Inspection"),
+            ("unqualified", "Unqualified"),
+        ],
         string="Quality Grade",
     )
     med_certificate_number = fields.Char(string="Certificate of Conformity No.")
@@ -78,16 +90,26 @@ class StockLot(models.Model):
     )
     med_event_ids = fields.One2many("med.unit.event", "lot_id", string="Timeline")
     med_state = fields.Selection(
-        MED_STATES, string="Device State", compute="_compute_med_trace", store=True,
-        index=True, readonly=True,
+        MED_STATES,
+        string="Device State",
+        compute="_compute_med_trace",
+        store=True,
+        index=True,
+        readonly=True,
         help="Follows what happened to the unit (its timeline); nobody sets it by hand.",
     )
     med_location_id = fields.Many2one(
-        "stock.location", string="Current Location", compute="_compute_med_trace",
-        store=True, index=True,
+        "stock.location",
+        string="Current Location",
+        compute="_compute_med_trace",
+        store=True,
+        index=True,
     )
     med_department_id = fields.Many2one(
-        "hr.department", string="Department", compute="_compute_med_trace", store=True,
+        "hr.department",
+        string="Department",
+        compute="_compute_med_trace",
+        store=True,
         index=True,
     )
     med_holder_id = fields.Many2one(
@@ -157,7 +179,8 @@ class StockLot(models.Model):
                 # server code in superuser mode is the system too: recorded, never quiet
                 identity = {fname: vals[fname] for fname in IDENTITY_FIELDS if fname in vals}
                 units._med_identity_write(
-                    identity, reason=_("written by the server in superuser mode"))
+                    identity, reason=_("written by the server in superuser mode")
+                )
                 others = {fname: vals[fname] for fname in vals if fname not in identity}
                 if others:
                     super(StockLot, units).write(others)
@@ -177,8 +200,11 @@ class StockLot(models.Model):
         (their product is a medical device, or they were received from a UDI), or all of
         them when ``vals`` gives them a device product."""
         product_id = (vals or {}).get("product_id")
-        if isinstance(product_id, int) and not isinstance(product_id, bool) and \
-                self.env["product.product"].sudo().browse(product_id).exists().med_is_device:
+        if (
+            isinstance(product_id, int)
+            and not isinstance(product_id, bool)
+            and self.env["product.product"].sudo().browse(product_id).exists().med_is_device
+        ):
             return self
         return self.filtered(lambda lot: lot.sudo().product_id.med_is_device or lot.med_di)
 
@@ -205,15 +231,20 @@ class StockLot(models.Model):
         return new != old
 
     def _med_identity_readonly_message(self, lot, vals):
-        changed = [fname for fname in IDENTITY_FIELDS
-                   if fname in vals and lot._med_identity_differs(fname, vals[fname])]
+        changed = [
+            fname
+            for fname in IDENTITY_FIELDS
+            if fname in vals and lot._med_identity_differs(fname, vals[fname])
+        ]
         return _(
             "%(fields)s of %(product)s unit %(unit)s cannot be changed: a unit's identity and "
             "dates are recorded when it is received, from its UDI, then changed only by the "
             "system, from a scan or a change request approved by quality.",
-            fields=", ".join(self._fields[fname]._description_string(self.env)
-                             for fname in changed),
-            product=lot.sudo().product_id.display_name, unit=lot.name,
+            fields=", ".join(
+                self._fields[fname]._description_string(self.env) for fname in changed
+            ),
+            product=lot.sudo().product_id.display_name,
+            unit=lot.name,
         )
 
     def _med_identity_write(self, vals, reason=None):
@@ -225,7 +256,8 @@ class StockLot(models.Model):
         lots = self.sudo()
         watched = [fname for fname in IDENTITY_FIELDS if fname in lots._fields]
         info = lots.fields_get(
-            watched, attributes=("string", "type", "selection", "currency_field"))
+            watched, attributes=("string", "type", "selection", "currency_field")
+        )
         before = {lot.id: {fname: lot[fname] for fname in watched} for lot in lots}
         lots.with_context(med_identity_write=IDENTITY_WRITE, mail_notrack=True).write(vals)
         author = self.env.user.partner_id.id
@@ -234,16 +266,20 @@ class StockLot(models.Model):
             if not changes:
                 continue
             lines = Markup().join(
-                Markup("<li>%s: %s → %s</li>") % (
+                Markup("<li>%s: %s → %s</li>")
+                % (
                     info[fname]["string"],
                     lot._med_identity_display(fname, before[lot.id][fname]),
                     lot._med_identity_display(fname, lot[fname]),
                 )
-                for fname in watched if fname in changes
+                for fname in watched
+                if fname in changes
             )
             body = Markup("<p>%s</p><ul>%s</ul>") % (
-                _("Unit data changed by the system: %(reason)s",
-                  reason=reason or _("no reason given")),
+                _(
+                    "Unit data changed by the system: %(reason)s",
+                    reason=reason or _("no reason given"),
+                ),
                 lines,
             )
             lot._message_log(body=body, tracking_value_ids=tracking, author_id=author)
@@ -267,8 +303,9 @@ class StockLot(models.Model):
         manufacturing date, each message naming both values (empty: they agree).  A value
         the label or the record lacks is no disagreement."""
         self.ensure_one()
-        unit = _("%(product)s unit %(unit)s", product=self.sudo().product_id.display_name,
-                 unit=self.name)
+        unit = _(
+            "%(product)s unit %(unit)s", product=self.sudo().product_id.display_name, unit=self.name
+        )
         expiry = self.expiration_date and self.expiration_date.date()
         pairs = (
             (_("lot"), udi.lot, self.med_mfr_lot),
@@ -276,10 +313,14 @@ class StockLot(models.Model):
             (_("manufacturing date"), udi.manufactured, self.med_manufactured_date),
         )
         return [
-            _("The scanned %(what)s %(scanned)s differs from the unit's recorded %(what)s "
-              "%(recorded)s (%(unit)s): the label does not match the unit received.",
-              what=what, scanned=self._med_udi_value(scanned),
-              recorded=self._med_udi_value(recorded), unit=unit)
+            _(
+                "The scanned %(what)s %(scanned)s differs from the unit's recorded %(what)s "
+                "%(recorded)s (%(unit)s): the label does not match the unit received.",
+                what=what,
+                scanned=self._med_udi_value(scanned),
+                recorded=self._med_udi_value(recorded),
+                unit=unit,
+            )
             for what, scanned, recorded in pairs
             if scanned and recorded and scanned != recorded
         ]
@@ -296,8 +337,11 @@ class StockLot(models.Model):
         if not name:
             return self.browse()
         return self.search(
-            [("product_id", "=", product.id), ("name", "=", name),
-             ("company_id", "in", [self.env.company.id, False])],
+            [
+                ("product_id", "=", product.id),
+                ("name", "=", name),
+                ("company_id", "in", [self.env.company.id, False]),
+            ],
             limit=1,
         )
 
@@ -340,10 +384,12 @@ class StockLot(models.Model):
     @api.model
     def _cron_med_expire(self):
         """Units whose expiry date has passed become expired (the stored state is refreshed)."""
-        lots = self.search([
-            ("med_state", "in", list(EXPIRABLE_STATES)),
-            ("expiration_date", "<=", fields.Datetime.now()),
-        ])
+        lots = self.search(
+            [
+                ("med_state", "in", list(EXPIRABLE_STATES)),
+                ("expiration_date", "<=", fields.Datetime.now()),
+            ]
+        )
         for name in ("med_state", "med_location_id", "med_department_id", "med_holder_id"):
             self.env.add_to_compute(self._fields[name], lots)
         lots._recompute_recordset()

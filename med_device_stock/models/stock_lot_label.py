@@ -26,10 +26,13 @@ class MedLotLabelMixin(models.AbstractModel):
         try:
             return zpl_label("datamatrix", title=self.product_id.display_name, **values)
         except UdiError as error:
-            raise UserError(_(
-                "Lot/serial %(lot)s: the UDI label cannot be drawn: %(error)s",
-                lot=self.display_name, error=_(error.template, **error.params),  # pylint: disable=translation-required
-            )) from error
+            raise UserError(
+                _(
+                    "Lot/serial %(lot)s: the UDI label cannot be drawn: %(error)s",
+                    lot=self.display_name,
+                    error=_(error.template, **error.params),  # pylint: disable=translation-required
+                )
+            ) from error
 
     def action_med_print_zpl(self):
         """Send the units' ZPL labels to their company's network label printer (raw TCP)."""
@@ -41,8 +44,12 @@ class MedLotLabelMixin(models.AbstractModel):
                 with socket.create_connection((host, port), timeout=ZPL_PRINTER_TIMEOUT) as printer:
                     printer.sendall(payload)
             except OSError as error:
-                raise UserError(_(
-                    "The label printer %(host)s:%(port)s cannot be reached: %(error)s",
-                    host=host, port=port, error=error.strerror or str(error),
-                )) from error
+                raise UserError(
+                    _(
+                        "The label printer %(host)s:%(port)s cannot be reached: %(error)s",
+                        host=host,
+                        port=port,
+                        error=error.strerror or str(error),
+                    )
+                ) from error
         return True

@@ -41,24 +41,28 @@ class StockMove(models.Model):
                 department_id = info["department_id"]
             else:
                 department_id = department_of.get(line.location_dest_id, Department).id
-            vals_list.append({
-                "lot_id": line.lot_id.id,
-                "event_type": info.get("event_type", "move"),
-                "user_id": self.env.uid,
-                "date": now,
-                "quantity": line.quantity,
-                "location_src_id": line.location_id.id,
-                "location_id": line.location_dest_id.id,
-                "department_id": department_id or False,
-                "holder_id": info.get("holder_id") or False,
-                "partner_id": info.get("partner_id") or picking.partner_id.id or False,
-                "move_line_id": line.id,
-                "res_model": info.get("res_model") or (picking and "stock.picking") or False,
-                "res_id": res_id_by_lot.get(line.lot_id.id) or info.get("res_id")
-                or picking.id or False,
-                "note": note_by_lot.get(line.lot_id.id) or info.get("note") or False,
-                "company_id": line.company_id.id,
-            })
+            vals_list.append(
+                {
+                    "lot_id": line.lot_id.id,
+                    "event_type": info.get("event_type", "move"),
+                    "user_id": self.env.uid,
+                    "date": now,
+                    "quantity": line.quantity,
+                    "location_src_id": line.location_id.id,
+                    "location_id": line.location_dest_id.id,
+                    "department_id": department_id or False,
+                    "holder_id": info.get("holder_id") or False,
+                    "partner_id": info.get("partner_id") or picking.partner_id.id or False,
+                    "move_line_id": line.id,
+                    "res_model": info.get("res_model") or (picking and "stock.picking") or False,
+                    "res_id": res_id_by_lot.get(line.lot_id.id)
+                    or info.get("res_id")
+                    or picking.id
+                    or False,
+                    "note": note_by_lot.get(line.lot_id.id) or info.get("note") or False,
+                    "company_id": line.company_id.id,
+                }
+            )
             if line.location_id.usage == "supplier" and not line.lot_id.med_supplier_id:
                 line.lot_id.sudo().med_supplier_id = picking.partner_id
         self.env["med.unit.event"].sudo().create(vals_list)

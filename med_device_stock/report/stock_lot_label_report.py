@@ -52,12 +52,15 @@ class ReportStockLotLabel(models.AbstractModel):
         and the ZPL label alike)."""
         fields = self._med_label_fields(lot)
         if not fields["gtin"]:
-            raise UserError(_(
-                "Lot/serial %(lot)s of %(product)s: no GS1 GTIN is known (device identifier "
-                "of the unit, of the product or product barcode), so no GS1 label can be "
-                "printed.",
-                lot=lot.display_name, product=lot.product_id.display_name,
-            ))
+            raise UserError(
+                _(
+                    "Lot/serial %(lot)s of %(product)s: no GS1 GTIN is known (device identifier "
+                    "of the unit, of the product or product barcode), so no GS1 label can be "
+                    "printed.",
+                    lot=lot.display_name,
+                    product=lot.product_id.display_name,
+                )
+            )
         return fields
 
     @api.model
@@ -68,10 +71,13 @@ class ReportStockLotLabel(models.AbstractModel):
             element_string = gs1_element_string(**fields)
             hri = gs1_hri(**fields)
         except UdiError as error:
-            raise UserError(_(
-                "Lot/serial %(lot)s: the UDI label cannot be drawn: %(error)s",
-                lot=lot.display_name, error=_(error.template, **error.params),  # pylint: disable=translation-required
-            )) from error
+            raise UserError(
+                _(
+                    "Lot/serial %(lot)s: the UDI label cannot be drawn: %(error)s",
+                    lot=lot.display_name,
+                    error=_(error.template, **error.params),  # pylint: disable=translation-required
+                )
+            ) from error
         return {
             "lot": lot,
             "fields": fields,

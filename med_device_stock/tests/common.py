@@ -51,18 +51,21 @@ class MedDeviceStockCommon(TransactionCase):
         cls.company = cls.env.company
         # what exists before the tests (a database with demo data has products, departments
         # and units of its own): company-wide reports and jobs are read above these ids
-        cls._floor = {model: cls.env[model].with_context(active_test=False).search(
-            [], order="id desc", limit=1).id or 0
-            for model in ("product.product", "hr.department", "res.users")}
+        cls._floor = {
+            model: cls.env[model]
+            .with_context(active_test=False)
+            .search([], order="id desc", limit=1)
+            .id
+            or 0
+            for model in ("product.product", "hr.department", "res.users")
+        }
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
         )
         cls.user_department = cls._make_user(
             "med_dept", "med_device_stock.group_med_department_user"
         )
-        cls.user_storekeeper = cls._make_user(
-            "med_store", "med_device_stock.group_med_storekeeper"
-        )
+        cls.user_storekeeper = cls._make_user("med_store", "med_device_stock.group_med_storekeeper")
         cls.user_manager = cls._make_user("med_manager", "med_device_stock.group_med_manager")
         cls.user_plain = cls._make_user("med_plain", "base.group_user")
 
@@ -70,8 +73,11 @@ class MedDeviceStockCommon(TransactionCase):
     def _make_user(cls, login, groups):
         """A user of ``groups``; its login (and password) ``login``, or ``<login>_test``
         where a database with demo data already has that login."""
-        if cls.env["res.users"].with_context(active_test=False).search_count(
-                [("login", "=", login)]):
+        if (
+            cls.env["res.users"]
+            .with_context(active_test=False)
+            .search_count([("login", "=", login)])
+        ):
             login = f"{login}_test"
         return new_test_user(cls.env, login=login, groups=groups, company_id=cls.company.id)
 
@@ -79,58 +85,89 @@ class MedDeviceStockCommon(TransactionCase):
     @classmethod
     def _make_department(cls, name):
         """A device department (its sub-store is created with it)."""
-        return cls.env["hr.department"].create({
-            "name": name, "med_is_device_department": True, "company_id": cls.company.id,
-        })
+        return cls.env["hr.department"].create(
+            {
+                "name": name,
+                "med_is_device_department": True,
+                "company_id": cls.company.id,
+            }
+        )
 
     @classmethod
     def _make_employee(cls, name, department, user=None):
-        return cls.env["hr.employee"].create({
-            "name": name, "department_id": department.id, "company_id": cls.company.id,
-            "user_id": user.id if user else False,
-        })
+        return cls.env["hr.employee"].create(
+            {
+                "name": name,
+                "department_id": department.id,
+                "company_id": cls.company.id,
+                "user_id": user.id if user else False,
+            }
+        )
 
     @classmethod
     def _make_supplier(cls, name="Device Supplier"):
         return cls.env["res.partner"].create({"name": name, "is_company": True})
 
     @classmethod
-    def _make_device(cls, name, gtin_body, implantable=False, box_gtin_body=None,
-                     box_quantity=10, **values):
+    def _make_device(
+        cls, name, gtin_body, implantable=False, box_gtin_body=None, box_quantity=10, **values
+    ):
         """A device product with its UDI-DI (and a box DI holding ``box_quantity`` units)."""
         tracking = "serial" if implantable or values.get("med_high_value") else "lot"
-        dis = [Command.create({"di": gtin_with_check_digit(gtin_body),
-                               "packaging_level": "each", "quantity": 1})]
+        dis = [
+            Command.create(
+                {"di": gtin_with_check_digit(gtin_body), "packaging_level": "each", "quantity": 1}
+            )
+        ]
         if box_gtin_body:
-            dis.append(Command.create({"di": gtin_with_check_digit(box_gtin_body),
-                                       "packaging_level": "box", "quantity": box_quantity}))
-        template = cls.env["product.template"].create(dict({
-            "name": name,
-            "type": "consu",
-            "is_storable": True,
-            "tracking": tracking,
-            "use_expiration_date": True,
-            "med_is_device": True,
-            "med_device_class": "III" if implantable else "II",
-            "med_implantable": implantable,
-            "med_model": f"{name} M1",
-            "med_specification": "Standard",
-            "med_registration_number": "国械注准20233130001",
-            "med_udi_di_ids": dis,
-        }, **values))
+            dis.append(
+                Command.create(
+                    {
+                        "di": gtin_with_check_digit(box_gtin_body),
+                        "packaging_level": "box",
+                        "quantity": box_quantity,
+                    }
+                )
+            )
+        template = cls.env["product.template"].create(
+            dict(
+                {
+                    "name": name,
+                    "type": "consu",
+                    "is_storable": True,
+                    "tracking": tracking,
+                    "use_expiration_date": True,
+                    "med_is_device": True,
+                    "med_device_class": "III" if implantable else "II",
+                    "med_implantable": implantable,
+                    "med_model": f"{name} M1",
+                    "med_specification": "Standard",
+                    "med_registration_number": "国械注准20233130001",
+                    "med_udi_di_ids": dis,
+                },
+                **values,
+            )
+        )
         return template.product_variant_id
 
     @classmethod
     def _make_purchase(cls, supplier, lines):
         """A confirmed purchase order: ``lines`` is ``[(product, quantity), ...]``."""
-        order = cls.env["purchase.order"].sudo().create({
-            "partner_id": supplier.id,
-            "order_line": [
-                Command.create({"product_id": product.id, "product_qty": qty,
-                                "price_unit": 100.0})
-                for product, qty in lines
-            ],
-        })
+        order = (
+            cls.env["purchase.order"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": supplier.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": product.id, "product_qty": qty, "price_unit": 100.0}
+                        )
+                        for product, qty in lines
+                    ],
+                }
+            )
+        )
         order.button_confirm()
         return order.sudo(False)
 
@@ -140,8 +177,13 @@ class MedDeviceStockCommon(TransactionCase):
         if expiry is None:
             expiry = fields.Date.today() + datetime.timedelta(days=730)
         di = di or product.med_udi_di_ids.filtered(lambda d: d.packaging_level == "each")[:1].di
-        return gs1_element_string(di, lot=lot, serial=serial, expiry=expiry,
-                                  manufactured=manufactured or datetime.date(2025, 1, 15))
+        return gs1_element_string(
+            di,
+            lot=lot,
+            serial=serial,
+            expiry=expiry,
+            manufactured=manufactured or datetime.date(2025, 1, 15),
+        )
 
     def scan(self, raw, operation, user=None, **context):
         scanner = self.env["med.device.scan"]
@@ -163,9 +205,7 @@ class MedDeviceFlowCommon(MedDeviceStockCommon):
         cls.surgeon = cls._make_employee("Dr Wang", cls.cardiology)
         cls.supplier = cls._make_supplier()
         cls.stent = cls._make_device("Coronary Stent", "695000000001", implantable=True)
-        cls.catheter = cls._make_device(
-            "IV Catheter", "695000000002", box_gtin_body="695000000003"
-        )
+        cls.catheter = cls._make_device("IV Catheter", "695000000002", box_gtin_body="695000000003")
         cls.stock_location = cls.warehouse.lot_stock_id
 
     def _receive(self, product, units, quantity=None, lot=None, certificate="CoC-001"):
@@ -176,8 +216,10 @@ class MedDeviceFlowCommon(MedDeviceStockCommon):
         lots = self.env["stock.lot"]
         for serial in serials:
             result = self.scan(
-                self.udi(product, serial=serial, lot=lot or "L2025A"), "receipt",
-                purchase_id=order.id, certificate_number=certificate,
+                self.udi(product, serial=serial, lot=lot or "L2025A"),
+                "receipt",
+                purchase_id=order.id,
+                certificate_number=certificate,
             )
             self.assertTrue(result["ok"], result["message"])
             lots |= self.env["stock.lot"].browse(result["lot_id"])
@@ -189,16 +231,21 @@ class MedDeviceFlowCommon(MedDeviceStockCommon):
         context.setdefault("department_id", (department or self.cardiology).id)
         context.setdefault("requester_id", self.nurse.id)
         if operation == "borrow":
-            context.setdefault("expected_return_date", fields.Date.today()
-                               + datetime.timedelta(days=7))
+            context.setdefault(
+                "expected_return_date", fields.Date.today() + datetime.timedelta(days=7)
+            )
         return self.scan(self._raw(lot), operation, **context)
 
     def _raw(self, lot):
         """The UDI on the unit's label: it carries the unit's recorded data (a scan
         disagreeing with them is refused)."""
-        return self.udi(lot.product_id, serial=lot.med_serial, lot=lot.med_mfr_lot,
-                        expiry=lot.expiration_date and lot.expiration_date.date() or None,
-                        manufactured=lot.med_manufactured_date or None)
+        return self.udi(
+            lot.product_id,
+            serial=lot.med_serial,
+            lot=lot.med_mfr_lot,
+            expiry=lot.expiration_date and lot.expiration_date.date() or None,
+            manufactured=lot.med_manufactured_date or None,
+        )
 
     def _count(self, *models):
         return {model: self.env[model].search_count([]) for model in models}
@@ -213,7 +260,8 @@ class MedRecallCommon(MedDeviceFlowCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.user_orthopedics = cls._make_user(
-            "med_ortho", "med_device_stock.group_med_department_user")
+            "med_ortho", "med_device_stock.group_med_department_user"
+        )
         cls._make_employee("Nurse Zhao", cls.orthopedics, user=cls.user_orthopedics)
         cls.cardiology.manager_id = cls.nurse
         cls.env = cls.env(user=cls.user_manager)
@@ -225,15 +273,24 @@ class MedRecallCommon(MedDeviceFlowCommon):
         self.s5 = self._receive(self.stent, ["S5"], lot="MFR2")
         self.assertTrue(self._issue(self.s2)["ok"])
         self.assertTrue(self._issue(self.s3)["ok"])
-        result = self.scan(self._raw(self.s3), "use", department_id=self.cardiology.id,
-                           patient_identifier="MRN-0042", encounter_ref="ENC-7")
+        result = self.scan(
+            self._raw(self.s3),
+            "use",
+            department_id=self.cardiology.id,
+            patient_identifier="MRN-0042",
+            encounter_ref="ENC-7",
+        )
         self.assertTrue(result["ok"], result["message"])
         self.catheter_lot = self._receive(self.catheter, 5, lot="CATH1")
         for _i in range(2):
             result = self._issue(self.catheter_lot)
             self.assertTrue(result["ok"], result["message"])
-        result = self.scan(self._raw(self.catheter_lot), "use",
-                           department_id=self.cardiology.id, patient_identifier="MRN-0077")
+        result = self.scan(
+            self._raw(self.catheter_lot),
+            "use",
+            department_id=self.cardiology.id,
+            patient_identifier="MRN-0077",
+        )
         self.assertTrue(result["ok"], result["message"])
 
     def _open_recall(self, user=None, hours_ago=0, **values):
@@ -254,7 +311,8 @@ class MedReportCommon(MedDeviceFlowCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.user_orthopedics = cls._make_user(
-            "med_ortho_rep", "med_device_stock.group_med_department_user")
+            "med_ortho_rep", "med_device_stock.group_med_department_user"
+        )
         cls._make_employee("Nurse Zhao", cls.orthopedics, user=cls.user_orthopedics)
         cls.cardiology.manager_id = cls.nurse
         cls.stent.standard_price = 1000.0
@@ -262,14 +320,19 @@ class MedReportCommon(MedDeviceFlowCommon):
         cls.env = cls.env(user=cls.user_storekeeper)
 
     def _use(self, lot, department=None, patient="MRN-0001"):
-        result = self.scan(self._raw(lot), "use", department_id=(department or self.cardiology).id,
-                           patient_identifier=patient)
+        result = self.scan(
+            self._raw(lot),
+            "use",
+            department_id=(department or self.cardiology).id,
+            patient_identifier=patient,
+        )
         self.assertTrue(result["ok"], result["message"])
         return result
 
     def _scrap(self, lot, quantity=1.0, reason="Damaged packaging"):
         scrap = self.env["med.device.scrap"].create(
-            {"lot_id": lot.id, "quantity": quantity, "reason": reason})
+            {"lot_id": lot.id, "quantity": quantity, "reason": reason}
+        )
         scrap.action_done()
         return scrap
 
@@ -291,9 +354,15 @@ class MedReportCommon(MedDeviceFlowCommon):
         """The domain keeping the rows of ``model`` about the tests' own products (or
         departments, or documents of the tests' users): a database with demo data
         reports on its own units too."""
+
         def created(comodel):
-            return self.env[comodel].with_context(active_test=False).search(
-                [("id", ">", self._floor[comodel])]).ids
+            return (
+                self.env[comodel]
+                .with_context(active_test=False)
+                .search([("id", ">", self._floor[comodel])])
+                .ids
+            )
+
         fields_ = self.env[model]._fields
         if model == "med.report.timeliness":
             return [("user_id", "in", created("res.users"))]
@@ -313,14 +382,16 @@ class MedReportCommon(MedDeviceFlowCommon):
         Report = self.env[model]
         if user:
             Report = Report.with_user(user)
-        return Report.read_group([*self._ours(model), *(domain or [])], measures, groupby,
-                                 lazy=False)
+        return Report.read_group(
+            [*self._ours(model), *(domain or [])], measures, groupby, lazy=False
+        )
 
     def _make_report_stock(self, catheter_issues=1):
         """Stents S1-S4 (lot MFR1) and 5 catheters (lot CATH1) received; S2 and S3 issued to
         cardiology, S4 to orthopedics, ``catheter_issues`` catheters to cardiology."""
         self.s1, self.s2, self.s3, self.s4 = self._receive(
-            self.stent, ["S1", "S2", "S3", "S4"], lot="MFR1")
+            self.stent, ["S1", "S2", "S3", "S4"], lot="MFR1"
+        )
         self.cath = self._receive(self.catheter, 5, lot="CATH1")
         self.assertTrue(self._issue(self.s2)["ok"])
         self.assertTrue(self._issue(self.s3)["ok"])
@@ -339,8 +410,7 @@ class MedDoneDocumentsCommon(MedDeviceFlowCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.admin = cls.env.ref("base.user_admin")
-        cls.admin.groups_id = [Command.link(cls.env.ref(
-            "med_device_stock.group_med_manager").id)]
+        cls.admin.groups_id = [Command.link(cls.env.ref("med_device_stock.group_med_manager").id)]
         cls.env = cls.env(user=cls.user_storekeeper)
 
     def _document_of(self, result):
@@ -351,15 +421,20 @@ class MedDoneDocumentsCommon(MedDeviceFlowCommon):
         """``{kind: done document}`` and the units S1-S6 of the stent in ``self.units``."""
         self.units = self._receive(self.stent, ["S1", "S2", "S3", "S4", "S5", "S6"])
         s1, s2, s3, s4, s5, _s6 = self.units
-        docs = {"receipt": self.env["med.receipt.check"].search(
-            [("line_ids.lot_id", "=", s1.id)])}
+        docs = {"receipt": self.env["med.receipt.check"].search([("line_ids.lot_id", "=", s1.id)])}
         docs["issue"] = self._document_of(self._issue(s1))
         self._issue(s2)
-        docs["use"] = self._document_of(self.scan(
-            self._raw(s2), "use", department_id=self.cardiology.id,
-            patient_identifier="MRN-0042"))
+        docs["use"] = self._document_of(
+            self.scan(
+                self._raw(s2),
+                "use",
+                department_id=self.cardiology.id,
+                patient_identifier="MRN-0042",
+            )
+        )
         docs["quarantine"] = self.env["med.device.quarantine"].create(
-            {"lot_id": s3.id, "reason": "Dropped"})
+            {"lot_id": s3.id, "reason": "Dropped"}
+        )
         docs["quarantine"].action_done()
         docs["scrap"] = self.env["med.device.scrap"].create({"lot_id": s4.id, "reason": "Bent"})
         docs["scrap"].action_done()
@@ -369,8 +444,11 @@ class MedDoneDocumentsCommon(MedDeviceFlowCommon):
         count.action_reconcile()
         count.action_done()
         docs["count"] = count
-        recall = self.env["med.recall"].with_user(self.user_manager).create(
-            {"reason": "Labelling", "product_id": self.stent.id, "serials": s5.name})
+        recall = (
+            self.env["med.recall"]
+            .with_user(self.user_manager)
+            .create({"reason": "Labelling", "product_id": self.stent.id, "serials": s5.name})
+        )
         recall.action_open()
         recall.line_ids.action_release()
         recall.action_close()

@@ -44,10 +44,14 @@ class TestAlerts(MedDeviceFlowCommon):
     def test_expired_overdue_and_slow_moving(self):
         s1, s2, s3 = self._receive(self.stent, ["S1", "S2", "S3"], lot="MFR1")
         s1.sudo().expiration_date = fields.Datetime.now() - datetime.timedelta(days=1)
-        self._issue(s2, operation="borrow",
-                    expected_return_date=fields.Date.today() - datetime.timedelta(days=2))
+        self._issue(
+            s2,
+            operation="borrow",
+            expected_return_date=fields.Date.today() - datetime.timedelta(days=2),
+        )
         s3.med_event_ids.sudo().with_context(med_system_write=SYSTEM_WRITE).write(
-            {"date": fields.Datetime.now() - datetime.timedelta(days=400)})
+            {"date": fields.Datetime.now() - datetime.timedelta(days=400)}
+        )
         kinds = {(a.kind, a.lot_id) for a in self._run()}
         self.assertIn(("expired", s1), kinds)
         self.assertIn(("overdue_borrow", s2), kinds)
@@ -67,10 +71,18 @@ class TestAlerts(MedDeviceFlowCommon):
             values.append((self.cardiology, date, 3))
         values.append((self.orthopedics, monday, 42))
         values.append((self.cardiology, monday, 30))
-        Event.create([{
-            "lot_id": stent.id, "event_type": "use", "department_id": dept.id,
-            "date": date, "quantity": qty,
-        } for dept, date, qty in values])
+        Event.create(
+            [
+                {
+                    "lot_id": stent.id,
+                    "event_type": "use",
+                    "department_id": dept.id,
+                    "date": date,
+                    "quantity": qty,
+                }
+                for dept, date, qty in values
+            ]
+        )
         abnormal = self._run().filtered(lambda a: a.kind == "abnormal_consumption")
         self.assertEqual(abnormal.department_id, self.cardiology)
         self.assertFalse(self._run(), "notified once")

@@ -12,14 +12,23 @@ class TestAlertsMore(MedReportCommon):
         super().setUpClass()
         storekeeper_env, cls.env = cls.env, cls.env(user=cls.user_manager)
         cls.implants = cls.env["product.category"].create(
-            {"name": "Implants", "med_expiry_alert_days": "15"})
-        cls.coronary = cls.env["product.category"].sudo().create(
-            {"name": "Coronary", "parent_id": cls.implants.id})
-        cls.valve = cls._make_device("Heart Valve", "695000000011", implantable=True,
-                                     categ_id=cls.coronary.id)
-        cls.pacemaker = cls._make_device("Pacemaker", "695000000012", implantable=True,
-                                         categ_id=cls.coronary.id,
-                                         med_expiry_alert_days="120")
+            {"name": "Implants", "med_expiry_alert_days": "15"}
+        )
+        cls.coronary = (
+            cls.env["product.category"]
+            .sudo()
+            .create({"name": "Coronary", "parent_id": cls.implants.id})
+        )
+        cls.valve = cls._make_device(
+            "Heart Valve", "695000000011", implantable=True, categ_id=cls.coronary.id
+        )
+        cls.pacemaker = cls._make_device(
+            "Pacemaker",
+            "695000000012",
+            implantable=True,
+            categ_id=cls.coronary.id,
+            med_expiry_alert_days="120",
+        )
         cls.env = storekeeper_env
 
     def _run(self):
@@ -32,13 +41,15 @@ class TestAlertsMore(MedReportCommon):
         stents = self._receive(self.stent, ["S1"], lot="MFR1")
         valves = self._receive(self.valve, ["V1", "V2"], lot="MFRV")
         pacemakers = self._receive(self.pacemaker, ["P1"], lot="MFRP")
-        self._expire_in(stents, 50)       # default 90,60,30 -> 60
-        self._expire_in(valves[0], 50)    # parent category 15 -> nothing yet
-        self._expire_in(valves[1], 10)    # -> 15
+        self._expire_in(stents, 50)  # default 90,60,30 -> 60
+        self._expire_in(valves[0], 50)  # parent category 15 -> nothing yet
+        self._expire_in(valves[1], 10)  # -> 15
         self._expire_in(pacemakers, 100)  # product 120 -> 120
         near = self._run().filtered(lambda a: a.kind == "near_expiry")
-        self.assertEqual({(a.lot_id, a.threshold) for a in near},
-                         {(stents, 60), (valves[1], 15), (pacemakers, 120)})
+        self.assertEqual(
+            {(a.lot_id, a.threshold) for a in near},
+            {(stents, 60), (valves[1], 15), (pacemakers, 120)},
+        )
         self.assertFalse(self._run(), "each alert is notified once")
 
     def test_invalid_thresholds_are_refused_with_the_value(self):
@@ -62,8 +73,9 @@ class TestAlertsMore(MedReportCommon):
         self.assertTrue(all(documents.mapped("expiry_move")))
         cron = self.env.ref("med_device_stock.ir_cron_med_quarantine_expired")
         self.assertTrue(self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)]))
-        self.assertIn(documents[0].name, alerts.filtered(
-            lambda a: a.lot_id == documents[0].lot_id).message)
+        self.assertIn(
+            documents[0].name, alerts.filtered(lambda a: a.lot_id == documents[0].lot_id).message
+        )
         # meanwhile the scan service refuses the expired units
         self.assertFalse(self._issue(s1, operation="transfer")["ok"])
         self.assertEqual(self._move_expired(), documents)
@@ -77,13 +89,16 @@ class TestAlertsMore(MedReportCommon):
         # each unit's timeline points to its own document and reason
         for document in documents:
             event = document.lot_id.med_event_ids[:1]
-            self.assertEqual((event.res_model, event.res_id, event.note),
-                             (document._name, document.id, document.reason))
+            self.assertEqual(
+                (event.res_model, event.res_id, event.note),
+                (document._name, document.id, document.reason),
+            )
         # the next runs neither alert nor move them again
         self.assertFalse(self._run())
         self.assertFalse(self._move_expired())
-        self.assertEqual(self.env["med.device.quarantine"].search_count(
-            [("lot_id", "in", (s1 | s2).ids)]), 2)
+        self.assertEqual(
+            self.env["med.device.quarantine"].search_count([("lot_id", "in", (s1 | s2).ids)]), 2
+        )
 
     def test_quarantine_job_moves_in_batches_and_skips_what_was_done(self):
         lots = self._receive(self.stent, [f"B{i}" for i in range(5)], lot="MFRB")
@@ -119,12 +134,17 @@ class TestAlertsMore(MedReportCommon):
     def test_nobody_marks_a_document_for_the_job(self):
         (s1,) = self._receive(self.stent, ["H1"], lot="MFRH")
         for user in (self.user_storekeeper, self.user_manager):
-            with self.assertRaisesRegex(UserError, "Expired Unit of a new Device Quarantine "
-                                        "are set by the system"):
+            with self.assertRaisesRegex(
+                UserError, "Expired Unit of a new Device Quarantine are set by the system"
+            ):
                 self.env["med.device.quarantine"].with_user(user).create(
-                    {"lot_id": s1.id, "reason": "Dented", "expiry_move": True})
-            document = self.env["med.device.quarantine"].with_user(user).create(
-                {"lot_id": s1.id, "reason": "Dented"})
+                    {"lot_id": s1.id, "reason": "Dented", "expiry_move": True}
+                )
+            document = (
+                self.env["med.device.quarantine"]
+                .with_user(user)
+                .create({"lot_id": s1.id, "reason": "Dented"})
+            )
             self.assertFalse(document.expiry_move, "set by the alert job only")
             with self.assertRaisesRegex(UserError, "set by the system"):
                 document.write({"expiry_move": True})
@@ -135,7 +155,8 @@ class TestAlertsMore(MedReportCommon):
 
     def test_auto_quarantine_can_be_turned_off(self):
         self.env["ir.config_parameter"].sudo().set_param(
-            "med_device_stock.alert_auto_quarantine", "0")
+            "med_device_stock.alert_auto_quarantine", "0"
+        )
         (s1,) = self._receive(self.stent, ["S1"], lot="MFR1")
         s1.sudo().expiration_date = fields.Datetime.now() - datetime.timedelta(days=1)
         self.assertEqual(self._run().lot_id, s1)
@@ -146,18 +167,22 @@ class TestAlertsMore(MedReportCommon):
         s1, s2, s3 = self._receive(self.stent, ["S1", "S2", "S3"], lot="MFR1")
         for lot in (s1, s2):
             self.env["med.device.quarantine"].create(
-                {"lot_id": lot.id, "reason": "Dropped"}).action_done()
+                {"lot_id": lot.id, "reason": "Dropped"}
+            ).action_done()
         self._shift_events(s1, 40)
         draft = self.env["med.device.scrap"].create({"lot_id": s3.id, "reason": "Bent"})
         alerts = self._run().filtered(lambda a: a.kind == "to_scrap")
-        self.assertEqual(sorted(alerts.mapped("key")),
-                         sorted([f"to_scrap:{s1.id}:30", f"to_scrap:draft:{draft.id}"]))
+        self.assertEqual(
+            sorted(alerts.mapped("key")),
+            sorted([f"to_scrap:{s1.id}:30", f"to_scrap:draft:{draft.id}"]),
+        )
         self.assertFalse(self._run(), "each alert is notified once")
         # one activity for the device manager, listing both units
         activity = alerts.activity_ids
         self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.user_id, self.env.ref(
-            "med_device_stock.group_med_manager").users[:1])
+        self.assertEqual(
+            activity.user_id, self.env.ref("med_device_stock.group_med_manager").users[:1]
+        )
         self.assertIn("2", activity.summary)
         self.assertIn(s1.name, activity.note)
         self.assertIn(s3.name, activity.note)
@@ -172,8 +197,7 @@ class TestAlertsMore(MedReportCommon):
         self._expire_in(self._receive(self.pacemaker, ["P1"], lot="MFRP"), 100)
         run(3)
         self._expire_in(self._receive(self.valve, [f"W{i}" for i in range(8)], lot="W"), 10)
-        self._expire_in(self._receive(self.pacemaker, [f"Q{i}" for i in range(6)], lot="Q"),
-                        100)
+        self._expire_in(self._receive(self.pacemaker, [f"Q{i}" for i in range(6)], lot="Q"), 100)
         run(14)
 
     def test_expired_units_of_one_place_move_in_one_transfer(self):
@@ -191,8 +215,9 @@ class TestAlertsMore(MedReportCommon):
         self.assertEqual(len(picking), 1)
         self.assertEqual(picking.move_line_ids.lot_id, lots)
         self.assertEqual(picking.state, "done")
-        self.assertEqual({(e.lot_id, e.res_id) for e in events},
-                         {(d.lot_id, d.id) for d in documents})
+        self.assertEqual(
+            {(e.lot_id, e.res_id) for e in events}, {(d.lot_id, d.id) for d in documents}
+        )
         self.assertEqual(set(lots.mapped("med_state")), {"quarantined"})
 
     def test_many_alerts_one_activity_per_user_and_kind(self):
@@ -200,8 +225,11 @@ class TestAlertsMore(MedReportCommon):
         self._expire_in(lots, 20)
         alerts = self._run()
         self.assertEqual(len(alerts), 25, "one alert per unit")
-        activity = self.env["mail.activity"].sudo().search(
-            [("res_model", "=", "med.alert"), ("res_id", "in", alerts.ids)])
+        activity = (
+            self.env["mail.activity"]
+            .sudo()
+            .search([("res_model", "=", "med.alert"), ("res_id", "in", alerts.ids)])
+        )
         self.assertEqual(len(activity), 1)
         self.assertIn("25", activity.summary)
         listed = [lot for lot in lots if lot.name in activity.note]
@@ -213,6 +241,7 @@ class TestAlertsMore(MedReportCommon):
         """The alert job prepares the quarantine of any number of expired units in the
         same number of queries; the quarantine job moves them through one Odoo transfer,
         where only Odoo's own work per move line (quants, lot) grows with the units."""
+
         def run(names, queries, move_queries):
             lots = self._receive(self.stent, names, lot=names[0])
             lots.sudo().expiration_date = fields.Datetime.now() - datetime.timedelta(days=1)
@@ -238,14 +267,26 @@ class TestAlertsMore(MedReportCommon):
         alerts = self._run().filtered(lambda a: a.kind == "near_expiry")
         self.assertEqual(
             {(a.department_id, a.message.split("; ")[-1]) for a in alerts},
-            {(self.env["hr.department"], "3 held here."),
-             (self.cardiology, "2 held here."), (self.orthopedics, "1 held here.")})
+            {
+                (self.env["hr.department"], "3 held here."),
+                (self.cardiology, "2 held here."),
+                (self.orthopedics, "1 held here."),
+            },
+        )
         # each holder hears of its own part: the department managers and, for the store,
         # the device manager
-        users = self.env["mail.activity"].sudo().search(
-            [("res_model", "=", "med.alert"), ("res_id", "in", alerts.ids)]).user_id
-        self.assertEqual(users, self.user_department | self.user_orthopedics
-                         | self.env.ref("med_device_stock.group_med_manager").users[:1])
+        users = (
+            self.env["mail.activity"]
+            .sudo()
+            .search([("res_model", "=", "med.alert"), ("res_id", "in", alerts.ids)])
+            .user_id
+        )
+        self.assertEqual(
+            users,
+            self.user_department
+            | self.user_orthopedics
+            | self.env.ref("med_device_stock.group_med_manager").users[:1],
+        )
         self.assertFalse(self._run(), "each place is told once")
         # a department that gets some later is told too, once
         self.assertTrue(self._issue(lot, department=self.orthopedics)["ok"])
@@ -260,8 +301,9 @@ class TestAlertsMore(MedReportCommon):
         lot.sudo().expiration_date = fields.Datetime.now() - datetime.timedelta(days=1)
         alerts = self._run().filtered(lambda a: a.kind == "expired")
         by_department = {a.department_id: a.message for a in alerts}
-        self.assertEqual(set(by_department), {self.env["hr.department"], self.cardiology,
-                                              self.orthopedics})
+        self.assertEqual(
+            set(by_department), {self.env["hr.department"], self.cardiology, self.orthopedics}
+        )
         # the store's three go to quarantine; each department is told to hand its own over
         document = self.env["med.device.quarantine"].search([("lot_id", "=", lot.id)])
         self.assertEqual(document.quantity, 3.0)

@@ -89,8 +89,14 @@ class TestBarcodeNomenclatureUdi(MedDeviceStockCommon):
 
     def test_hibcc_concatenated(self):
         code = hibcc_string(
-            "A123", "PROD45", "1", lot="LOT9", serial="S77", expiry="2027-03-01",
-            manufactured="2024-02-03", quantity=5,
+            "A123",
+            "PROD45",
+            "1",
+            lot="LOT9",
+            serial="S77",
+            expiry="2027-03-01",
+            manufactured="2024-02-03",
+            quantity=5,
         )
         results = self.gs1.parse_barcode(code)
         self.assertEqual(
@@ -111,9 +117,7 @@ class TestBarcodeNomenclatureUdi(MedDeviceStockCommon):
         primary = hibcc_string("A123", "PROD45", "1")
         body = "+$$3270301LOT9" + primary[-1]  # the secondary links to the primary's check
         secondary = body + check_character(body)
-        self.assertEqual(
-            by_type(self.gs1.parse_barcode(primary)), {"product": ["A123PROD451"]}
-        )
+        self.assertEqual(by_type(self.gs1.parse_barcode(primary)), {"product": ["A123PROD451"]})
         self.assertEqual(
             by_type(self.gs1.parse_barcode(secondary)),
             {"lot": ["LOT9"], "expiration_date": [datetime.date(2027, 3, 1)]},
@@ -164,9 +168,14 @@ class TestBarcodeNomenclatureUdi(MedDeviceStockCommon):
     def test_web_client_reading_without_udi_nomenclature(self):
         self.company.nomenclature_id = self.default
         response = self.env["barcode.nomenclature"].med_udi_parse_barcode(self.udi)
-        self.assertEqual(response, {
-            "nomenclature_id": self.default.id, "enabled": False, "results": False,
-        })
+        self.assertEqual(
+            response,
+            {
+                "nomenclature_id": self.default.id,
+                "enabled": False,
+                "results": False,
+            },
+        )
 
     def test_only_inventory_administrators_configure_udi_reading(self):
         for user in (self.user_department, self.user_storekeeper):

@@ -117,7 +117,9 @@ class TestBarcodeWebClient(HttpCase):
         nomenclature = self.env.ref("barcodes_gs1_nomenclature.default_gs1_nomenclature")
         self.env.company.nomenclature_id = nomenclature
         new_test_user(
-            self.env, login="med_scanner", password="med_scanner",
+            self.env,
+            login="med_scanner",
+            password="med_scanner",
             groups="med_device_stock.group_med_storekeeper",
         )
         code = JS_TEST % {

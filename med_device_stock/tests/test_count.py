@@ -15,7 +15,8 @@ class TestCount(MedDeviceFlowCommon):
     def setUp(self):
         super().setUp()
         self.s1, self.s2, self.s3, self.s4 = self._receive(
-            self.stent, ["S1", "S2", "S3", "S4"], lot="MFR1")
+            self.stent, ["S1", "S2", "S3", "S4"], lot="MFR1"
+        )
         for unit in (self.s1, self.s2, self.s4):
             self.assertTrue(self._issue(unit)["ok"])
         self.count = self.env["med.count"].create({"department_id": self.cardiology.id})
@@ -26,16 +27,18 @@ class TestCount(MedDeviceFlowCommon):
         self.assertEqual(count.location_id, self.cardiology.med_location_id)
         self.assertEqual(count.user_id, self.user_storekeeper)
         # S2 goes back to the store during the count, before anybody scanned it
-        self.assertTrue(self.scan(self._raw(self.s2), "return",
-                                  department_id=self.cardiology.id)["ok"])
+        self.assertTrue(
+            self.scan(self._raw(self.s2), "return", department_id=self.cardiology.id)["ok"]
+        )
         result = self.scan(self._raw(self.s1), "count", count_id=count.id)
         self.assertTrue(result["ok"], result["message"])
         self.assertEqual(self.s1.med_state, "issued", "counting moves nothing")
         self.assertTrue(self.scan(self._raw(self.s3), "count", count_id=count.id)["ok"])
         count.action_reconcile()
         results = {line.lot_id: line for line in count.line_ids}
-        self.assertEqual(set(results), {self.s1, self.s3, self.s4},
-                         "S2 moved away during the count: not missing")
+        self.assertEqual(
+            set(results), {self.s1, self.s3, self.s4}, "S2 moved away during the count: not missing"
+        )
         self.assertEqual(results[self.s1].difference_type, "ok")
         self.assertEqual(results[self.s3].difference_type, "wrong_place")
         self.assertEqual(results[self.s4].difference_type, "missing")
@@ -45,7 +48,8 @@ class TestCount(MedDeviceFlowCommon):
         with self.assertRaisesRegex(UserError, r"differences are not resolved yet"):
             count.action_done()  # differences not resolved
         with self.assertRaisesRegex(
-                UserError, r"Only medical device managers can approve count adjustments"):
+            UserError, r"Only medical device managers can approve count adjustments"
+        ):
             results[self.s4].action_adjust()  # storekeepers do not approve adjustments
         manager_line = results[self.s4].with_user(self.user_manager)
         with self.assertRaisesRegex(UserError, r"give the reason of the adjustment"):
@@ -53,9 +57,13 @@ class TestCount(MedDeviceFlowCommon):
         results[self.s4].reason = "Lost during transport"
         manager_line.action_adjust()
         self.assertEqual(results[self.s4].resolution, "adjusted")
-        self.assertEqual(self.env["stock.quant"]._get_available_quantity(
-            self.stent, self.cardiology.med_location_id, lot_id=self.s4), 0.0,
-            "Odoo's inventory adjustment applied")
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(
+                self.stent, self.cardiology.med_location_id, lot_id=self.s4
+            ),
+            0.0,
+            "Odoo's inventory adjustment applied",
+        )
         results[self.s3].action_quality_event()
         self.assertEqual(results[self.s3].resolution, "quality_event")
         if "gsp.event" not in self.env:  # med_gsp_quality makes it a quality event
@@ -82,10 +90,13 @@ class TestCount(MedDeviceFlowCommon):
             f"{self._raw(self.s1)},2030-01-02 08:00:00,{self.user_department.login}",
             f"{self._raw(self.s2)},2030-01-02T08:01:00Z,{self.user_storekeeper.login}",
         ]
-        wizard = self.env["med.count.import"].create({
-            "count_id": count.id, "filename": "handheld.csv",
-            "file": base64.b64encode("\n".join(rows).encode()),
-        })
+        wizard = self.env["med.count.import"].create(
+            {
+                "count_id": count.id,
+                "filename": "handheld.csv",
+                "file": base64.b64encode("\n".join(rows).encode()),
+            }
+        )
         wizard.action_import()
         scans = count.scan_ids.sorted("date")
         self.assertEqual(scans.lot_id, self.s1 | self.s2)
@@ -93,11 +104,15 @@ class TestCount(MedDeviceFlowCommon):
         self.assertEqual(str(scans[1].date), "2030-01-02 08:01:00")
         self.assertEqual(set(scans.mapped("source")), {"file"})
         # a wrong line: nothing is imported, the error names the line and the value
-        bad = self.env["med.count.import"].create({
-            "count_id": count.id, "filename": "bad.csv",
-            "file": base64.b64encode(
-                f"{self._raw(self.s4)},2030-01-02 08:00:00,nobody\n".encode()),
-        })
+        bad = self.env["med.count.import"].create(
+            {
+                "count_id": count.id,
+                "filename": "bad.csv",
+                "file": base64.b64encode(
+                    f"{self._raw(self.s4)},2030-01-02 08:00:00,nobody\n".encode()
+                ),
+            }
+        )
         with self.assertRaisesRegex(UserError, r"Scans file .+ was not imported") as error:
             bad.action_import()
         self.assertIn("line 1", str(error.exception))
@@ -105,8 +120,11 @@ class TestCount(MedDeviceFlowCommon):
         self.assertEqual(len(count.scan_ids), 2)
 
     def test_department_users_see_their_counts_only(self):
-        other = self.env["med.count"].with_user(self.user_manager).create(
-            {"department_id": self.orthopedics.id})
+        other = (
+            self.env["med.count"]
+            .with_user(self.user_manager)
+            .create({"department_id": self.orthopedics.id})
+        )
         visible = self.env["med.count"].with_user(self.user_department).search([])
         self.assertIn(self.count, visible)
         self.assertNotIn(other, visible)
@@ -133,10 +151,13 @@ class TestCount(MedDeviceFlowCommon):
         self.assertEqual(len(self.count.line_ids), first + 6)
 
     def _import(self, filename, *rows):
-        return self.env["med.count.import"].create({
-            "count_id": self.count.id, "filename": filename,
-            "file": base64.b64encode("\n".join(rows).encode()),
-        })
+        return self.env["med.count.import"].create(
+            {
+                "count_id": self.count.id,
+                "filename": filename,
+                "file": base64.b64encode("\n".join(rows).encode()),
+            }
+        )
 
     def test_offline_row_disagreeing_with_its_unit_is_refused_naming_both_values(self):
         login = self.user_storekeeper.login
@@ -157,18 +178,27 @@ class TestCount(MedDeviceFlowCommon):
         label = self.udi(self.stent, serial="S2", lot="MFR1", expiry=datetime.date(2031, 5, 1))
         recorded = self.s2.expiration_date.date().isoformat()
         with self.assertRaisesRegex(
-            UserError, rf"line 1: The scanned expiry 2031-05-01 differs from the unit's "
-                       rf"recorded expiry {recorded}"):
+            UserError,
+            rf"line 1: The scanned expiry 2031-05-01 differs from the unit's "
+            rf"recorded expiry {recorded}",
+        ):
             self._import("expiry.csv", f"{label},2030-01-02 08:01:00,{login}").action_import()
         self.assertFalse(self.count.scan_ids)
 
     def test_scan_into_a_count_the_user_cannot_read_is_refused(self):
         """A count named in the environment's context (what a client sends over JSON-RPC)
         is checked like one named in the scan context."""
-        other = self.env["med.count"].with_user(self.user_manager).create(
-            {"department_id": self.orthopedics.id})
+        other = (
+            self.env["med.count"]
+            .with_user(self.user_manager)
+            .create({"department_id": self.orthopedics.id})
+        )
         other.with_user(self.user_manager).action_start()
-        result = self.env["med.device.scan"].with_user(self.user_department).with_context(
-            med_count_id=other.id).scan(self._raw(self.s1), "count", {})
+        result = (
+            self.env["med.device.scan"]
+            .with_user(self.user_department)
+            .with_context(med_count_id=other.id)
+            .scan(self._raw(self.s1), "count", {})
+        )
         self.assertFalse(other.sudo().scan_ids, "nothing recorded in another's count")
         self.assertFalse(result["ok"] and result.get("res_id") == other.id, result["message"])

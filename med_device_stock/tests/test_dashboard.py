@@ -16,21 +16,51 @@ class TestDashboard(MedReportCommon):
     def _count_done(self, department, lots_ok, lots_missing):
         count = self.env["med.count"].sudo().create({"department_id": department.id})
         self.env["med.count.line"].sudo().create(
-            [{"count_id": count.id, "lot_id": lot.id, "expected_qty": 1, "counted_qty": 1,
-              "difference_type": "ok"} for lot in lots_ok]
-            + [{"count_id": count.id, "lot_id": lot.id, "expected_qty": 1, "counted_qty": 0,
-                "difference_type": "missing"} for lot in lots_missing])
+            [
+                {
+                    "count_id": count.id,
+                    "lot_id": lot.id,
+                    "expected_qty": 1,
+                    "counted_qty": 1,
+                    "difference_type": "ok",
+                }
+                for lot in lots_ok
+            ]
+            + [
+                {
+                    "count_id": count.id,
+                    "lot_id": lot.id,
+                    "expected_qty": 1,
+                    "counted_qty": 0,
+                    "difference_type": "missing",
+                }
+                for lot in lots_missing
+            ]
+        )
         count._med_system_write({"state": "done", "date_done": fields.Datetime.now()})
         return count
 
     def _recall_located(self, lot, hours):
-        recall = self.env["med.recall"].sudo().create({
-            "reason": "Sterility", "product_id": lot.product_id.id,
-            "date_received": fields.Datetime.now() - datetime.timedelta(hours=hours),
-        })
-        self.env["med.recall.line"].sudo().create({
-            "recall_id": recall.id, "lot_id": lot.id, "place": "stock", "quantity": 1,
-            "date_located": fields.Datetime.now()})
+        recall = (
+            self.env["med.recall"]
+            .sudo()
+            .create(
+                {
+                    "reason": "Sterility",
+                    "product_id": lot.product_id.id,
+                    "date_received": fields.Datetime.now() - datetime.timedelta(hours=hours),
+                }
+            )
+        )
+        self.env["med.recall.line"].sudo().create(
+            {
+                "recall_id": recall.id,
+                "lot_id": lot.id,
+                "place": "stock",
+                "quantity": 1,
+                "date_located": fields.Datetime.now(),
+            }
+        )
         return recall
 
     def test_kpis(self):
@@ -41,14 +71,22 @@ class TestDashboard(MedReportCommon):
         self._scrap(s1)
         self._expire_in(s2, 20)
         self._expire_in(s3, -2)
-        self.assertTrue(self._issue(s4, operation="borrow", expected_return_date=(
-            fields.Date.today() - datetime.timedelta(days=1)))["ok"])
+        self.assertTrue(
+            self._issue(
+                s4,
+                operation="borrow",
+                expected_return_date=(fields.Date.today() - datetime.timedelta(days=1)),
+            )["ok"]
+        )
         self._count_done(self.cardiology, [s4, cath, s2], [s3])
         self._recall_located(s2, 6)
         self._recall_located(s3, 2)
         issue = self.env["med.device.issue"].search([("line_ids.lot_id", "=", s4.id)])
-        self.env.cr.execute("UPDATE med_device_issue SET create_date = date_done - "
-                            "interval '3 hours' WHERE id = %s", [issue.id])
+        self.env.cr.execute(
+            "UPDATE med_device_issue SET create_date = date_done - "
+            "interval '3 hours' WHERE id = %s",
+            [issue.id],
+        )
         board.invalidate_recordset()
         self.assertAlmostEqual(board.scrap_rate, 10.0)
         self.assertEqual(board.expiry_risk_value, 1000.0)
@@ -61,10 +99,13 @@ class TestDashboard(MedReportCommon):
         self.assertAlmostEqual(board.issue_delay_hours, 3.0, delta=0.01)
         self.assertLess(board.receipt_delay_hours, 24 * 8, "checked the day it was due")
         # the period: nothing happened last year
-        last_year = self._board(date_from=fields.Date.today() - datetime.timedelta(days=400),
-                                date_to=fields.Date.today() - datetime.timedelta(days=300))
-        self.assertEqual((last_year.scrap_rate, last_year.count_done,
-                          last_year.recall_count), (0.0, 0, 0))
+        last_year = self._board(
+            date_from=fields.Date.today() - datetime.timedelta(days=400),
+            date_to=fields.Date.today() - datetime.timedelta(days=300),
+        )
+        self.assertEqual(
+            (last_year.scrap_rate, last_year.count_done, last_year.recall_count), (0.0, 0, 0)
+        )
         # a snapshot of now whatever the period
         self.assertEqual(last_year.expiry_risk_value, 1000.0)
 
@@ -74,16 +115,29 @@ class TestDashboard(MedReportCommon):
         (unit,) = self._receive(self.stent, ["S9"], lot="MFR9")
         board = self._board(user=self.user_manager)
         self.assertEqual((board.open_recall_count, board.count_in_progress), (0, 0))
-        wizard = self.env["med.recall.wizard"].with_user(self.user_manager).create({
-            "reason": "Sterility cannot be guaranteed", "product_id": unit.product_id.id,
-            "date_received": fields.Datetime.now()})
+        wizard = (
+            self.env["med.recall.wizard"]
+            .with_user(self.user_manager)
+            .create(
+                {
+                    "reason": "Sterility cannot be guaranteed",
+                    "product_id": unit.product_id.id,
+                    "date_received": fields.Datetime.now(),
+                }
+            )
+        )
         recall = self.env["med.recall"].browse(wizard.action_open_recall()["res_id"])
-        count = self.env["med.count"].with_user(self.user_storekeeper).create(
-            {"department_id": self.cardiology.id})
+        count = (
+            self.env["med.count"]
+            .with_user(self.user_storekeeper)
+            .create({"department_id": self.cardiology.id})
+        )
         count.action_start()
-        board = self._board(user=self.user_manager,
-                            date_from=fields.Date.today() - datetime.timedelta(days=400),
-                            date_to=fields.Date.today() - datetime.timedelta(days=300))
+        board = self._board(
+            user=self.user_manager,
+            date_from=fields.Date.today() - datetime.timedelta(days=400),
+            date_to=fields.Date.today() - datetime.timedelta(days=300),
+        )
         self.assertEqual((board.open_recall_count, board.count_in_progress), (1, 1))
         recalls = board.action_open_recalls()
         self.assertEqual(self.env["med.recall"].search(recalls["domain"]), recall)
@@ -96,6 +150,7 @@ class TestDashboard(MedReportCommon):
             self.env.invalidate_all()
             with self.assertQueryCount(med_store=38):
                 self.assertGreaterEqual(board.count_accuracy, 0.0)  # computes every KPI
+
         lots = self._receive(self.stent, ["S1", "S2"], lot="MFR1")
         self._expire_in(lots, 20)
         self._count_done(self.cardiology, lots, [])

@@ -64,8 +64,9 @@ class TestDoneFinal(MedDoneDocumentsCommon):
             fname, value = RECORDED[kind]
             before = document[fname]
             with self.subTest(role=role, document=kind):
-                error, regex = (UserError, FINAL) if not user else \
-                    self._expect(document, user, "write", FINAL)
+                error, regex = (
+                    (UserError, FINAL) if not user else self._expect(document, user, "write", FINAL)
+                )
                 with self.assertRaisesRegex(error, regex):
                     self._as(document, user).write({fname: value(self)})
                 self.assertEqual(document[fname], before)
@@ -73,19 +74,30 @@ class TestDoneFinal(MedDoneDocumentsCommon):
     def test_state_never_goes_back_to_draft(self):
         for role, user, kind, document in self._cases():
             with self.subTest(role=role, document=kind):
-                error, regex = (UserError, f"{FINAL} State") if not user else \
-                    self._expect(document, user, "write", f"{FINAL} State")
+                error, regex = (
+                    (UserError, f"{FINAL} State")
+                    if not user
+                    else self._expect(document, user, "write", f"{FINAL} State")
+                )
                 with self.assertRaisesRegex(error, regex):
                     self._as(document, user).write({"state": "draft"})
                 self.assertIn(document.state, ("done", "closed"))
 
     def test_done_documents_are_not_cancelled(self):
         for role, user, kind, document in self._cases():
-            regex = "is Closed: only a draft" if kind == "recall" else (
-                "Count .* is Done" if kind == "count" else "is Done: only a draft can be changed")
+            regex = (
+                "is Closed: only a draft"
+                if kind == "recall"
+                else (
+                    "Count .* is Done"
+                    if kind == "count"
+                    else "is Done: only a draft can be changed"
+                )
+            )
             with self.subTest(role=role, document=kind):
-                error, regex_ = (UserError, regex) if not user else \
-                    self._expect(document, user, "write", regex)
+                error, regex_ = (
+                    (UserError, regex) if not user else self._expect(document, user, "write", regex)
+                )
                 with self.assertRaisesRegex(error, regex_):
                     self._as(document, user).action_cancel()
                 with self.assertRaisesRegex(error, FINAL if error is UserError else ACCESS):
@@ -95,8 +107,11 @@ class TestDoneFinal(MedDoneDocumentsCommon):
     def test_done_documents_are_not_deleted(self):
         for role, user, kind, document in self._cases():
             with self.subTest(role=role, document=kind):
-                error, regex = (UserError, "it is final and cannot be deleted") if not user \
+                error, regex = (
+                    (UserError, "it is final and cannot be deleted")
+                    if not user
                     else self._expect(document, user, "unlink", "final and cannot be deleted")
+                )
                 with self.assertRaisesRegex(error, regex):
                     self._as(document, user).unlink()
                 self.assertTrue(document.exists())
@@ -107,24 +122,32 @@ class TestDoneFinal(MedDoneDocumentsCommon):
                 lines = self.docs[kind][lines_field]
                 self.assertTrue(lines, kind)
                 with self.subTest(role=role, document=kind, operation="write"):
-                    error, regex = (UserError, LINES) if not user else \
-                        self._expect(lines, user, "write", LINES)
+                    error, regex = (
+                        (UserError, LINES)
+                        if not user
+                        else self._expect(lines, user, "write", LINES)
+                    )
                     with self.assertRaisesRegex(error, regex):
                         self._as(lines, user).write({fname: value})
                 with self.subTest(role=role, document=kind, operation="unlink"):
-                    error, regex = (UserError, LINES) if not user else \
-                        self._expect(lines, user, "unlink", LINES)
+                    error, regex = (
+                        (UserError, LINES)
+                        if not user
+                        else self._expect(lines, user, "unlink", LINES)
+                    )
                     with self.assertRaisesRegex(error, regex):
                         self._as(lines[:1], user).unlink()
         with self.assertRaisesRegex(UserError, LINES):
-            self.env["med.device.issue.line"].sudo().create({
-                "issue_id": self.docs["issue"].id, "lot_id": self.units[5].id})
+            self.env["med.device.issue.line"].sudo().create(
+                {"issue_id": self.docs["issue"].id, "lot_id": self.units[5].id}
+            )
         with self.assertRaisesRegex(UserError, LINES):
             self.docs["count"].scan_ids.sudo().write({"quantity": 5.0})
 
     def test_timeline_events_never_change(self):
         event = self.docs["issue"].line_ids.lot_id.med_event_ids.filtered(
-            lambda e: e.event_type == "issue")
+            lambda e: e.event_type == "issue"
+        )
         self.assertEqual(len(event), 1)
         for role, user in dict(self.roles, superuser=None).items():
             with self.subTest(role=role):
@@ -132,8 +155,11 @@ class TestDoneFinal(MedDoneDocumentsCommon):
                     self._as(event, user).write({"note": "rewritten"})
                 with self.assertRaisesRegex(UserError, "they cannot be changed"):
                     self._as(event, user).write({"date": "2020-01-01 00:00:00"})
-                error, regex = (UserError, "they cannot be deleted") if not user else \
-                    self._expect(event, user, "unlink", "they cannot be deleted")
+                error, regex = (
+                    (UserError, "they cannot be deleted")
+                    if not user
+                    else self._expect(event, user, "unlink", "they cannot be deleted")
+                )
                 with self.assertRaisesRegex(error, regex):
                     self._as(event, user).unlink()
         self.assertEqual(event.event_type, "issue")
@@ -175,8 +201,7 @@ class TestDoneFinal(MedDoneDocumentsCommon):
         s6 = self.units[5]
         values = {
             "med.device.issue": {"department_id": self.cardiology.id},
-            "med.device.use": {"department_id": self.cardiology.id,
-                               "patient_identifier": "MRN-1"},
+            "med.device.use": {"department_id": self.cardiology.id, "patient_identifier": "MRN-1"},
             "med.device.quarantine": {"lot_id": s6.id, "reason": "x"},
             "med.device.scrap": {"lot_id": s6.id, "reason": "x"},
             "med.count": {"department_id": self.cardiology.id},
@@ -192,13 +217,22 @@ class TestDoneFinal(MedDoneDocumentsCommon):
                 ({"name": "FAKE/001"}, "Reference"),
                 ({"reversal_reason": "made up"}, "Correction Reason"),
             ):
-                with self.subTest(model=model, field=list(extra)[0]), self.assertRaisesRegex(
-                        UserError, f"({regex}) of a new .* are set by the system: leave "
-                        f"them out \\(given: .*{list(extra.values())[0]}"):
+                with (
+                    self.subTest(model=model, field=list(extra)[0]),
+                    self.assertRaisesRegex(
+                        UserError,
+                        f"({regex}) of a new .* are set by the system: leave "
+                        f"them out \\(given: .*{list(extra.values())[0]}",
+                    ),
+                ):
                     Model.create(dict(vals, **extra))
-        line = {"check_id": self.docs["receipt"].id, "product_id": self.stent.id,
-                "result": "rejected", "reject_reason": "x",
-                "inspector_id": self.user_manager.id}
+        line = {
+            "check_id": self.docs["receipt"].id,
+            "product_id": self.stent.id,
+            "result": "rejected",
+            "reject_reason": "x",
+            "inspector_id": self.user_manager.id,
+        }
         with self.assertRaisesRegex(UserError, "Inspector of a receipt check line are set"):
             self.env["med.receipt.check.line"].sudo().create(line)
         # a copy is a new draft of the operator copying it
@@ -208,9 +242,11 @@ class TestDoneFinal(MedDoneDocumentsCommon):
 
     # ------------------------------------------------------------------ corrections
     def _correct(self, document, reason="Wrong unit scanned", user=None):
-        wizard = self.env["med.device.correction.wizard"].with_user(
-            user or self.env.user).create({
-                "res_model": document._name, "res_id": document.id, "reason": reason})
+        wizard = (
+            self.env["med.device.correction.wizard"]
+            .with_user(user or self.env.user)
+            .create({"res_model": document._name, "res_id": document.id, "reason": reason})
+        )
         action = wizard.action_confirm()
         return self.env[action["res_model"]].browse(action["res_id"])
 
@@ -225,8 +261,10 @@ class TestDoneFinal(MedDoneDocumentsCommon):
         self.assertEqual(reversal.reversal_reason, "Wrong unit scanned")
         self.assertEqual(self._trace(lot), before)
         event = lot.med_event_ids.sorted(lambda e: (e.date, e.id))[-1]
-        self.assertEqual((event.event_type, event.res_model, event.res_id),
-                         ("reversal", reversal._name, reversal.id))
+        self.assertEqual(
+            (event.event_type, event.res_model, event.res_id),
+            ("reversal", reversal._name, reversal.id),
+        )
         self.assertIn("Wrong unit scanned", event.note)
         self.assertIn(original.name, event.note)
         self.assertEqual(event.reversed_event_id.res_id, original.id)
@@ -249,10 +287,10 @@ class TestDoneFinal(MedDoneDocumentsCommon):
         self._assert_reversal(issue, reversal, s6, before)
         self.assertEqual(s6.med_state, "in_stock")
         self.assertEqual(reversal.line_ids.lot_id, s6)
-        self.assertEqual(reversal.picking_ids.move_line_ids.location_dest_id,
-                         self.stock_location)
-        self.assertEqual(s6.quant_ids.filtered(lambda q: q.quantity > 0).location_id,
-                         self.stock_location)
+        self.assertEqual(reversal.picking_ids.move_line_ids.location_dest_id, self.stock_location)
+        self.assertEqual(
+            s6.quant_ids.filtered(lambda q: q.quantity > 0).location_id, self.stock_location
+        )
 
     def test_return_of_a_borrow_reversed(self):
         s6 = self.units[5]
@@ -270,8 +308,9 @@ class TestDoneFinal(MedDoneDocumentsCommon):
         s6 = self.units[5]
         self._document_of(self._issue(s6))
         before = self._trace(s6)
-        transfer = self._document_of(self._issue(
-            s6, operation="transfer", dest_department_id=self.orthopedics.id))
+        transfer = self._document_of(
+            self._issue(s6, operation="transfer", dest_department_id=self.orthopedics.id)
+        )
         self.assertEqual(s6.med_department_id, self.orthopedics)
         reversal = self._correct(transfer)
         self._assert_reversal(transfer, reversal, s6, before)
@@ -287,8 +326,12 @@ class TestDoneFinal(MedDoneDocumentsCommon):
         before = (events[-2].event_type, events[-2].location_id, events[-2].department_id)
         reversal = self._correct(use, user=self.user_manager)
         self.assertEqual(before, ("issue", self.cardiology.med_location_id, self.cardiology))
-        self._assert_reversal(use, reversal, s2, (
-            "issued", self.cardiology.med_location_id, self.cardiology, self.nurse))
+        self._assert_reversal(
+            use,
+            reversal,
+            s2,
+            ("issued", self.cardiology.med_location_id, self.cardiology, self.nurse),
+        )
         # the recall impact no longer finds the unit on the patient
         impact = self.env["med.recall"]._med_impact(s2)
         self.assertEqual([line["place"] for line in impact], ["department"])
@@ -296,9 +339,12 @@ class TestDoneFinal(MedDoneDocumentsCommon):
     def test_quarantine_reversed(self):
         quarantine = self.docs["quarantine"]
         reversal = self._correct(quarantine)
-        self._assert_reversal(quarantine, reversal, quarantine.lot_id,
-                              ("in_stock", self.stock_location, self.env["hr.department"],
-                               self.env["hr.employee"]))
+        self._assert_reversal(
+            quarantine,
+            reversal,
+            quarantine.lot_id,
+            ("in_stock", self.stock_location, self.env["hr.department"], self.env["hr.employee"]),
+        )
         with self.assertRaisesRegex(UserError, "the unit is not in quarantine"):
             quarantine.action_release()
 
@@ -308,16 +354,19 @@ class TestDoneFinal(MedDoneDocumentsCommon):
         with self.assertRaisesRegex(UserError, "Only users of the group .*Manager"):
             self._correct(scrap)
         reversal = self._correct(scrap, user=self.user_manager)
-        self._assert_reversal(scrap, reversal, lot, (
-            "in_stock", self.stock_location, self.env["hr.department"],
-            self.env["hr.employee"]))
-        self.assertEqual(lot.quant_ids.filtered(
-            lambda q: q.location_id.usage == "internal").quantity, 1.0)
+        self._assert_reversal(
+            scrap,
+            reversal,
+            lot,
+            ("in_stock", self.stock_location, self.env["hr.department"], self.env["hr.employee"]),
+        )
+        self.assertEqual(
+            lot.quant_ids.filtered(lambda q: q.location_id.usage == "internal").quantity, 1.0
+        )
         # a destroyed unit does not come back
         other = self.env["med.device.scrap"].create({"lot_id": lot.id, "reason": "Bent"})
         other.action_done()
-        other.write({"destruction_method": "incineration",
-                     "destruction_witness_id": self.nurse.id})
+        other.write({"destruction_method": "incineration", "destruction_witness_id": self.nurse.id})
         other.action_destroy()
         with self.assertRaisesRegex(UserError, "the unit was destroyed"):
             self._correct(other, user=self.user_manager)
@@ -327,8 +376,11 @@ class TestDoneFinal(MedDoneDocumentsCommon):
     def test_unit_moved_since_is_not_moved_back(self):
         issue = self.docs["issue"]
         s1 = issue.line_ids.lot_id
-        self.assertTrue(self.scan(self._raw(s1), "use", department_id=self.cardiology.id,
-                                  patient_identifier="MRN-7")["ok"])
+        self.assertTrue(
+            self.scan(
+                self._raw(s1), "use", department_id=self.cardiology.id, patient_identifier="MRN-7"
+            )["ok"]
+        )
         with self.assertRaisesRegex(UserError, "Use on Patient of .* happened after"):
             self._correct(issue)
         self.assertFalse(issue.reversal_ids)
@@ -348,8 +400,11 @@ class TestDoneFinal(MedDoneDocumentsCommon):
         recall = self.docs["recall"]
         with self.assertRaisesRegex(UserError, "Only users of the group .*Manager"):
             self._correct(recall)
-        target = self._correct(recall.with_user(self.user_manager),
-                               reason="Notice reference was REF-2", user=self.user_manager)
+        target = self._correct(
+            recall.with_user(self.user_manager),
+            reason="Notice reference was REF-2",
+            user=self.user_manager,
+        )
         self.assertEqual(target, recall)
         self.assertIn("Correction: Notice reference was REF-2", recall.message_ids[0].body)
         self.assertEqual(recall.state, "closed")
@@ -365,9 +420,13 @@ class TestDoneFinal(MedDoneDocumentsCommon):
 
     def test_expected_return_passed_reversal_is_not_overdue(self):
         s6 = self.units[5]
-        borrow = self._document_of(self._issue(
-            s6, operation="borrow",
-            expected_return_date=fields.Date.today() - datetime.timedelta(days=1)))
+        borrow = self._document_of(
+            self._issue(
+                s6,
+                operation="borrow",
+                expected_return_date=fields.Date.today() - datetime.timedelta(days=1),
+            )
+        )
         self.assertTrue(borrow.is_overdue)
         reversal = self._correct(borrow)
         borrow.invalidate_recordset(["is_overdue"])

@@ -37,29 +37,38 @@ class TestStockLotLabel(MedDeviceStockCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.implant = cls.env["product.product"].create({
-            "name": "Hip Stem 12",
-            "is_storable": True,
-            "tracking": "serial",
-            "use_expiration_date": True,
-            "med_is_device": True,
-            "med_implantable": True,
-        })
-        cls.env["med.product.di"].create({
-            "di": "09506000134352",
-            "product_tmpl_id": cls.implant.product_tmpl_id.id,
-            "product_id": cls.implant.id,
-        })
-        cls.unit = cls.env["stock.lot"].create({
-            "name": "SN42",
-            "product_id": cls.implant.id,
-            "med_mfr_lot": "LOT1",
-            "med_serial": "SN42",
-            "med_manufactured_date": datetime.date(2024, 1, 2),
-            "expiration_date": datetime.datetime(2027, 5, 31, 12, 0),
-        })
+        cls.implant = cls.env["product.product"].create(
+            {
+                "name": "Hip Stem 12",
+                "is_storable": True,
+                "tracking": "serial",
+                "use_expiration_date": True,
+                "med_is_device": True,
+                "med_implantable": True,
+            }
+        )
+        cls.env["med.product.di"].create(
+            {
+                "di": "09506000134352",
+                "product_tmpl_id": cls.implant.product_tmpl_id.id,
+                "product_id": cls.implant.id,
+            }
+        )
+        cls.unit = cls.env["stock.lot"].create(
+            {
+                "name": "SN42",
+                "product_id": cls.implant.id,
+                "med_mfr_lot": "LOT1",
+                "med_serial": "SN42",
+                "med_manufactured_date": datetime.date(2024, 1, 2),
+                "expiration_date": datetime.datetime(2027, 5, 31, 12, 0),
+            }
+        )
         cls.element_string = gs1_element_string(
-            "09506000134352", lot="LOT1", serial="SN42", expiry="2027-05-31",
+            "09506000134352",
+            lot="LOT1",
+            serial="SN42",
+            expiry="2027-05-31",
             manufactured="2024-01-02",
         )
 
@@ -81,19 +90,25 @@ class TestStockLotLabel(MedDeviceStockCommon):
         self.assertEqual(decode(image), [(self.element_string, "]d2")])
         text = " ".join(document.text_content().split())
         for expected in (
-            "Hip Stem 12", "GTIN: 09506000134352", "Lot: LOT1", "Serial: SN42",
-            "Expiry: 2027-05-31", "Manufactured: 2024-01-02",
+            "Hip Stem 12",
+            "GTIN: 09506000134352",
+            "Lot: LOT1",
+            "Serial: SN42",
+            "Expiry: 2027-05-31",
+            "Manufactured: 2024-01-02",
         ):
             self.assertIn(expected, text)
 
     def test_lot_tracked_device_label_uses_the_lot_name(self):
-        gauze = self.env["product.product"].create({
-            "name": "Sterile Gauze",
-            "is_storable": True,
-            "tracking": "lot",
-            "med_is_device": True,
-            "barcode": "9506000134376",
-        })
+        gauze = self.env["product.product"].create(
+            {
+                "name": "Sterile Gauze",
+                "is_storable": True,
+                "tracking": "lot",
+                "med_is_device": True,
+                "barcode": "9506000134376",
+            }
+        )
         lot = self.env["stock.lot"].create({"name": "G-2201", "product_id": gauze.id})
         labels = self.label_images(self.render_html(lot | self.unit))
         self.assertEqual(len(labels), 2)
@@ -130,7 +145,8 @@ class TestStockLotLabel(MedDeviceStockCommon):
             path.write_bytes(pdf)
             subprocess.run(
                 ["pdftoppm", "-r", "300", "-png", str(path), str(Path(tmp, "page"))],
-                check=True, timeout=120,
+                check=True,
+                timeout=120,
             )
             [page] = sorted(Path(tmp).glob("page*.png"))
             self.assertEqual(decode(Image.open(page)), [(self.element_string, "]d2")])

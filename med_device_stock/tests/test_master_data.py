@@ -14,14 +14,20 @@ class TestMasterData(MedDeviceStockCommon):
         implant = self._make_device("Hip Cup", "695000000011", implantable=True)
         screw = self._make_device("Bone Screw", "695000000012", implantable=True)
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
-            self.env["med.product.di"].create({
-                "di": implant.med_udi_di_ids.di, "product_tmpl_id": screw.product_tmpl_id.id,
-            })
+            self.env["med.product.di"].create(
+                {
+                    "di": implant.med_udi_di_ids.di,
+                    "product_tmpl_id": screw.product_tmpl_id.id,
+                }
+            )
         other_company = self.env["res.company"].create({"name": "Other Hospital"})
-        copy = self.env["med.product.di"].create({
-            "di": implant.med_udi_di_ids.di, "product_tmpl_id": screw.product_tmpl_id.id,
-            "company_id": other_company.id,
-        })
+        copy = self.env["med.product.di"].create(
+            {
+                "di": implant.med_udi_di_ids.di,
+                "product_tmpl_id": screw.product_tmpl_id.id,
+                "company_id": other_company.id,
+            }
+        )
         self.assertEqual(copy.product_id, screw, "another company may use the same DI")
         found = self.env["med.product.di"]._find_by_di(implant.med_udi_di_ids.di)
         self.assertEqual(found.product_id, implant)
@@ -29,10 +35,14 @@ class TestMasterData(MedDeviceStockCommon):
     def test_di_normalized_to_gtin14(self):
         gtin13 = gtin_with_check_digit("695000000013")
         product = self._make_device("Gauze", "695000000014")
-        record = self.env["med.product.di"].create({
-            "di": gtin13, "product_tmpl_id": product.product_tmpl_id.id,
-            "packaging_level": "box", "quantity": 50,
-        })
+        record = self.env["med.product.di"].create(
+            {
+                "di": gtin13,
+                "product_tmpl_id": product.product_tmpl_id.id,
+                "packaging_level": "box",
+                "quantity": 50,
+            }
+        )
         self.assertEqual(record.di, "0" + gtin13)
         self.assertEqual(self.env["med.product.di"]._find_by_di(gtin13), record)
 
@@ -41,10 +51,15 @@ class TestMasterData(MedDeviceStockCommon):
         with self.assertRaises(ValidationError):
             implant.product_tmpl_id.tracking = "lot"
         with self.assertRaises(ValidationError):
-            self.env["product.template"].create({
-                "name": "Infusion pump", "is_storable": True, "tracking": "lot",
-                "med_is_device": True, "med_high_value": True,
-            })
+            self.env["product.template"].create(
+                {
+                    "name": "Infusion pump",
+                    "is_storable": True,
+                    "tracking": "lot",
+                    "med_is_device": True,
+                    "med_high_value": True,
+                }
+            )
         consumable = self._make_device("Syringe", "695000000016")
         self.assertEqual(consumable.tracking, "lot")
         with self.assertRaises(ValidationError):
@@ -68,6 +83,7 @@ class TestMasterData(MedDeviceStockCommon):
             with self.assertRaisesRegex(UserError, r"cannot be set by hand"):
                 lot.with_user(user).write({"med_state": "used"})
         with self.assertRaisesRegex(UserError, r"cannot be set by hand"):
-            self.env["stock.lot"].create({"name": "L2", "product_id": product.id,
-                                          "med_state": "in_stock"})
+            self.env["stock.lot"].create(
+                {"name": "L2", "product_id": product.id, "med_state": "in_stock"}
+            )
         self.assertFalse(lot.med_state)

@@ -9,7 +9,8 @@ class TestMultiStepReceipt(MedDeviceFlowCommon):
     def _next_transfer(self, lots):
         """The open transfer that takes ``lots`` on from where they are."""
         lines = self.env["stock.move.line"].search(
-            [("lot_id", "in", lots.ids), ("state", "not in", ("done", "cancel"))])
+            [("lot_id", "in", lots.ids), ("state", "not in", ("done", "cancel"))]
+        )
         self.assertEqual(len(lines.picking_id), 1, lines.picking_id.mapped("name"))
         return lines.picking_id
 
@@ -29,12 +30,16 @@ class TestMultiStepReceipt(MedDeviceFlowCommon):
         self.assertIn("still being received", result["message"])
         self.assertIn(storage.name, result["message"])
         self.assertIn(self.warehouse.wh_input_stock_loc_id.display_name, result["message"])
-        self.assertEqual(stent.med_location_id, self.warehouse.wh_input_stock_loc_id,
-                         "the refused scan wrote nothing")
+        self.assertEqual(
+            stent.med_location_id,
+            self.warehouse.wh_input_stock_loc_id,
+            "the refused scan wrote nothing",
+        )
         self.assertFalse(self._issue(stent, operation="borrow")["ok"])
         self._validate(storage)
-        self.assertEqual((stent.med_state, stent.med_location_id),
-                         ("in_stock", self.stock_location))
+        self.assertEqual(
+            (stent.med_state, stent.med_location_id), ("in_stock", self.stock_location)
+        )
         self.assertEqual(stent.med_event_ids[:1].location_id, self.stock_location)
         self.assertTrue(self._issue(stent)["ok"])
         self.assertEqual(stent.med_state, "issued")

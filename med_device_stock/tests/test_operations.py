@@ -6,8 +6,14 @@ from odoo.exceptions import UserError
 
 from .common import MedDeviceFlowCommon
 
-WRITTEN_MODELS = ("med.device.issue", "med.device.issue.line", "med.device.use",
-                  "stock.picking", "stock.move.line", "med.unit.event")
+WRITTEN_MODELS = (
+    "med.device.issue",
+    "med.device.issue.line",
+    "med.device.use",
+    "stock.picking",
+    "stock.move.line",
+    "med.unit.event",
+)
 
 
 class TestOperations(MedDeviceFlowCommon):
@@ -28,12 +34,20 @@ class TestOperations(MedDeviceFlowCommon):
         self.assertEqual(stent1.med_location_id, self.cardiology.med_location_id)
         self.assertEqual(stent1.med_department_id, self.cardiology)
         self.assertEqual(stent1.med_holder_id, self.nurse)
-        self.assertEqual(self.env["stock.quant"]._get_available_quantity(
-            self.stent, self.cardiology.med_location_id, lot_id=stent1), 1.0,
-            "the unit really moved through Odoo's stock")
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(
+                self.stent, self.cardiology.med_location_id, lot_id=stent1
+            ),
+            1.0,
+            "the unit really moved through Odoo's stock",
+        )
         # transfer to orthopedics
-        result = self.scan(self._raw(stent1), "transfer", department_id=self.cardiology.id,
-                           dest_department_id=self.orthopedics.id)
+        result = self.scan(
+            self._raw(stent1),
+            "transfer",
+            department_id=self.cardiology.id,
+            dest_department_id=self.orthopedics.id,
+        )
         self.assertTrue(result["ok"], result["message"])
         self.assertEqual(stent1.med_department_id, self.orthopedics)
         self.assertEqual(stent1.med_location_id, self.orthopedics.med_location_id)
@@ -47,9 +61,14 @@ class TestOperations(MedDeviceFlowCommon):
         result = self._issue(stent1, operation="borrow")
         self.assertTrue(result["ok"], result["message"])
         self.assertEqual(stent1.med_state, "borrowed")
-        result = self.scan(self._raw(stent1), "use", department_id=self.cardiology.id,
-                           patient_identifier="MRN-0042", surgery_ref="OR-7",
-                           surgeon_id=self.surgeon.id)
+        result = self.scan(
+            self._raw(stent1),
+            "use",
+            department_id=self.cardiology.id,
+            patient_identifier="MRN-0042",
+            surgery_ref="OR-7",
+            surgeon_id=self.surgeon.id,
+        )
         self.assertTrue(result["ok"], result["message"])
         use = self.env["med.device.use"].browse(result["res_id"])
         self.assertEqual((use.patient_identifier, use.lot_id), ("MRN-0042", stent1))
@@ -72,8 +91,9 @@ class TestOperations(MedDeviceFlowCommon):
     def test_used_unit_refused_and_refusal_writes_nothing(self):
         stent = self._receive(self.stent, ["S1"])
         self._issue(stent)
-        self.scan(self._raw(stent), "use", department_id=self.cardiology.id,
-                  patient_identifier="MRN-1")
+        self.scan(
+            self._raw(stent), "use", department_id=self.cardiology.id, patient_identifier="MRN-1"
+        )
         before = self._count(*WRITTEN_MODELS)
         for operation in ("issue", "use", "return"):
             result = self._issue(stent, operation=operation, patient_identifier="MRN-2")
@@ -134,8 +154,9 @@ class TestOperations(MedDeviceFlowCommon):
         self.assertTrue(stent.med_location_id.scrap_location)
         with self.assertRaisesRegex(UserError, r"give the destruction method and the witness"):
             scrap.action_destroy()  # method and witness first
-        scrap.write({"destruction_method": "incineration",
-                     "destruction_witness_id": self.surgeon.id})
+        scrap.write(
+            {"destruction_method": "incineration", "destruction_witness_id": self.surgeon.id}
+        )
         scrap.action_destroy()
         self.assertEqual(scrap.destruction_user_id, self.user_storekeeper)
         self.assertTrue(scrap.destruction_date)
@@ -146,8 +167,11 @@ class TestOperations(MedDeviceFlowCommon):
 
     def test_borrow_overdue(self):
         stent = self._receive(self.stent, ["S1"])
-        result = self._issue(stent, operation="borrow",
-                             expected_return_date=fields.Date.today() - datetime.timedelta(1))
+        result = self._issue(
+            stent,
+            operation="borrow",
+            expected_return_date=fields.Date.today() - datetime.timedelta(1),
+        )
         borrow = self.env["med.device.issue"].browse(result["res_id"])
         self.assertTrue(borrow.is_overdue)
         Issue = self.env["med.device.issue"]
@@ -159,12 +183,14 @@ class TestOperations(MedDeviceFlowCommon):
 
     def test_use_needs_unit_at_the_department(self):
         stent = self._receive(self.stent, ["S1"])
-        result = self.scan(self._raw(stent), "use", department_id=self.cardiology.id,
-                           patient_identifier="MRN-1")
+        result = self.scan(
+            self._raw(stent), "use", department_id=self.cardiology.id, patient_identifier="MRN-1"
+        )
         self.assertFalse(result["ok"], "a unit still in the store is not used on a patient")
         self._issue(stent, department=self.orthopedics)
-        result = self.scan(self._raw(stent), "use", department_id=self.cardiology.id,
-                           patient_identifier="MRN-1")
+        result = self.scan(
+            self._raw(stent), "use", department_id=self.cardiology.id, patient_identifier="MRN-1"
+        )
         self.assertFalse(result["ok"])
         self.assertIn("Orthopedics", result["message"])
 
@@ -176,17 +202,24 @@ class TestOperations(MedDeviceFlowCommon):
         result = self.scan(raw, "issue", department_id=self.cardiology.id)
         self.assertTrue(result["ok"], result["message"])
         Quant = self.env["stock.quant"]
-        self.assertEqual(Quant._get_available_quantity(
-            self.catheter, self.cardiology.med_location_id, lot_id=lots), 10.0)
+        self.assertEqual(
+            Quant._get_available_quantity(
+                self.catheter, self.cardiology.med_location_id, lot_id=lots
+            ),
+            10.0,
+        )
         self.assertTrue(self.scan(raw, "issue", department_id=self.cardiology.id)["ok"])
         result = self.scan(raw, "issue", department_id=self.cardiology.id)
         self.assertFalse(result["ok"], "the store has no third box")
 
     def test_issue_document_scanned_then_validated(self):
         stent1, stent2 = self._receive(self.stent, ["S1", "S2"])
-        issue = self.env["med.device.issue"].create({
-            "operation_type": "issue", "department_id": self.cardiology.id,
-        })
+        issue = self.env["med.device.issue"].create(
+            {
+                "operation_type": "issue",
+                "department_id": self.cardiology.id,
+            }
+        )
         wizard_action = issue.action_open_scan_wizard()
         wizard = self.env["med.scan.wizard"].browse(wizard_action["res_id"])
         for lot in (stent1, stent2, stent1):
@@ -236,8 +269,9 @@ class TestOperations(MedDeviceFlowCommon):
     def test_use_of_implant_cannot_be_deleted(self):
         stent = self._receive(self.stent, ["S1"])
         self._issue(stent)
-        result = self.scan(self._raw(stent), "use", department_id=self.cardiology.id,
-                           patient_identifier="MRN-1")
+        result = self.scan(
+            self._raw(stent), "use", department_id=self.cardiology.id, patient_identifier="MRN-1"
+        )
         use = self.env["med.device.use"].browse(result["res_id"])
         with self.assertRaisesRegex(UserError, "it is final and cannot be deleted"):
             use.with_user(self.user_manager).unlink()
@@ -246,10 +280,13 @@ class TestOperations(MedDeviceFlowCommon):
         # not even a draft: a use on patient naming an implant is never deleted
         (other,) = self._receive(self.stent, ["S2"])
         self._issue(other)
-        draft = self.env["med.device.use"].create({
-            "lot_id": other.id, "department_id": self.cardiology.id,
-            "patient_identifier": "MRN-2",
-        })
+        draft = self.env["med.device.use"].create(
+            {
+                "lot_id": other.id,
+                "department_id": self.cardiology.id,
+                "patient_identifier": "MRN-2",
+            }
+        )
         self.assertEqual(draft.state, "draft")
         with self.assertRaisesRegex(UserError, "records an implantable device"):
             draft.sudo().unlink()
@@ -258,8 +295,10 @@ class TestOperations(MedDeviceFlowCommon):
 
     def test_count_compares_location(self):
         stent = self._receive(self.stent, ["S1"])
-        self.assertTrue(self.scan(self._raw(stent), "count",
-                                  location_id=self.stock_location.id)["ok"])
-        result = self.scan(self._raw(stent), "count",
-                           location_id=self.cardiology.med_location_id.id)
+        self.assertTrue(
+            self.scan(self._raw(stent), "count", location_id=self.stock_location.id)["ok"]
+        )
+        result = self.scan(
+            self._raw(stent), "count", location_id=self.cardiology.med_location_id.id
+        )
         self.assertFalse(result["ok"])

@@ -6,7 +6,10 @@ from odoo.exceptions import UserError
 from .common import MedDeviceFlowCommon
 
 TRACKED_MODELS = (
-    "stock.lot", "med.receipt.check", "med.receipt.check.line", "stock.move.line",
+    "stock.lot",
+    "med.receipt.check",
+    "med.receipt.check.line",
+    "stock.move.line",
     "med.unit.event",
 )
 
@@ -23,8 +26,9 @@ class TestReceipt(MedDeviceFlowCommon):
         return self.scan(raw, "receipt", user=self.user_storekeeper, **context)
 
     def test_accepted_unit_becomes_lot_with_udi_data(self):
-        raw = self.udi(self.stent, serial="SN0001", lot="MFR77",
-                       manufactured=datetime.date(2025, 3, 1))
+        raw = self.udi(
+            self.stent, serial="SN0001", lot="MFR77", manufactured=datetime.date(2025, 3, 1)
+        )
         result = self._scan_receipt(raw)
         self.assertTrue(result["ok"], result["message"])
         lot = self.env["stock.lot"].browse(result["lot_id"])
@@ -58,9 +62,11 @@ class TestReceipt(MedDeviceFlowCommon):
         self.assertEqual((event.res_model, event.res_id), ("med.receipt.check", check.id))
         self.assertEqual(self.picking.state, "done")
         backorder_moves = self.picking.backorder_ids.move_ids
-        self.assertEqual(backorder_moves.filtered(lambda m: m.product_id == self.stent)
-                         .product_uom_qty, 1.0,
-                         "the stent not yet delivered stays on a backorder")
+        self.assertEqual(
+            backorder_moves.filtered(lambda m: m.product_id == self.stent).product_uom_qty,
+            1.0,
+            "the stent not yet delivered stays on a backorder",
+        )
 
     def test_box_di_counts_the_box_quantity(self):
         box_di = self.catheter.med_udi_di_ids.filtered(lambda d: d.packaging_level == "box").di
@@ -102,8 +108,10 @@ class TestReceipt(MedDeviceFlowCommon):
         self.assertFalse(result["ok"])
         self.assertIn("90 days of shelf life left, at least 180 required", result["message"])
         self.stent.med_min_shelf_life_days = 60
-        self.assertTrue(self._scan_receipt(self.udi(self.stent, serial="S1", expiry=soon))["ok"],
-                        "a product's own minimum replaces the company's")
+        self.assertTrue(
+            self._scan_receipt(self.udi(self.stent, serial="S1", expiry=soon))["ok"],
+            "a product's own minimum replaces the company's",
+        )
 
     def test_refused_missing_certificate(self):
         result = self._scan_receipt(self.udi(self.stent, serial="S1"), certificate_number="")
@@ -140,8 +148,10 @@ class TestReceipt(MedDeviceFlowCommon):
         self.assertFalse(result["ok"])
         self.assertIn("check digit", result["message"])
         self.env["res.lang"]._activate_lang("zh_CN")
-        result = self.env["med.device.scan"].with_context(lang="zh_CN").scan(
-            "0109506000134353", "receipt", {"purchase_id": self.order.id}
+        result = (
+            self.env["med.device.scan"]
+            .with_context(lang="zh_CN")
+            .scan("0109506000134353", "receipt", {"purchase_id": self.order.id})
         )
         self.assertFalse(result["ok"])
         self.assertIn("校验位", result["message"])
@@ -163,7 +173,8 @@ class TestReceipt(MedDeviceFlowCommon):
         ):
             for user in (self.user_manager, self.env.ref("base.user_root")):
                 with self.assertRaisesRegex(
-                        UserError, r"are set by the system and cannot be changed"):
+                    UserError, r"are set by the system and cannot be changed"
+                ):
                     record.with_user(user).write(values)
         self.assertEqual(check.line_ids.inspector_id, self.user_storekeeper)
 
@@ -175,7 +186,11 @@ class TestReceipt(MedDeviceFlowCommon):
 
         with self.assertRaises(AccessError):
             check.with_user(self.user_department).action_done()
-        result = self.scan(self.udi(self.stent, serial="S2"), "receipt",
-                           user=self.user_department, purchase_id=self.order.id,
-                           certificate_number="C")
+        result = self.scan(
+            self.udi(self.stent, serial="S2"),
+            "receipt",
+            user=self.user_department,
+            purchase_id=self.order.id,
+            certificate_number="C",
+        )
         self.assertFalse(result["ok"])

@@ -13,9 +13,18 @@ class TestRoleForms(MedDoneDocumentsCommon):
         unit = self.units[1]  # used in cardiology
         cases = {
             "department user": (self.user_department, [docs["use"], docs["issue"], unit]),
-            "storekeeper": (self.user_storekeeper, [
-                unit, docs["use"], docs["issue"], docs["quarantine"], docs["scrap"],
-                docs["count"], docs["receipt"]]),
+            "storekeeper": (
+                self.user_storekeeper,
+                [
+                    unit,
+                    docs["use"],
+                    docs["issue"],
+                    docs["quarantine"],
+                    docs["scrap"],
+                    docs["count"],
+                    docs["receipt"],
+                ],
+            ),
             "manager": (self.user_manager, [unit, docs["use"], docs["scrap"], docs["recall"]]),
         }
         for role, (user, records) in cases.items():

@@ -20,8 +20,17 @@ class TestScanOperations(MedDeviceFlowCommon):
         names = [op["name"] for op in operations]
         self.assertEqual(len(names), len(set(names)))
         for op in operations:
-            for key in ("label", "document", "states", "from_store", "department",
-                        "puts_to_use", "agrees", "fields", "undo"):
+            for key in (
+                "label",
+                "document",
+                "states",
+                "from_store",
+                "department",
+                "puts_to_use",
+                "agrees",
+                "fields",
+                "undo",
+            ):
                 self.assertIn(key, op, f"{op['name']} has no {key}")
         by_name = {op["name"]: op for op in operations}
         self.assertEqual(by_name["use"]["document"], "med.device.use")
@@ -63,28 +72,50 @@ class TestScanOperations(MedDeviceFlowCommon):
         def with_inspection(scan_self):
             operations = original(scan_self)
             unit = dict(operations[-1])  # the neutral keys of an operation
-            operations.append(dict(
-                unit, name="inspect", label="inspection", title="Inspect",
-                states=("in_stock",), agrees=True, access=("stock.lot", "read"),
-                help="Inspect a unit in the store.",
-                fields=[{"name": "note", "label": "Finding", "type": "char",
-                         "required": True, "missing": "Give the finding of the inspection."}],
-            ))
+            operations.append(
+                dict(
+                    unit,
+                    name="inspect",
+                    label="inspection",
+                    title="Inspect",
+                    states=("in_stock",),
+                    agrees=True,
+                    access=("stock.lot", "read"),
+                    help="Inspect a unit in the store.",
+                    fields=[
+                        {
+                            "name": "note",
+                            "label": "Finding",
+                            "type": "char",
+                            "required": True,
+                            "missing": "Give the finding of the inspection.",
+                        }
+                    ],
+                )
+            )
             return operations
 
         def inspect(scan_self, scan):
-            return scan_self._scan_result(scan, True, f"{scan['lot'].name} inspected",
-                                          res_model="stock.lot", res_id=scan["lot"].id)
+            return scan_self._scan_result(
+                scan,
+                True,
+                f"{scan['lot'].name} inspected",
+                res_model="stock.lot",
+                res_id=scan["lot"].id,
+            )
 
-        with patch.object(Scan, "_med_scan_operations", with_inspection), \
-                patch.object(Scan, "_scan_do_inspect", inspect, create=True):
+        with (
+            patch.object(Scan, "_med_scan_operations", with_inspection),
+            patch.object(Scan, "_scan_do_inspect", inspect, create=True),
+        ):
             station = self.env["med.device.scan"].with_user(self.user_storekeeper)
             self.assertIn("inspect", [op["name"] for op in station.station_setup()["operations"]])
             done = self.scan(self._raw(lot), "inspect", note="Packaging intact")
             missing = self.scan(self._raw(lot), "inspect")
             refused = self.scan(self._raw(issued), "inspect", note="Seen in cardiology")
         self.assertEqual((done["ok"], done["message"]), (True, "SN-OPS-3 inspected"))
-        self.assertEqual((missing["ok"], missing["message"]),
-                         (False, "Give the finding of the inspection."))
+        self.assertEqual(
+            (missing["ok"], missing["message"]), (False, "Give the finding of the inspection.")
+        )
         self.assertFalse(refused["ok"])
         self.assertRegex(refused["message"], r"is Issued .*: inspection expects it In Stock")

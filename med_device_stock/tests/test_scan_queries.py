@@ -16,49 +16,65 @@ class TestScanQueries(MedDeviceStockCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.stock = cls.warehouse.lot_stock_id
-        cls.ward_location = cls.env["stock.location"].create({
-            "name": "Cardiology store", "usage": "internal", "location_id": cls.stock.id,
-        })
-        cls.department = cls.env["hr.department"].create({
-            "name": "Cardiology",
-            "med_is_device_department": True,
-            "med_location_id": cls.ward_location.id,
-        })
-        cls.stent = cls.env["product.product"].create({
-            "name": "Coronary Stent",
-            "is_storable": True,
-            "tracking": "serial",
-            "med_is_device": True,
-            "med_implantable": True,
-        })
-        cls.env["med.product.di"].create({
-            "di": GTIN,
-            "product_tmpl_id": cls.stent.product_tmpl_id.id,
-            "product_id": cls.stent.id,
-        })
+        cls.ward_location = cls.env["stock.location"].create(
+            {
+                "name": "Cardiology store",
+                "usage": "internal",
+                "location_id": cls.stock.id,
+            }
+        )
+        cls.department = cls.env["hr.department"].create(
+            {
+                "name": "Cardiology",
+                "med_is_device_department": True,
+                "med_location_id": cls.ward_location.id,
+            }
+        )
+        cls.stent = cls.env["product.product"].create(
+            {
+                "name": "Coronary Stent",
+                "is_storable": True,
+                "tracking": "serial",
+                "med_is_device": True,
+                "med_implantable": True,
+            }
+        )
+        cls.env["med.product.di"].create(
+            {
+                "di": GTIN,
+                "product_tmpl_id": cls.stent.product_tmpl_id.id,
+                "product_id": cls.stent.id,
+            }
+        )
         cls.count = 0
 
     def receive_units(self, how_many):
         """Serial units in stock as a receipt leaves them; returns their serials."""
         serials = [f"SN{self.count + index:05d}" for index in range(how_many)]
         self.count += how_many
-        lots = self.env["stock.lot"].create([
-            {"name": serial, "product_id": self.stent.id, "med_serial": serial, "med_di": GTIN}
-            for serial in serials
-        ])
+        lots = self.env["stock.lot"].create(
+            [
+                {"name": serial, "product_id": self.stent.id, "med_serial": serial, "med_di": GTIN}
+                for serial in serials
+            ]
+        )
         Quant = self.env["stock.quant"]
         for lot in lots:
             Quant._update_available_quantity(self.stent, self.stock, 1, lot_id=lot)
-        self.env["med.unit.event"].create([
-            {"lot_id": lot.id, "event_type": "receipt", "location_id": self.stock.id}
-            for lot in lots
-        ])
+        self.env["med.unit.event"].create(
+            [
+                {"lot_id": lot.id, "event_type": "receipt", "location_id": self.stock.id}
+                for lot in lots
+            ]
+        )
         return serials
 
     def issue(self, serial):
         raw = gs1_element_string(GTIN, serial=serial)
-        result = self.env["med.device.scan"].with_user(self.user_storekeeper).scan(
-            raw, "issue", {"department_id": self.department.id}
+        result = (
+            self.env["med.device.scan"]
+            .with_user(self.user_storekeeper)
+            .scan(raw, "issue", {"department_id": self.department.id})
         )
         self.assertTrue(result["ok"], result["message"])
         return result

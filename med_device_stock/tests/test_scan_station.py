@@ -25,20 +25,36 @@ class TestScanStation(MedDeviceFlowCommon):
         return self.env["med.device.scan"].with_user(user or self.user_storekeeper)
 
     def station_scan(self, raw, operation, user=None, scan_key=None, **values):
-        return self.station(user).station_scan(raw, operation, values, key=scan_key or key(),
-                                               scanned_at="2026-12-03T09:15:02.123Z")
+        return self.station(user).station_scan(
+            raw, operation, values, key=scan_key or key(), scanned_at="2026-12-03T09:15:02.123Z"
+        )
 
     # ------------------------------------------------------------------ the modes
     def test_storekeeper_is_offered_the_store_operations_with_their_fields(self):
         order = self._make_purchase(self.supplier, [(self.stent, 2)])
         setup = self.station().station_setup()
         names = [op["name"] for op in setup["operations"]]
-        self.assertEqual(names, ["receipt", "receipt_reject", "issue", "borrow", "return",
-                                 "transfer", "use", "quarantine", "scrap", "count", "trace"])
+        self.assertEqual(
+            names,
+            [
+                "receipt",
+                "receipt_reject",
+                "issue",
+                "borrow",
+                "return",
+                "transfer",
+                "use",
+                "quarantine",
+                "scrap",
+                "count",
+                "trace",
+            ],
+        )
         borrow = next(op for op in setup["operations"] if op["name"] == "borrow")
-        self.assertEqual([(f["name"], bool(f.get("required"))) for f in borrow["fields"]],
-                         [("department_id", True), ("requester_id", False),
-                          ("expected_return_date", True)])
+        self.assertEqual(
+            [(f["name"], bool(f.get("required"))) for f in borrow["fields"]],
+            [("department_id", True), ("requester_id", False), ("expected_return_date", True)],
+        )
         self.assertIn([order.id, order.display_name], setup["options"]["purchase_orders"])
         departments = dict(setup["options"]["departments"])
         self.assertIn(self.cardiology.id, departments)
@@ -47,8 +63,9 @@ class TestScanStation(MedDeviceFlowCommon):
     def test_nurse_is_offered_her_operations_and_her_department_only(self):
         setup = self.station(self.user_department).station_setup()
         self.assertEqual([op["name"] for op in setup["operations"]], ["use", "count", "trace"])
-        self.assertEqual(setup["options"]["departments"],
-                         [[self.cardiology.id, self.cardiology.display_name]])
+        self.assertEqual(
+            setup["options"]["departments"], [[self.cardiology.id, self.cardiology.display_name]]
+        )
         self.assertEqual(setup["defaults"]["department_id"], self.cardiology.id)
         self.assertNotIn("purchase_orders", setup["options"])
 
@@ -65,8 +82,9 @@ class TestScanStation(MedDeviceFlowCommon):
     def test_scan_sent_twice_is_recorded_once_and_answered_the_same(self):
         lot = self._receive(self.stent, ["ST-1"])
         scan_key = key()
-        first = self.station_scan(self._raw(lot), "issue", scan_key=scan_key,
-                                  department_id=self.cardiology.id)
+        first = self.station_scan(
+            self._raw(lot), "issue", scan_key=scan_key, department_id=self.cardiology.id
+        )
         self.assertTrue(first["ok"], first["message"])
         self.assertFalse(first["duplicate"])
         self.assertEqual(first["unit"]["serial"], "ST-1")
@@ -74,16 +92,21 @@ class TestScanStation(MedDeviceFlowCommon):
         self.assertEqual(first["unit"]["department"], self.cardiology.display_name)
         issues = self.env["med.device.issue"].search_count([])
         events = self.env["med.unit.event"].search_count([("lot_id", "=", lot.id)])
-        again = self.station_scan(self._raw(lot), "issue", scan_key=scan_key,
-                                  department_id=self.cardiology.id)
+        again = self.station_scan(
+            self._raw(lot), "issue", scan_key=scan_key, department_id=self.cardiology.id
+        )
         self.assertTrue(again["duplicate"])
-        self.assertEqual((again["ok"], again["message"], again["res_id"]),
-                         (first["ok"], first["message"], first["res_id"]))
+        self.assertEqual(
+            (again["ok"], again["message"], again["res_id"]),
+            (first["ok"], first["message"], first["res_id"]),
+        )
         self.assertEqual(self.env["med.device.issue"].search_count([]), issues)
-        self.assertEqual(self.env["med.unit.event"].search_count([("lot_id", "=", lot.id)]),
-                         events)
-        request = self.env["med.scan.request"].with_user(self.user_storekeeper).search(
-            [("key", "=", scan_key)])
+        self.assertEqual(self.env["med.unit.event"].search_count([("lot_id", "=", lot.id)]), events)
+        request = (
+            self.env["med.scan.request"]
+            .with_user(self.user_storekeeper)
+            .search([("key", "=", scan_key)])
+        )
         self.assertEqual(request.state, "done")
         self.assertEqual(request.scanned_at, datetime.datetime(2026, 12, 3, 9, 15, 2))
         self.assertEqual(request.lot_id, lot)
@@ -92,14 +115,18 @@ class TestScanStation(MedDeviceFlowCommon):
         lot = self._receive(self.stent, ["ST-2"])
         self._issue(lot)  # the unit moved meanwhile
         scan_key = key()
-        result = self.station_scan(self._raw(lot), "issue", scan_key=scan_key,
-                                   department_id=self.orthopedics.id)
+        result = self.station_scan(
+            self._raw(lot), "issue", scan_key=scan_key, department_id=self.orthopedics.id
+        )
         self.assertFalse(result["ok"])
         self.assertRegex(result["message"], "ST-2")
         request = self.env["med.scan.request"].sudo().search([("key", "=", scan_key)])
         self.assertEqual((request.state, request.message), ("refused", result["message"]))
-        self.assertTrue(self.station_scan(self._raw(lot), "issue", scan_key=scan_key,
-                                          department_id=self.orthopedics.id)["duplicate"])
+        self.assertTrue(
+            self.station_scan(
+                self._raw(lot), "issue", scan_key=scan_key, department_id=self.orthopedics.id
+            )["duplicate"]
+        )
 
     def test_same_key_of_two_users_are_two_scans(self):
         raw = self._raw(self._receive(self.catheter, 1, lot="CATH7"))
@@ -108,18 +135,21 @@ class TestScanStation(MedDeviceFlowCommon):
         theirs = self.station_scan(raw, "trace", user=self.user_manager, scan_key=scan_key)
         self.assertFalse(mine["duplicate"])
         self.assertFalse(theirs["duplicate"])
-        self.assertEqual(self.env["med.scan.request"].sudo().search_count(
-            [("key", "=", scan_key)]), 2)
+        self.assertEqual(
+            self.env["med.scan.request"].sudo().search_count([("key", "=", scan_key)]), 2
+        )
 
     def test_bad_key_and_time_are_refused_naming_the_value(self):
         lot = self._receive(self.stent, ["ST-3"])
         bad_key = self.station().station_scan(self._raw(lot), "trace", {}, key="x y")
         self.assertRegex(bad_key["message"], r"idempotency key 'x y' is not valid")
-        bad_time = self.station().station_scan(self._raw(lot), "trace", {}, key=key(),
-                                               scanned_at="yesterday")
+        bad_time = self.station().station_scan(
+            self._raw(lot), "trace", {}, key=key(), scanned_at="yesterday"
+        )
         self.assertRegex(bad_time["message"], r"scan time 'yesterday' is not a date")
-        self.assertFalse(self.env["med.scan.request"].sudo().search_count(
-            [("raw", "=", self._raw(lot))]))
+        self.assertFalse(
+            self.env["med.scan.request"].sudo().search_count([("raw", "=", self._raw(lot))])
+        )
 
     def test_nomenclature_substitute_for_gs_is_read_as_fnc1(self):
         nomenclature = self.env.ref("barcodes_gs1_nomenclature.default_gs1_nomenclature")
@@ -136,8 +166,9 @@ class TestScanStation(MedDeviceFlowCommon):
     def test_undo_last_issue_makes_a_correcting_document_with_the_reason(self):
         lot = self._receive(self.stent, ["ST-4"])
         scan_key = key()
-        result = self.station_scan(self._raw(lot), "issue", scan_key=scan_key,
-                                   department_id=self.cardiology.id)
+        result = self.station_scan(
+            self._raw(lot), "issue", scan_key=scan_key, department_id=self.cardiology.id
+        )
         self.assertTrue(result["undo"])
         issue = self.env["med.device.issue"].browse(result["res_id"])
         undone = self.station().station_undo(scan_key, "wrong unit picked")
@@ -153,9 +184,14 @@ class TestScanStation(MedDeviceFlowCommon):
         lot = self._receive(self.stent, ["ST-5"])
         self._issue(lot)
         scan_key = key()
-        result = self.station_scan(self._raw(lot), "use", user=self.user_department,
-                                   scan_key=scan_key, department_id=self.cardiology.id,
-                                   patient_identifier="MRN-77")
+        result = self.station_scan(
+            self._raw(lot),
+            "use",
+            user=self.user_department,
+            scan_key=scan_key,
+            department_id=self.cardiology.id,
+            patient_identifier="MRN-77",
+        )
         self.assertTrue(result["ok"], result["message"])
         self.assertFalse(result["undo"])
         undone = self.station(self.user_department).station_undo(scan_key)
@@ -166,8 +202,9 @@ class TestScanStation(MedDeviceFlowCommon):
     def test_undo_of_another_users_scan_is_refused(self):
         lot = self._receive(self.stent, ["ST-6"])
         scan_key = key()
-        self.station_scan(self._raw(lot), "issue", scan_key=scan_key,
-                          department_id=self.cardiology.id)
+        self.station_scan(
+            self._raw(lot), "issue", scan_key=scan_key, department_id=self.cardiology.id
+        )
         undone = self.station(self.user_manager).station_undo(scan_key)
         self.assertFalse(undone["ok"])
         self.assertEqual(lot.med_state, "issued")
@@ -177,19 +214,31 @@ class TestScanStation(MedDeviceFlowCommon):
         lot = self._receive(self.stent, ["ST-7"])
         scan_key = key()
         self.station_scan(self._raw(lot), "trace", scan_key=scan_key)
-        mine = self.env["med.scan.request"].with_user(self.user_storekeeper).search(
-            [("key", "=", scan_key)])
+        mine = (
+            self.env["med.scan.request"]
+            .with_user(self.user_storekeeper)
+            .search([("key", "=", scan_key)])
+        )
         self.assertEqual(len(mine), 1)
         with self.assertRaisesRegex(AccessError, "not allowed to modify"):
             mine.write({"state": "refused"})
         with self.assertRaisesRegex(AccessError, "not allowed to delete"):
             mine.unlink()
         with self.assertRaisesRegex(AccessError, "not allowed to create"):
-            self.env["med.scan.request"].with_user(self.user_storekeeper).create({
-                "user_id": self.user_storekeeper.id, "company_id": self.company.id,
-                "key": key(), "operation": "issue", "raw": "x"})
-        self.assertFalse(self.env["med.scan.request"].with_user(self.user_manager).search(
-            [("key", "=", scan_key)]))
+            self.env["med.scan.request"].with_user(self.user_storekeeper).create(
+                {
+                    "user_id": self.user_storekeeper.id,
+                    "company_id": self.company.id,
+                    "key": key(),
+                    "operation": "issue",
+                    "raw": "x",
+                }
+            )
+        self.assertFalse(
+            self.env["med.scan.request"]
+            .with_user(self.user_manager)
+            .search([("key", "=", scan_key)])
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -14,6 +14,10 @@ class TestScanStationHoot(HttpCase):
         self.browser_js(
             "/web/tests?headless&loglevel=2&preset=desktop&timeout=15000"
             "&filter=med_device_stock%20scan%20station",
-            "", "", login="admin", timeout=600,
-            success_signal="[HOOT] test suite succeeded", error_checker=hoot_error_checker,
+            "",
+            "",
+            login="admin",
+            timeout=600,
+            success_signal="[HOOT] test suite succeeded",
+            error_checker=hoot_error_checker,
         )

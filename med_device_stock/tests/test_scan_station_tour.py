@@ -27,26 +27,48 @@ class ScanStationTourCommon(HttpCase):
         super().setUpClass()
         env = cls.env
         cls.company = env.company
-        cls.store = new_test_user(env, login="tour_store", password="tour_store",
-                                  groups="med_device_stock.group_med_storekeeper")
-        cls.nurse_user = new_test_user(env, login="tour_nurse", password="tour_nurse",
-                                       groups="med_device_stock.group_med_department_user")
-        cls.cardiology = env["hr.department"].create({
-            "name": "Tour Cardiology", "med_is_device_department": True,
-            "company_id": cls.company.id})
-        cls.nurse = env["hr.employee"].create({
-            "name": "Nurse Tour", "department_id": cls.cardiology.id,
-            "user_id": cls.nurse_user.id})
+        cls.store = new_test_user(
+            env,
+            login="tour_store",
+            password="tour_store",
+            groups="med_device_stock.group_med_storekeeper",
+        )
+        cls.nurse_user = new_test_user(
+            env,
+            login="tour_nurse",
+            password="tour_nurse",
+            groups="med_device_stock.group_med_department_user",
+        )
+        cls.cardiology = env["hr.department"].create(
+            {
+                "name": "Tour Cardiology",
+                "med_is_device_department": True,
+                "company_id": cls.company.id,
+            }
+        )
+        cls.nurse = env["hr.employee"].create(
+            {"name": "Nurse Tour", "department_id": cls.cardiology.id, "user_id": cls.nurse_user.id}
+        )
         cls.supplier = env["res.partner"].create({"name": "Tour Supplier", "is_company": True})
         cls.di = gtin_with_check_digit("695000000101")
-        template = env["product.template"].create({
-            "name": "Tour Stent", "type": "consu", "is_storable": True, "tracking": "serial",
-            "use_expiration_date": True, "med_is_device": True, "med_device_class": "III",
-            "med_implantable": True, "med_model": "TS-1", "med_specification": "3.0x18",
-            "med_registration_number": "国械注准20233130001",
-            "med_udi_di_ids": [Command.create({"di": cls.di, "packaging_level": "each",
-                                               "quantity": 1})],
-        })
+        template = env["product.template"].create(
+            {
+                "name": "Tour Stent",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+                "use_expiration_date": True,
+                "med_is_device": True,
+                "med_device_class": "III",
+                "med_implantable": True,
+                "med_model": "TS-1",
+                "med_specification": "3.0x18",
+                "med_registration_number": "国械注准20233130001",
+                "med_udi_di_ids": [
+                    Command.create({"di": cls.di, "packaging_level": "each", "quantity": 1})
+                ],
+            }
+        )
         cls.stent = template.product_variant_id
         cls.codes = {serial: cls.udi(serial) for serial in SERIALS}
         # units in stock for the issues (received and checked), one issued for the nurse
@@ -54,8 +76,7 @@ class ScanStationTourCommon(HttpCase):
         cls.receipt_order = cls._order(2, name="P-TOUR-01")
         scanner = env["med.device.scan"]
         for serial in ("U1", "C1"):
-            result = scanner.scan(cls.codes[serial], "issue",
-                                  {"department_id": cls.cardiology.id})
+            result = scanner.scan(cls.codes[serial], "issue", {"department_id": cls.cardiology.id})
             assert result["ok"], result["message"]
         cls.count = env["med.count"].create({"department_id": cls.cardiology.id})
         cls.count.action_start()
@@ -66,11 +87,16 @@ class ScanStationTourCommon(HttpCase):
 
     @classmethod
     def _order(cls, quantity, name=None):
-        order = cls.env["purchase.order"].create({
-            "partner_id": cls.supplier.id,
-            "order_line": [Command.create({"product_id": cls.stent.id,
-                                           "product_qty": quantity, "price_unit": 900.0})],
-        })
+        order = cls.env["purchase.order"].create(
+            {
+                "partner_id": cls.supplier.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": cls.stent.id, "product_qty": quantity, "price_unit": 900.0}
+                    )
+                ],
+            }
+        )
         order.button_confirm()
         if name:
             order.name = name
@@ -82,8 +108,11 @@ class ScanStationTourCommon(HttpCase):
         scanner = cls.env["med.device.scan"]
         lots = {}
         for serial in serials:
-            result = scanner.scan(cls.codes[serial], "receipt", {
-                "purchase_id": order.id, "certificate_number": "CoC-TOUR"})
+            result = scanner.scan(
+                cls.codes[serial],
+                "receipt",
+                {"purchase_id": order.id, "certificate_number": "CoC-TOUR"},
+            )
             assert result["ok"], result["message"]
             lots[serial] = cls.env["stock.lot"].browse(result["lot_id"])
         cls.env["med.receipt.check"].search([("purchase_id", "=", order.id)]).action_done()
@@ -93,32 +122,37 @@ class ScanStationTourCommon(HttpCase):
         return "/odoo/action-med_device_stock.med_scan_station_action"
 
     def _play_storekeeper(self):
-        self.start_tour(self.station_url(), "med_station_storekeeper", login="tour_store",
-                        timeout=180)
-        check = self.env["med.receipt.check"].search(
-            [("purchase_id", "=", self.receipt_order.id)])
+        self.start_tour(
+            self.station_url(), "med_station_storekeeper", login="tour_store", timeout=180
+        )
+        check = self.env["med.receipt.check"].search([("purchase_id", "=", self.receipt_order.id)])
         self.assertEqual(sorted(check.line_ids.lot_id.mapped("name")), ["R1", "R2"])
         issue = self.env["med.device.issue"].search(
-            [("line_ids.lot_id", "=", self.lots["I1"].id), ("reversal_of_id", "=", False)])
+            [("line_ids.lot_id", "=", self.lots["I1"].id), ("reversal_of_id", "=", False)]
+        )
         self.assertEqual(issue.state, "done")
         self.assertTrue(issue.reversal_ids, "undo last made a correcting document")
         self.assertEqual(self.lots["I1"].med_state, "in_stock")
 
     def _play_nurse(self):
-        self.start_tour(self.station_url(), "med_station_nurse", login="tour_nurse",
-                        timeout=180)
+        self.start_tour(self.station_url(), "med_station_nurse", login="tour_nurse", timeout=180)
         use = self.env["med.device.use"].search([("lot_id", "=", self.lots["U1"].id)])
-        self.assertEqual((use.patient_identifier, use.surgery_ref, use.create_uid),
-                         ("MRN-TOUR-7", "OR-3 CABG", self.nurse_user))
+        self.assertEqual(
+            (use.patient_identifier, use.surgery_ref, use.create_uid),
+            ("MRN-TOUR-7", "OR-3 CABG", self.nurse_user),
+        )
         self.assertIn(self.lots["C1"], self.count.scan_ids.lot_id)
 
 
 @tagged("post_install", "-at_install")
 class TestScanStationTour(ScanStationTourCommon):
     def test_codes_are_those_the_tours_type(self):
-        tours = open(__file__.replace("tests/test_scan_station_tour.py",
-                                      "static/tests/tours/scan_station_tours.js"),
-                     encoding="utf-8").read()
+        tours = open(
+            __file__.replace(
+                "tests/test_scan_station_tour.py", "static/tests/tours/scan_station_tours.js"
+            ),
+            encoding="utf-8",
+        ).read()
         for serial, code in self.codes.items():
             self.assertIn(f"{serial}: `{code}`", tours)
 
@@ -129,13 +163,16 @@ class TestScanStationTour(ScanStationTourCommon):
         self._play_nurse()
 
     def test_offline_scans_are_kept_then_sent_once(self):
-        self.env["med.device.scan"].scan(self.codes["I3"], "issue",
-                                         {"department_id": self.cardiology.id})
-        self.start_tour(self.station_url(), "med_station_offline", login="tour_store",
-                        timeout=240)
+        self.env["med.device.scan"].scan(
+            self.codes["I3"], "issue", {"department_id": self.cardiology.id}
+        )
+        self.start_tour(self.station_url(), "med_station_offline", login="tour_store", timeout=240)
         Issue = self.env["med.device.issue"]
-        self.assertEqual(Issue.search_count([("line_ids.lot_id", "=", self.lots["I2"].id)]), 1,
-                         "the scan whose answer was lost is recorded once")
+        self.assertEqual(
+            Issue.search_count([("line_ids.lot_id", "=", self.lots["I2"].id)]),
+            1,
+            "the scan whose answer was lost is recorded once",
+        )
         self.assertEqual(self.lots["I4"].med_state, "issued")
         requests = self.env["med.scan.request"].search([("user_id", "=", self.store.id)])
         self.assertEqual(sorted(requests.mapped("state")), ["done", "done", "refused"])

@@ -8,8 +8,13 @@ from odoo.exceptions import UserError
 from .common import MedDeviceFlowCommon
 
 WRITTEN_MODELS = (
-    "stock.lot", "med.device.issue", "med.device.issue.line", "med.device.use",
-    "med.receipt.check.line", "stock.move.line", "med.unit.event",
+    "stock.lot",
+    "med.device.issue",
+    "med.device.issue.line",
+    "med.device.use",
+    "med.receipt.check.line",
+    "stock.move.line",
+    "med.unit.event",
 )
 
 
@@ -26,8 +31,12 @@ class TestScanAgreesWithUnit(MedDeviceFlowCommon):
 
     def _label(self, **changes):
         """The UDI of the unit S1 with ``changes`` (lot, expiry, manufactured)."""
-        values = {"serial": "S1", "lot": "MFR1", "expiry": self.expiry,
-                  "manufactured": datetime.date(2025, 1, 15)}
+        values = {
+            "serial": "S1",
+            "lot": "MFR1",
+            "expiry": self.expiry,
+            "manufactured": datetime.date(2025, 1, 15),
+        }
         values.update(changes)
         return self.udi(self.stent, **values)
 
@@ -46,31 +55,40 @@ class TestScanAgreesWithUnit(MedDeviceFlowCommon):
 
     def test_other_lot_refused_naming_both(self):
         message = self._refused(self._label(lot="MFR9"))
-        self.assertRegex(message, r"The scanned lot MFR9 differs from the unit's recorded lot "
-                                  r"MFR1 \(Coronary Stent unit S1\)")
+        self.assertRegex(
+            message,
+            r"The scanned lot MFR9 differs from the unit's recorded lot "
+            r"MFR1 \(Coronary Stent unit S1\)",
+        )
 
     def test_other_expiry_refused_naming_both(self):
         later = self.expiry + datetime.timedelta(days=400)
         message = self._refused(self._label(expiry=later))
-        self.assertIn(f"The scanned expiry {later.isoformat()} differs from the unit's "
-                      f"recorded expiry {self.expiry.isoformat()}", message)
+        self.assertIn(
+            f"The scanned expiry {later.isoformat()} differs from the unit's "
+            f"recorded expiry {self.expiry.isoformat()}",
+            message,
+        )
 
     def test_other_manufacturing_date_refused_naming_both(self):
         message = self._refused(self._label(manufactured=datetime.date(2024, 2, 1)))
-        self.assertIn("The scanned manufacturing date 2024-02-01 differs from the unit's "
-                      "recorded manufacturing date 2025-01-15", message)
+        self.assertIn(
+            "The scanned manufacturing date 2024-02-01 differs from the unit's "
+            "recorded manufacturing date 2025-01-15",
+            message,
+        )
 
     def test_every_disagreement_is_named(self):
-        message = self._refused(self._label(lot="MFR9", expiry=self.expiry
-                                            + datetime.timedelta(days=1)))
+        message = self._refused(
+            self._label(lot="MFR9", expiry=self.expiry + datetime.timedelta(days=1))
+        )
         self.assertIn("scanned lot MFR9", message)
         self.assertIn("scanned expiry", message)
 
     def test_use_transfer_and_count_refuse_a_label_that_disagrees(self):
         self.assertTrue(self._issue(self.unit)["ok"])
         self._refused(self._label(lot="MFR9"), "use", patient_identifier="MRN-1")
-        self._refused(self._label(lot="MFR9"), "transfer",
-                      dest_department_id=self.orthopedics.id)
+        self._refused(self._label(lot="MFR9"), "transfer", dest_department_id=self.orthopedics.id)
         self._refused(self._label(lot="MFR9"), "return")
         self._refused(self._label(lot="MFR9"), "count")
         self.assertEqual(self.unit.med_state, "issued")
@@ -87,28 +105,39 @@ class TestScanAgreesWithUnit(MedDeviceFlowCommon):
         recorded = lot.expiration_date.date()
         later = recorded + datetime.timedelta(days=30)
         message = self._refused(
-            self.udi(self.catheter, lot="CATH1", expiry=later), "receipt",
-            purchase_id=order.id, certificate_number="CoC-2")
-        self.assertIn(f"The scanned expiry {later.isoformat()} differs from the unit's "
-                      f"recorded expiry {recorded.isoformat()}", message)
+            self.udi(self.catheter, lot="CATH1", expiry=later),
+            "receipt",
+            purchase_id=order.id,
+            certificate_number="CoC-2",
+        )
+        self.assertIn(
+            f"The scanned expiry {later.isoformat()} differs from the unit's "
+            f"recorded expiry {recorded.isoformat()}",
+            message,
+        )
 
     def test_receipt_completes_a_lot_recorded_without_its_udi(self):
         """A lot first recorded by hand (no UDI data) gets them from the UDI scanned at
         receipt: by the system, posted on the unit; what it had stays."""
         expiry = datetime.date(2028, 3, 31)
-        lot = self.env["stock.lot"].create({
-            "name": "CATH7", "product_id": self.catheter.id,
-            "expiration_date": datetime.datetime(2028, 3, 31),
-        })
+        lot = self.env["stock.lot"].create(
+            {
+                "name": "CATH7",
+                "product_id": self.catheter.id,
+                "expiration_date": datetime.datetime(2028, 3, 31),
+            }
+        )
         order = self._make_purchase(self.supplier, [(self.catheter, 1)])
-        raw = self.udi(self.catheter, lot="CATH7", expiry=expiry,
-                       manufactured=datetime.date(2025, 2, 2))
+        raw = self.udi(
+            self.catheter, lot="CATH7", expiry=expiry, manufactured=datetime.date(2025, 2, 2)
+        )
         result = self.scan(raw, "receipt", purchase_id=order.id, certificate_number="CoC-3")
         self.assertTrue(result["ok"], result["message"])
         self.assertEqual(result["lot_id"], lot.id)
         self.assertEqual(
             (lot.med_udi_raw, lot.med_di, lot.med_mfr_lot, lot.med_manufactured_date),
-            (raw, self.catheter.med_udi_di_ids[:1].di, "CATH7", datetime.date(2025, 2, 2)))
+            (raw, self.catheter.med_udi_di_ids[:1].di, "CATH7", datetime.date(2025, 2, 2)),
+        )
         self.assertEqual(lot.expiration_date, datetime.datetime(2028, 3, 31))
         body = lot.sudo().message_ids[:1].body
         self.assertIn("completed from the UDI", body)
@@ -120,9 +149,12 @@ class TestScanContext(MedDeviceFlowCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.other_company = cls.env["res.company"].create({"name": "Other Hospital"})
-        cls.other_department = cls.env["hr.department"].create({
-            "name": "Secret Ward", "company_id": cls.other_company.id,
-        })
+        cls.other_department = cls.env["hr.department"].create(
+            {
+                "name": "Secret Ward",
+                "company_id": cls.other_company.id,
+            }
+        )
         cls.env = cls.env(user=cls.user_storekeeper)
 
     def setUp(self):
@@ -181,8 +213,9 @@ class TestScanContext(MedDeviceFlowCommon):
         self.assertNotIn("Secret Ward", message, "nothing of the other company leaks")
 
     def test_bad_dates_and_texts_are_refused_naming_key_and_value(self):
-        message = self._refused("borrow", "expected_return_date", "yesterday",
-                                requester_id=self.nurse.id)
+        message = self._refused(
+            "borrow", "expected_return_date", "yesterday", requester_id=self.nurse.id
+        )
         self.assertIn("expected_return_date = 'yesterday' is not a date (YYYY-MM-DD", message)
         message = self._refused("borrow", "expected_return_date", 20990101)
         self.assertIn("expected_return_date = 20990101 is not a date", message)
@@ -199,8 +232,11 @@ class TestScanContext(MedDeviceFlowCommon):
 
     def test_context_given_as_the_environments_context_is_checked(self):
         """Over JSON-RPC, ``context`` arrives as the environment's context."""
-        result = self.env["med.device.scan"].with_context(department_id="abc").scan(
-            self._raw(self.unit), "issue")
+        result = (
+            self.env["med.device.scan"]
+            .with_context(department_id="abc")
+            .scan(self._raw(self.unit), "issue")
+        )
         self.assertFalse(result["ok"])
         self.assertIn("department_id = 'abc' is not the id of a record", result["message"])
 
@@ -212,22 +248,42 @@ class TestScanContext(MedDeviceFlowCommon):
     def test_a_client_cannot_choose_where_a_unit_is_taken_from(self):
         """The recall's own context key (where it found a unit) is not a client's."""
         lot = self._receive(self.catheter, 2, lot="CATH1")
-        result = self.env["med.device.scan"].with_context(
-            med_source_location_id=self.orthopedics.med_location_id.id,
-        ).scan(self._raw(lot), "issue", {"department_id": self.cardiology.id})
+        result = (
+            self.env["med.device.scan"]
+            .with_context(
+                med_source_location_id=self.orthopedics.med_location_id.id,
+            )
+            .scan(self._raw(lot), "issue", {"department_id": self.cardiology.id})
+        )
         self.assertTrue(result["ok"], result["message"])
-        self.assertEqual(self.env["stock.quant"]._get_available_quantity(
-            self.catheter, self.stock_location, lot_id=lot, strict=True), 1.0,
-            "taken from the store")
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(
+                self.catheter, self.stock_location, lot_id=lot, strict=True
+            ),
+            1.0,
+            "taken from the store",
+        )
 
     def test_the_wizard_scans_only_into_a_readable_scan_document(self):
         Wizard = self.env["med.scan.wizard"]
-        wizard = Wizard.create({"operation": "issue", "res_model": "res.users", "res_id": 1,
-                                "barcode": self._raw(self.unit)})
+        wizard = Wizard.create(
+            {
+                "operation": "issue",
+                "res_model": "res.users",
+                "res_id": 1,
+                "barcode": self._raw(self.unit),
+            }
+        )
         with self.assertRaisesRegex(UserError, r"Units cannot be scanned into res.users"):
             wizard.action_scan()
-        wizard = Wizard.create({"operation": "issue", "res_model": "med.device.issue",
-                                "res_id": 99999, "barcode": self._raw(self.unit)})
+        wizard = Wizard.create(
+            {
+                "operation": "issue",
+                "res_model": "med.device.issue",
+                "res_id": 99999,
+                "barcode": self._raw(self.unit),
+            }
+        )
         with self.assertRaisesRegex(
             UserError, r"no Device Issue, Borrow, Return or Transfer with res_id 99999"
         ):

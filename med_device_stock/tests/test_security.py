@@ -15,9 +15,7 @@ class TestSecurity(MedDeviceStockCommon):
             self.user_storekeeper.has_group("med_device_stock.group_med_department_user")
         )
         self.assertFalse(self.user_storekeeper.has_group("med_device_stock.group_med_manager"))
-        self.assertFalse(
-            self.user_department.has_group("med_device_stock.group_med_storekeeper")
-        )
+        self.assertFalse(self.user_department.has_group("med_device_stock.group_med_storekeeper"))
 
     def test_top_menu_only_for_medical_device_users(self):
         root = self.env.ref("med_device_stock.menu_med_root")
@@ -25,7 +23,6 @@ class TestSecurity(MedDeviceStockCommon):
         self.assertIn(root.id, self._visible_menus(self.user_department))
         self.assertNotIn(root.id, self._visible_menus(self.user_plain))
         self.assertNotIn(units.id, self._visible_menus(self.user_plain))
-
 
     def test_administrator_holds_the_roles_and_lands_on_the_dashboard(self):
         """As Odoo's own apps do, the administrator is in the suite's manager groups (a
@@ -62,7 +59,8 @@ class TestDepartmentSecurity(MedDeviceFlowCommon):
         lots = cls.env["stock.lot"]
         for serial in ("S1", "S2"):
             result = cls.env["med.device.scan"].scan(
-                cls.udi(cls.stent, serial=serial), "receipt",
+                cls.udi(cls.stent, serial=serial),
+                "receipt",
                 {"purchase_id": order.id, "certificate_number": "C1"},
             )
             lots |= lots.browse(result["lot_id"])
@@ -81,15 +79,25 @@ class TestDepartmentSecurity(MedDeviceFlowCommon):
         self.assertEqual(Issue.search([]).department_id, self.cardiology)
         events = self.env["med.unit.event"].with_user(self.user_department).search([])
         self.assertEqual(events.lot_id, mine)
-        self.assertEqual(self.env["stock.lot"].with_user(self.user_storekeeper).search(
-            [("product_id", "=", self.stent.id)]), self.stents, "storekeepers see everything")
+        self.assertEqual(
+            self.env["stock.lot"]
+            .with_user(self.user_storekeeper)
+            .search([("product_id", "=", self.stent.id)]),
+            self.stents,
+            "storekeepers see everything",
+        )
 
     def test_department_user_uses_but_cannot_delete_or_tamper(self):
         mine, theirs = self.stents
         self._issue(mine, department=self.cardiology)
         self._issue(theirs, department=self.orthopedics)
-        result = self.scan(self._raw(mine), "use", user=self.user_department,
-                           department_id=self.cardiology.id, patient_identifier="MRN-5")
+        result = self.scan(
+            self._raw(mine),
+            "use",
+            user=self.user_department,
+            department_id=self.cardiology.id,
+            patient_identifier="MRN-5",
+        )
         self.assertTrue(result["ok"], result["message"])
         use = self.env["med.device.use"].browse(result["res_id"])
         self.assertEqual(use.user_id, self.user_department)
@@ -99,11 +107,19 @@ class TestDepartmentSecurity(MedDeviceFlowCommon):
         with self.assertRaisesRegex(UserError, "cannot be set by hand"):
             mine.with_user(self.user_department).write({"med_state": "in_stock"})
         with self.assertRaises(AccessError):
-            self.env["med.unit.event"].with_user(self.user_department).create({
-                "lot_id": mine.id, "event_type": "return",
-            })
-        result = self.scan(self._raw(theirs), "use", user=self.user_department,
-                           department_id=self.orthopedics.id, patient_identifier="MRN-6")
+            self.env["med.unit.event"].with_user(self.user_department).create(
+                {
+                    "lot_id": mine.id,
+                    "event_type": "return",
+                }
+            )
+        result = self.scan(
+            self._raw(theirs),
+            "use",
+            user=self.user_department,
+            department_id=self.orthopedics.id,
+            patient_identifier="MRN-6",
+        )
         self.assertFalse(result["ok"], "another department's unit cannot be used")
         self.assertEqual(theirs.med_state, "issued")
 
@@ -113,8 +129,12 @@ class TestDepartmentSecurity(MedDeviceFlowCommon):
         as a unit that does not exist), not because of the unit's state."""
         (in_store,) = self._receive(self.stent, ["S9"])
         self.assertEqual(in_store.med_state, "in_stock")
-        result = self.scan(self._raw(in_store), "issue", user=self.user_department,
-                           department_id=self.cardiology.id)
+        result = self.scan(
+            self._raw(in_store),
+            "issue",
+            user=self.user_department,
+            department_id=self.cardiology.id,
+        )
         self.assertFalse(result["ok"], "a department user cannot issue from the store")
         self.assertRegex(result["message"], "S9 is unknown")
         issues = self.env["med.device.issue"].search([("line_ids.lot_id", "=", in_store.id)])
@@ -126,10 +146,16 @@ class TestDepartmentSecurity(MedDeviceFlowCommon):
         with self.assertRaises(AccessError):
             self.env["med.receipt.check"].with_user(self.user_department).search([])
         with self.assertRaises(AccessError):
-            self.env["med.product.di"].with_user(self.user_department).create({
-                "di": "09506000134352", "product_tmpl_id": self.stent.product_tmpl_id.id,
-            })
+            self.env["med.product.di"].with_user(self.user_department).create(
+                {
+                    "di": "09506000134352",
+                    "product_tmpl_id": self.stent.product_tmpl_id.id,
+                }
+            )
         with self.assertRaises(AccessError):
-            self.env["med.device.scrap"].with_user(self.user_department).create({
-                "lot_id": self.stents[0].id, "reason": "x",
-            })
+            self.env["med.device.scrap"].with_user(self.user_department).create(
+                {
+                    "lot_id": self.stents[0].id,
+                    "reason": "x",
+                }
+            )

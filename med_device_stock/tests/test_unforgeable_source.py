@@ -57,22 +57,39 @@ class TestUnforgeableSource(MedDeviceFlowCommon):
         ``med_event`` context cannot write the unit's timeline: the move is recorded as
         the transfer it is."""
         (lot,) = self._receive(self.stent, ["FORGE1"])
-        picking = self.env["stock.picking"].sudo().create({
-            "picking_type_id": self.warehouse.int_type_id.id,
-            "location_id": self.stock_location.id,
-            "location_dest_id": self.cardiology.med_location_id.id,
-            "move_ids": [Command.create({
-                "name": "forged", "product_id": self.stent.id, "product_uom_qty": 1.0,
-                "product_uom": self.stent.uom_id.id,
-                "location_id": self.stock_location.id,
-                "location_dest_id": self.cardiology.med_location_id.id,
-            })],
-        })
+        picking = (
+            self.env["stock.picking"]
+            .sudo()
+            .create(
+                {
+                    "picking_type_id": self.warehouse.int_type_id.id,
+                    "location_id": self.stock_location.id,
+                    "location_dest_id": self.cardiology.med_location_id.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": "forged",
+                                "product_id": self.stent.id,
+                                "product_uom_qty": 1.0,
+                                "product_uom": self.stent.uom_id.id,
+                                "location_id": self.stock_location.id,
+                                "location_dest_id": self.cardiology.med_location_id.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
         picking.action_confirm()
         picking.move_ids.move_line_ids.lot_id = lot
         picking.move_ids.picked = True
-        forged = {"event_type": "use", "res_model": "med.device.use", "res_id": 1,
-                  "note": "Patient MRN-FORGED", "holder_id": self.nurse.id}
+        forged = {
+            "event_type": "use",
+            "res_model": "med.device.use",
+            "res_id": 1,
+            "note": "Patient MRN-FORGED",
+            "holder_id": self.nurse.id,
+        }
         picking.with_context(med_event=forged, skip_backorder=True).button_validate()
         self.assertEqual(picking.state, "done")
         event = lot.med_event_ids.sorted("id")[-1]

@@ -3,8 +3,13 @@ from odoo.exceptions import UserError
 
 #: the documents a correction applies to
 CORRECTABLE_MODELS = (
-    "med.device.issue", "med.device.use", "med.device.quarantine", "med.device.scrap",
-    "med.count", "med.recall", "med.receipt.check",
+    "med.device.issue",
+    "med.device.use",
+    "med.device.quarantine",
+    "med.device.scrap",
+    "med.count",
+    "med.recall",
+    "med.receipt.check",
 )
 
 
@@ -17,11 +22,15 @@ class MedDeviceCorrectionWizard(models.TransientModel):
     _description = "Correct a Done Device Document"
 
     res_model = fields.Char(string="Document Model", required=True, readonly=True)
-    res_id = fields.Many2oneReference(string="Document ID", model_field="res_model",
-                                      required=True, readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Document ID", model_field="res_model", required=True, readonly=True
+    )
     document_name = fields.Char(string="Document", compute="_compute_document_name")
-    reason = fields.Text(required=True, help="Why the document is corrected: kept on the "
-                         "correcting document and in the units' timelines.")
+    reason = fields.Text(
+        required=True,
+        help="Why the document is corrected: kept on the "
+        "correcting document and in the units' timelines.",
+    )
 
     @api.depends("res_model", "res_id")
     def _compute_document_name(self):
@@ -31,8 +40,7 @@ class MedDeviceCorrectionWizard(models.TransientModel):
     def _med_document(self):
         self.ensure_one()
         if self.res_model not in CORRECTABLE_MODELS:
-            raise UserError(_("%(model)s documents are not corrected here.",
-                              model=self.res_model))
+            raise UserError(_("%(model)s documents are not corrected here.", model=self.res_model))
         return self.env[self.res_model].browse(self.res_id).exists()
 
     def action_confirm(self):

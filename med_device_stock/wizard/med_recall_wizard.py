@@ -14,10 +14,12 @@ class MedRecallWizard(models.TransientModel):
     reference = fields.Char(string="Recall Notice")
     reason = fields.Text(required=True)
     recall_level = fields.Selection(
-        [("1", "Class I"), ("2", "Class II"), ("3", "Class III")], string="Recall Class",
+        [("1", "Class I"), ("2", "Class II"), ("3", "Class III")],
+        string="Recall Class",
     )
-    date_received = fields.Datetime(string="Recall Received On", required=True,
-                                    default=fields.Datetime.now)
+    date_received = fields.Datetime(
+        string="Recall Received On", required=True, default=fields.Datetime.now
+    )
     product_id = fields.Many2one("product.product", domain="[('med_is_device', '=', True)]")
     di = fields.Char(string="Device Identifier")
     mfr_lots = fields.Char(string="Manufacturer Lots")
@@ -38,11 +40,17 @@ class MedRecallWizard(models.TransientModel):
             try:
                 parsed = parse(raw)
             except UdiError as error:
-                raise UserError(_("Scanned UDIs: %(raw)s cannot be read: %(error)s",
-                                  raw=raw, error=_(error.template, **error.params)))  # pylint: disable=translation-required
+                raise UserError(
+                    _(
+                        "Scanned UDIs: %(raw)s cannot be read: %(error)s",
+                        raw=raw,
+                        error=_(error.template, **error.params),
+                    )
+                )  # pylint: disable=translation-required
             identifier = self.env["med.product.di"]._find_by_di(parsed.di)
             lot = identifier and self.env["stock.lot"]._med_find_unit(
-                identifier.product_id, parsed.lot, parsed.serial)
+                identifier.product_id, parsed.lot, parsed.serial
+            )
             if not lot:
                 raise UserError(_("Scanned UDIs: no unit is known for %(raw)s.", raw=raw))
             lots |= lot
@@ -50,22 +58,24 @@ class MedRecallWizard(models.TransientModel):
 
     def action_open_recall(self):
         self.ensure_one()
-        recall = self.env["med.recall"].create({
-            "reference": self.reference,
-            "reason": self.reason,
-            "recall_level": self.recall_level,
-            "date_received": self.date_received,
-            "product_id": self.product_id.id,
-            "di": self.di,
-            "mfr_lots": self.mfr_lots,
-            "serials": self.serials,
-            "expiry_from": self.expiry_from,
-            "expiry_to": self.expiry_to,
-            "manufactured_from": self.manufactured_from,
-            "manufactured_to": self.manufactured_to,
-            "supplier_id": self.supplier_id.id,
-            "lot_ids": [Command.set(self._scanned_lots().ids)],
-        })
+        recall = self.env["med.recall"].create(
+            {
+                "reference": self.reference,
+                "reason": self.reason,
+                "recall_level": self.recall_level,
+                "date_received": self.date_received,
+                "product_id": self.product_id.id,
+                "di": self.di,
+                "mfr_lots": self.mfr_lots,
+                "serials": self.serials,
+                "expiry_from": self.expiry_from,
+                "expiry_to": self.expiry_to,
+                "manufactured_from": self.manufactured_from,
+                "manufactured_to": self.manufactured_to,
+                "supplier_id": self.supplier_id.id,
+                "lot_ids": [Command.set(self._scanned_lots().ids)],
+            }
+        )
         recall.action_open()
         return {
             "type": "ir.actions.act_window",

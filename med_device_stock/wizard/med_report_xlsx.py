@@ -59,14 +59,17 @@ class MedReportXlsx(models.TransientModel):
     _description = "Export a Device Report to XLSX"
 
     report = fields.Selection(
-        [("stock", "Stock by Department and Location"),
-         ("expiry", "Expiry Risk"),
-         ("slow_moving", "Slow-moving Units"),
-         ("consumption", "Consumption and Cost by Department"),
-         ("turnover", "Stock Turnover"),
-         ("scrap", "Scrap Rate"),
-         ("timeliness", "Receipt and Issue Timeliness")],
-        required=True, default="stock",
+        [
+            ("stock", "Stock by Department and Location"),
+            ("expiry", "Expiry Risk"),
+            ("slow_moving", "Slow-moving Units"),
+            ("consumption", "Consumption and Cost by Department"),
+            ("turnover", "Stock Turnover"),
+            ("scrap", "Scrap Rate"),
+            ("timeliness", "Receipt and Issue Timeliness"),
+        ],
+        required=True,
+        default="stock",
     )
     date_from = fields.Date(string="From")
     date_to = fields.Date(string="To")
@@ -77,12 +80,20 @@ class MedReportXlsx(models.TransientModel):
     def _check_period(self):
         for wizard in self:
             if wizard.date_from and wizard.date_to and wizard.date_from > wizard.date_to:
-                raise UserError(_("The period starts on %(date_from)s, after its end "
-                                  "%(date_to)s.", date_from=wizard.date_from,
-                                  date_to=wizard.date_to))
+                raise UserError(
+                    _(
+                        "The period starts on %(date_from)s, after its end %(date_to)s.",
+                        date_from=wizard.date_from,
+                        date_to=wizard.date_to,
+                    )
+                )
             if wizard.slow_days < 0:
-                raise UserError(_("No Movement For (days) must be positive, not %(days)s.",
-                                  days=wizard.slow_days))
+                raise UserError(
+                    _(
+                        "No Movement For (days) must be positive, not %(days)s.",
+                        days=wizard.slow_days,
+                    )
+                )
 
     def _med_spec(self):
         self.ensure_one()
@@ -92,12 +103,14 @@ class MedReportXlsx(models.TransientModel):
         if self.report == "slow_moving":
             domain.append(("idle_days", ">=", self.slow_days))
         if spec["date_field"]:
-            domain += Report._med_date_range_domain(self.date_from, self.date_to,
-                                                    spec["date_field"])
+            domain += Report._med_date_range_domain(
+                self.date_from, self.date_to, spec["date_field"]
+            )
         if self.department_id:
             if "department_id" not in Report._fields:
-                raise UserError(_("Report %(report)s is not split by department.",
-                                  report=self._med_title()))
+                raise UserError(
+                    _("Report %(report)s is not split by department.", report=self._med_title())
+                )
             domain.append(("department_id", "=", self.department_id.id))
         return Report, domain, spec["groupby"], spec["measures"]
 
@@ -107,10 +120,17 @@ class MedReportXlsx(models.TransientModel):
     def _med_xlsx(self):
         Report, domain, groupby, measures = self._med_spec()
         header, rows, total = Report._med_table(domain, groupby, measures)
-        return self._med_xlsx_table(self._med_title(), header, rows, footer=total,
-                                    number_format="#,##0.00", widths=[20] * len(header))
+        return self._med_xlsx_table(
+            self._med_title(),
+            header,
+            rows,
+            footer=total,
+            number_format="#,##0.00",
+            widths=[20] * len(header),
+        )
 
     def action_export(self):
         self.ensure_one()
         return self._med_download_xlsx(
-            f"{self.report}_{fields.Date.context_today(self)}.xlsx", self._med_xlsx())
+            f"{self.report}_{fields.Date.context_today(self)}.xlsx", self._med_xlsx()
+        )

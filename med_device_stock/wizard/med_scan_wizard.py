@@ -15,11 +15,20 @@ class MedScanWizard(models.TransientModel):
     _description = "Scan Device Units"
 
     operation = fields.Selection(
-        [("receipt", "Receipt"), ("issue", "Issue"), ("borrow", "Borrow"),
-         ("return", "Return"), ("transfer", "Transfer"), ("use", "Use on Patient"),
-         ("quarantine", "Quarantine"), ("scrap", "Scrap"), ("count", "Count"),
-         ("trace", "Trace")],
-        required=True, default="trace",
+        [
+            ("receipt", "Receipt"),
+            ("issue", "Issue"),
+            ("borrow", "Borrow"),
+            ("return", "Return"),
+            ("transfer", "Transfer"),
+            ("use", "Use on Patient"),
+            ("quarantine", "Quarantine"),
+            ("scrap", "Scrap"),
+            ("count", "Count"),
+            ("trace", "Trace"),
+        ],
+        required=True,
+        default="trace",
     )
     res_model = fields.Char(readonly=True)
     res_id = fields.Integer(readonly=True)
@@ -34,9 +43,13 @@ class MedScanWizard(models.TransientModel):
 
     @api.model
     def _open_for(self, document, operation):
-        wizard = self.create({
-            "operation": operation, "res_model": document._name, "res_id": document.id,
-        })
+        wizard = self.create(
+            {
+                "operation": operation,
+                "res_model": document._name,
+                "res_id": document.id,
+            }
+        )
         return wizard._action_reopen()
 
     def _action_reopen(self):
@@ -67,23 +80,31 @@ class MedScanWizard(models.TransientModel):
         client: over RPC, anything)."""
         if not self.res_model and not self.res_id:
             return None
-        models = sorted({*self.env["med.device.scan"]._med_document_models().values(),
-                         *OTHER_SCAN_DOCUMENTS})
+        models = sorted(
+            {*self.env["med.device.scan"]._med_document_models().values(), *OTHER_SCAN_DOCUMENTS}
+        )
         if self.res_model not in models:
-            raise UserError(_(
-                "Units cannot be scanned into %(res_model)s: res_model must be one of "
-                "%(models)s.", res_model=self.res_model or "-", models=", ".join(models),
-            ))
+            raise UserError(
+                _(
+                    "Units cannot be scanned into %(res_model)s: res_model must be one of "
+                    "%(models)s.",
+                    res_model=self.res_model or "-",
+                    models=", ".join(models),
+                )
+            )
         try:
             document = self.env[self.res_model].search([("id", "=", self.res_id)])
         except AccessError:
             document = None
         if not document:
-            raise UserError(_(
-                "The document to scan into is unknown: no %(model)s with res_id %(res_id)s "
-                "that you may read.",
-                model=self.env[self.res_model]._description, res_id=self.res_id,
-            ))
+            raise UserError(
+                _(
+                    "The document to scan into is unknown: no %(model)s with res_id %(res_id)s "
+                    "that you may read.",
+                    model=self.env[self.res_model]._description,
+                    res_id=self.res_id,
+                )
+            )
         return document
 
     def action_scan(self):
@@ -102,11 +123,13 @@ class MedScanWizard(models.TransientModel):
             result = self.env["med.device.scan"].scan(self.barcode, operation, values)
             css = "text-success" if result["ok"] else "text-danger"
             entry = Markup('<p class="%s">%s</p>') % (css, escape(result["message"]))
-            self.write({
-                "barcode": False,
-                "log_html": entry + (self.log_html or Markup()),
-                "last_lot_id": result["lot_id"] or False,
-            })
+            self.write(
+                {
+                    "barcode": False,
+                    "log_html": entry + (self.log_html or Markup()),
+                    "last_lot_id": result["lot_id"] or False,
+                }
+            )
         return self._action_reopen()
 
     def action_close(self):

@@ -30,42 +30,56 @@ class MedStockBarcodesCommon(TestCommonStockBarcodes, MedDeviceStockCommon):
             "Urinary Catheter", "695000000102", box_gtin_body="695000000103", box_quantity=10
         )
         cls.screw = cls._make_device(
-            "Pedicle Screw", "", implantable=True, med_issuing_agency="hibcc",
-            med_udi_di_ids=[Command.create({"di": "H123PS5501", "packaging_level": "each",
-                                            "quantity": 1})],
-        )  # fmt: skip
+            "Pedicle Screw",
+            "",
+            implantable=True,
+            med_issuing_agency="hibcc",
+            med_udi_di_ids=[
+                Command.create({"di": "H123PS5501", "packaging_level": "each", "quantity": 1})
+            ],
+        )
         cls.expiry = fields.Date.today() + datetime.timedelta(days=400)
 
     @classmethod
     def _inventory_wizard(cls, is_manual_confirm=True):
         """An inventory reading wizard in WH/Stock scanning location, product,
         packaging and lot, creating the lots it reads."""
-        option_group = cls.StockBarcodesOptionGroup.create({
-            "name": "Device count",
-            "is_manual_confirm": is_manual_confirm,
-            "create_lot": True,
-            "option_ids": [
-                Command.create({
-                    "step": 1, "name": field_name, "field_name": field_name,
-                    "to_scan": True, "required": field_name in ("product_id", "lot_id"),
-                })
-                for field_name in ("location_id", "product_id", "packaging_id", "lot_id")
-            ],
-        })  # fmt: skip
-        return cls.WizScanReadInventory.create({
-            "option_group_id": option_group.id, "step": 1,
-            "location_id": cls.stock_location.id,
-        })  # fmt: skip
+        option_group = cls.StockBarcodesOptionGroup.create(
+            {
+                "name": "Device count",
+                "is_manual_confirm": is_manual_confirm,
+                "create_lot": True,
+                "option_ids": [
+                    Command.create(
+                        {
+                            "step": 1,
+                            "name": field_name,
+                            "field_name": field_name,
+                            "to_scan": True,
+                            "required": field_name in ("product_id", "lot_id"),
+                        }
+                    )
+                    for field_name in ("location_id", "product_id", "packaging_id", "lot_id")
+                ],
+            }
+        )
+        return cls.WizScanReadInventory.create(
+            {
+                "option_group_id": option_group.id,
+                "step": 1,
+                "location_id": cls.stock_location.id,
+            }
+        )
 
     def _lot(self, product, name, quantity=0.0, **values):
         """A lot/serial of ``product``, with ``quantity`` on hand in WH/Stock, expiring
         when the UDIs of the tests say (as a unit received by its UDI does)."""
-        values.setdefault("expiration_date", datetime.datetime.combine(self.expiry,
-                                                                       datetime.time()))
+        values.setdefault(
+            "expiration_date", datetime.datetime.combine(self.expiry, datetime.time())
+        )
         lot = self.env["stock.lot"].create(
-            dict({"name": name, "product_id": product.id, "company_id": self.company.id},
-                 **values)
-        )  # fmt: skip
+            dict({"name": name, "product_id": product.id, "company_id": self.company.id}, **values)
+        )
         if quantity:
             self.env["stock.quant"]._update_available_quantity(
                 product, self.stock_location, quantity, lot_id=lot
@@ -73,7 +87,14 @@ class MedStockBarcodesCommon(TestCommonStockBarcodes, MedDeviceStockCommon):
         return lot
 
     def _counted(self, product, lot):
-        return self.env["stock.quant"].search([
-            ("product_id", "=", product.id), ("lot_id", "=", lot.id),
-            ("location_id", "=", self.stock_location.id),
-        ]).inventory_quantity  # fmt: skip
+        return (
+            self.env["stock.quant"]
+            .search(
+                [
+                    ("product_id", "=", product.id),
+                    ("lot_id", "=", lot.id),
+                    ("location_id", "=", self.stock_location.id),
+                ]
+            )
+            .inventory_quantity
+        )

@@ -70,8 +70,9 @@ class TestStockBarcodesUdi(MedStockBarcodesCommon):
     def test_hibcc_udi_reads_product_and_serial(self):
         unit = self._lot(self.screw, "SN0007", quantity=1)
         wiz = self._inventory_wizard()
-        raw = hibcc_string("H123", "PS550", uom="1", lot="LOT42", serial="SN0007",
-                           expiry=self.expiry)  # fmt: skip
+        raw = hibcc_string(
+            "H123", "PS550", uom="1", lot="LOT42", serial="SN0007", expiry=self.expiry
+        )
         self.action_barcode_scanned(wiz, raw)
         self.assertEqual((wiz.product_id, wiz.lot_id), (self.screw, unit))
         self.assertEqual(wiz.product_qty, 1.0)
@@ -104,27 +105,39 @@ class TestStockBarcodesUdi(MedStockBarcodesCommon):
         self.assertEqual(wiz.product_id, self.product_wo_tracking)
 
     def test_known_unit_whose_udi_disagrees_is_refused_naming_both_values(self):
-        unit = self._lot(self.implant, "SN-0003", quantity=1, med_mfr_lot="B2405",
-                         med_serial="SN-0003")  # fmt: skip
+        unit = self._lot(
+            self.implant, "SN-0003", quantity=1, med_mfr_lot="B2405", med_serial="SN-0003"
+        )
         wiz = self._inventory_wizard()
         self.action_barcode_scanned(
             wiz, self.udi(self.implant, lot="B9999", serial="SN-0003", expiry=self.expiry)
         )
         self.assertEqual(wiz.message_type, "not_found")
-        self.assertRegex(wiz.message, r"The scanned lot B9999 differs from the unit's "
-                                      r"recorded lot B2405 \(Hip Stem unit SN-0003\)")
+        self.assertRegex(
+            wiz.message,
+            r"The scanned lot B9999 differs from the unit's "
+            r"recorded lot B2405 \(Hip Stem unit SN-0003\)",
+        )
         self.assertFalse(wiz.lot_id)
         self.assertFalse(self._counted(self.implant, unit), "nothing counted")
 
     def test_known_lot_whose_udi_expiry_disagrees_is_refused(self):
         recorded = self.expiry + datetime.timedelta(days=30)
-        lot = self._lot(self.catheter, "C-79", quantity=5, med_mfr_lot="C-79",
-                        expiration_date=datetime.datetime.combine(recorded, datetime.time()))
+        lot = self._lot(
+            self.catheter,
+            "C-79",
+            quantity=5,
+            med_mfr_lot="C-79",
+            expiration_date=datetime.datetime.combine(recorded, datetime.time()),
+        )
         wiz = self._inventory_wizard(is_manual_confirm=False)
         self.action_barcode_scanned(wiz, self.udi(self.catheter, lot="C-79", expiry=self.expiry))
         self.assertEqual(wiz.message_type, "not_found")
-        self.assertIn(f"The scanned expiry {self.expiry.isoformat()} differs from the unit's "
-                      f"recorded expiry {recorded.isoformat()}", wiz.message)
+        self.assertIn(
+            f"The scanned expiry {self.expiry.isoformat()} differs from the unit's "
+            f"recorded expiry {recorded.isoformat()}",
+            wiz.message,
+        )
         self.assertFalse(wiz.lot_id)
         self.assertFalse(self._counted(self.catheter, lot), "nothing counted")
         # the label agreeing with the record is read as before

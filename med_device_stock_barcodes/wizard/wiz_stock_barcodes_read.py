@@ -36,20 +36,29 @@ class WizStockBarcodesRead(models.AbstractModel):
         identifier = self.env["med.product.di"]._find_by_di(udi.di)
         product = identifier.product_id
         if not product:
-            return self._med_udi_refused(_(
-                "No device product has the identifier %(di)s (UDI %(raw)s).",
-                di=udi.di, raw=udi.raw,
-            ))
+            return self._med_udi_refused(
+                _(
+                    "No device product has the identifier %(di)s (UDI %(raw)s).",
+                    di=udi.di,
+                    raw=udi.raw,
+                )
+            )
         if product.tracking == "serial" and not udi.serial:
-            return self._med_udi_refused(_(
-                "%(product)s is tracked by serial number but the UDI %(raw)s carries none.",
-                product=product.display_name, raw=udi.raw,
-            ))
+            return self._med_udi_refused(
+                _(
+                    "%(product)s is tracked by serial number but the UDI %(raw)s carries none.",
+                    product=product.display_name,
+                    raw=udi.raw,
+                )
+            )
         if product.tracking == "lot" and not udi.lot:
-            return self._med_udi_refused(_(
-                "%(product)s is tracked by lot but the UDI %(raw)s carries none.",
-                product=product.display_name, raw=udi.raw,
-            ))
+            return self._med_udi_refused(
+                _(
+                    "%(product)s is tracked by lot but the UDI %(raw)s carries none.",
+                    product=product.display_name,
+                    raw=udi.raw,
+                )
+            )
         self._set_message_info("success", _("OK"))
         self.action_product_scaned_post(product)
         self.med_udi_raw = udi.raw
@@ -87,10 +96,14 @@ class WizStockBarcodesRead(models.AbstractModel):
         finally:
             self.barcode = raw
         if not found and self.message_type == "success":  # refused without a word
-            self._set_message_info("not_found", _(
-                "The lot or serial number %(unit)s of %(product)s cannot be read here.",
-                unit=name, product=product.display_name,
-            ))
+            self._set_message_info(
+                "not_found",
+                _(
+                    "The lot or serial number %(unit)s of %(product)s cannot be read here.",
+                    unit=name,
+                    product=product.display_name,
+                ),
+            )
         return found
 
     def _med_udi_refused(self, message):
@@ -109,13 +122,15 @@ class WizStockBarcodesRead(models.AbstractModel):
             or vals.get("name") != (udi.serial if product.tracking == "serial" else udi.lot)
         ):
             return vals
-        vals.update({
-            "med_udi_raw": udi.raw,
-            "med_di": udi.di,
-            "med_mfr_lot": udi.lot or False,
-            "med_serial": udi.serial or False,
-            "med_manufactured_date": udi.manufactured or False,
-        })  # fmt: skip
+        vals.update(
+            {
+                "med_udi_raw": udi.raw,
+                "med_di": udi.di,
+                "med_mfr_lot": udi.lot or False,
+                "med_serial": udi.serial or False,
+                "med_manufactured_date": udi.manufactured or False,
+            }
+        )
         if udi.expiry:
             vals["expiration_date"] = datetime.datetime.combine(udi.expiry, datetime.time())
         return vals

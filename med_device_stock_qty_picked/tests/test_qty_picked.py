@@ -13,14 +13,22 @@ class TestQtyPicked(MedDeviceFlowCommon):
         self.assertEqual(len(lots), 1)
         move_line = self.env["stock.move.line"].search([("lot_id", "=", lots.id)])
         self.assertEqual((move_line.quantity, move_line.qty_picked), (20.0, 20.0))
-        self.assertEqual(self.env["stock.quant"]._get_available_quantity(
-            self.catheter, self.stock_location, lot_id=lots), 20.0)
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(
+                self.catheter, self.stock_location, lot_id=lots
+            ),
+            20.0,
+        )
 
     def test_cancelled_scans_take_their_picked_quantity_off(self):
         order = self._make_purchase(self.supplier, [(self.catheter, 3)])
         for _index in range(3):
-            result = self.scan(self.udi(self.catheter, lot="CATH-QC"), "receipt",
-                               purchase_id=order.id, certificate_number="CoC-001")
+            result = self.scan(
+                self.udi(self.catheter, lot="CATH-QC"),
+                "receipt",
+                purchase_id=order.id,
+                certificate_number="CoC-001",
+            )
             self.assertTrue(result["ok"], result["message"])
         check = self.env["med.receipt.check"].search([("purchase_id", "=", order.id)])
         move_line = check.picking_id.move_ids.move_line_ids.filtered("lot_id")

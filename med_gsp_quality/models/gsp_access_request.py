@@ -12,25 +12,44 @@ class GspAccessRequest(models.Model):
     _description = "User Access Request"
     _order = "id desc"
     _gsp_system_fields = (
-        "state", "requested_by_id", "request_date", "approved_by_id", "approved_date",
-        "applied_by_id", "applied_date",
-    )  # fmt: skip
+        "state",
+        "requested_by_id",
+        "request_date",
+        "approved_by_id",
+        "approved_date",
+        "applied_by_id",
+        "applied_date",
+    )
 
     user_id = fields.Many2one("res.users", string="For User", required=True)
     add_group_ids = fields.Many2many(
-        "res.groups", "gsp_access_request_add_rel", "request_id", "group_id",
+        "res.groups",
+        "gsp_access_request_add_rel",
+        "request_id",
+        "group_id",
         string="Groups to Grant",
-    )  # fmt: skip
+    )
     remove_group_ids = fields.Many2many(
-        "res.groups", "gsp_access_request_remove_rel", "request_id", "group_id",
+        "res.groups",
+        "gsp_access_request_remove_rel",
+        "request_id",
+        "group_id",
         string="Groups to Remove",
-    )  # fmt: skip
+    )
     reason = fields.Text(required=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("submitted", "Submitted"), ("approved", "Approved"),
-         ("applied", "Applied"), ("rejected", "Rejected")],
-        default="draft", required=True, readonly=True, tracking=True,
-    )  # fmt: skip
+        [
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("approved", "Approved"),
+            ("applied", "Applied"),
+            ("rejected", "Rejected"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
     requested_by_id = fields.Many2one(
         "res.users", readonly=True, default=lambda self: self.env.user
     )
@@ -55,9 +74,8 @@ class GspAccessRequest(models.Model):
         for request in self:
             if request.state != state:
                 raise UserError(
-                    _("%(request)s is not in the expected state.",
-                      request=request.display_name)
-                )  # fmt: skip
+                    _("%(request)s is not in the expected state.", request=request.display_name)
+                )
 
     def action_submit(self):
         self._check_state("draft")
@@ -71,10 +89,13 @@ class GspAccessRequest(models.Model):
             raise UserError(_("Only a quality manager approves access requests."))
         self._check_state("submitted")
         self._gsp_check_four_eyes(_("approve"))
-        self._gsp_system_write().write({
-            "state": "approved", "approved_by_id": self.env.uid,
-            "approved_date": fields.Datetime.now(),
-        })  # fmt: skip
+        self._gsp_system_write().write(
+            {
+                "state": "approved",
+                "approved_by_id": self.env.uid,
+                "approved_date": fields.Datetime.now(),
+            }
+        )
         return True
 
     def action_reject(self):
@@ -86,10 +107,13 @@ class GspAccessRequest(models.Model):
         self._gsp_check_four_eyes(_("reject"))
         if any(not r.decision_reason for r in self):
             raise UserError(_("Give the reason of the rejection first."))
-        self._gsp_system_write().write({
-            "state": "rejected", "approved_by_id": self.env.uid,
-            "approved_date": fields.Datetime.now(),
-        })  # fmt: skip
+        self._gsp_system_write().write(
+            {
+                "state": "rejected",
+                "approved_by_id": self.env.uid,
+                "approved_date": fields.Datetime.now(),
+            }
+        )
         return True
 
     def action_apply(self):
@@ -102,10 +126,13 @@ class GspAccessRequest(models.Model):
             commands = [(4, g.id) for g in request.add_group_ids]
             commands += [(3, g.id) for g in request.remove_group_ids]
             request.user_id.write({"groups_id": commands})
-        self._gsp_system_write().write({
-            "state": "applied", "applied_by_id": self.env.uid,
-            "applied_date": fields.Datetime.now(),
-        })  # fmt: skip
+        self._gsp_system_write().write(
+            {
+                "state": "applied",
+                "applied_by_id": self.env.uid,
+                "applied_date": fields.Datetime.now(),
+            }
+        )
         return True
 
     @api.ondelete(at_uninstall=False)

@@ -19,13 +19,31 @@ HASH_VERSIONS = (HASH_LEGACY, HASH_KEYED, HASH_UNKEYED)
 
 #: every stored column of an entry that means something, in the keyed hash
 ENTRY_KEYS = (
-    "sequence", "prev_hash", "model", "res_id", "res_name", "operation", "field_name",
-    "old_value", "new_value", "user_id", "date", "reason",
-)  # fmt: skip
+    "sequence",
+    "prev_hash",
+    "model",
+    "res_id",
+    "res_name",
+    "operation",
+    "field_name",
+    "old_value",
+    "new_value",
+    "user_id",
+    "date",
+    "reason",
+)
 LEGACY_KEYS = (
-    "sequence", "model", "res_id", "operation", "field_name", "old_value",
-    "new_value", "user_id", "date", "reason",
-)  # fmt: skip
+    "sequence",
+    "model",
+    "res_id",
+    "operation",
+    "field_name",
+    "old_value",
+    "new_value",
+    "user_id",
+    "date",
+    "reason",
+)
 
 
 def audit_secret():

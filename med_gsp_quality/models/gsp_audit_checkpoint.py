@@ -35,8 +35,10 @@ def checkpoint_dir(dbname):
 def _signature(secret, data):
     payload = json.dumps(
         {key: data.get(key) for key in SIGNED_KEYS},
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-    )  # fmt: skip
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return keyed_digest(secret, "gsp-audit-checkpoint:" + payload)
 
 
@@ -75,8 +77,7 @@ def write_checkpoint_safely(dbname, line):
     try:
         write_checkpoint(dbname, line)
     except OSError:
-        _logger.exception("GSP audit checkpoint could not be written to %s",
-                          checkpoint_dir(dbname))  # fmt: skip
+        _logger.exception("GSP audit checkpoint could not be written to %s", checkpoint_dir(dbname))
 
 
 def read_checkpoints(dbname, secret):

@@ -95,8 +95,14 @@ class GspAuditLog(models.Model):
         vals_list = []
         for entry in entries:
             sequence += 1
-            vals = dict(entry, sequence=sequence, user_id=user_id, date=now, prev_hash=last_hash,
-                        hash_version=version)  # fmt: skip
+            vals = dict(
+                entry,
+                sequence=sequence,
+                user_id=user_id,
+                date=now,
+                prev_hash=last_hash,
+                hash_version=version,
+            )
             for key in ("old_value", "new_value"):
                 if vals.get(key) is not None and not isinstance(vals[key], str):
                     vals[key] = str(vals[key])
@@ -134,8 +140,10 @@ class GspAuditLog(models.Model):
         ``message``, ``count`` (entries), ``checkpoints`` (read)."""
         secret = audit_secret()
         head = self.env["gsp.audit.chain"]._head_row() or {
-            "last_sequence": 0, "last_hash": GENESIS_HASH, "legacy_sequence": 0,
-        }  # fmt: skip
+            "last_sequence": 0,
+            "last_hash": GENESIS_HASH,
+            "legacy_sequence": 0,
+        }
         dbname = self.env.cr.dbname
         checkpoints, problems = read_checkpoints(dbname, secret) if secret else ([], [])
         uuid = self._gsp_database_uuid()
@@ -143,25 +151,38 @@ class GspAuditLog(models.Model):
         checkpoints = [cp for cp in checkpoints if cp.get("uuid") == uuid]
 
         def broken(message, sequence=0, entry_id=False):
-            return {"state": "broken", "sequence": sequence, "entry_id": entry_id,
-                    "message": message, "count": 0, "checkpoints": len(checkpoints)}  # fmt: skip
+            return {
+                "state": "broken",
+                "sequence": sequence,
+                "entry_id": entry_id,
+                "message": message,
+                "count": 0,
+                "checkpoints": len(checkpoints),
+            }
 
         if problems:
             name, number = problems[0]
-            return broken(_(
-                "Checkpoint %(file)s line %(line)s in %(folder)s was altered: its signature "
-                "does not match (or it is not a checkpoint).",
-                file=name, line=number, folder=checkpoint_dir(dbname),
-            ))  # fmt: skip
+            return broken(
+                _(
+                    "Checkpoint %(file)s line %(line)s in %(folder)s was altered: its signature "
+                    "does not match (or it is not a checkpoint).",
+                    file=name,
+                    line=number,
+                    folder=checkpoint_dir(dbname),
+                )
+            )
         legacy_until = head["legacy_sequence"] or 0
         if checkpoints:
             anchored_legacy = min(cp["legacy_sequence"] for cp in checkpoints)
             if anchored_legacy != legacy_until:
-                return broken(_(
-                    "The chain head was altered: it says the legacy (unkeyed) entries end at "
-                    "%(head)s, the signed checkpoints say %(anchored)s.",
-                    head=legacy_until, anchored=anchored_legacy,
-                ))  # fmt: skip
+                return broken(
+                    _(
+                        "The chain head was altered: it says the legacy (unkeyed) entries end at "
+                        "%(head)s, the signed checkpoints say %(anchored)s.",
+                        head=legacy_until,
+                        anchored=anchored_legacy,
+                    )
+                )
         by_sequence = {}
         for cp in checkpoints:
             by_sequence.setdefault(cp["sequence"], []).append(cp)
@@ -171,27 +192,47 @@ class GspAuditLog(models.Model):
         last_sequence, last_hash = walk["last_sequence"], walk["last_hash"]
         latest = max(checkpoints, key=lambda cp: cp["sequence"], default=None)
         if latest and latest["sequence"] > last_sequence:
-            return broken(_(
-                "Entries %(first)s..%(last)s were deleted after the checkpoint of %(date)s "
-                "(the trail ends at entry %(end)s).",
-                first=last_sequence + 1, last=latest["sequence"], date=latest["time"],
-                end=last_sequence,
-            ), sequence=last_sequence + 1)  # fmt: skip
+            return broken(
+                _(
+                    "Entries %(first)s..%(last)s were deleted after the checkpoint of %(date)s "
+                    "(the trail ends at entry %(end)s).",
+                    first=last_sequence + 1,
+                    last=latest["sequence"],
+                    date=latest["time"],
+                    end=last_sequence,
+                ),
+                sequence=last_sequence + 1,
+            )
         if head["last_sequence"] > last_sequence:
-            return broken(_(
-                "Entries %(first)s..%(last)s were deleted: the chain head records entry "
-                "%(last)s, the trail ends at entry %(end)s.",
-                first=last_sequence + 1, last=head["last_sequence"], end=last_sequence,
-            ), sequence=last_sequence + 1)  # fmt: skip
+            return broken(
+                _(
+                    "Entries %(first)s..%(last)s were deleted: the chain head records entry "
+                    "%(last)s, the trail ends at entry %(end)s.",
+                    first=last_sequence + 1,
+                    last=head["last_sequence"],
+                    end=last_sequence,
+                ),
+                sequence=last_sequence + 1,
+            )
         if head["last_sequence"] != last_sequence or head["last_hash"] != last_hash:
-            return broken(_(
-                "The chain head was altered: it records entry %(head)s with hash %(hash)s, "
-                "the trail ends at entry %(end)s with hash %(last_hash)s.",
-                head=head["last_sequence"], hash=head["last_hash"], end=last_sequence,
-                last_hash=last_hash,
-            ), sequence=min(head["last_sequence"] + 1, last_sequence))  # fmt: skip
-        result = {"state": "intact", "sequence": 0, "entry_id": False, "count": last_sequence,
-                  "checkpoints": len(checkpoints)}  # fmt: skip
+            return broken(
+                _(
+                    "The chain head was altered: it records entry %(head)s with hash %(hash)s, "
+                    "the trail ends at entry %(end)s with hash %(last_hash)s.",
+                    head=head["last_sequence"],
+                    hash=head["last_hash"],
+                    end=last_sequence,
+                    last_hash=last_hash,
+                ),
+                sequence=min(head["last_sequence"] + 1, last_sequence),
+            )
+        result = {
+            "state": "intact",
+            "sequence": 0,
+            "entry_id": False,
+            "count": last_sequence,
+            "checkpoints": len(checkpoints),
+        }
         if not secret:
             result["state"] = "not_anchored"
             result["message"] = _(
@@ -206,8 +247,10 @@ class GspAuditLog(models.Model):
                 "The audit trail is chained but NOT anchored: the %(count)s checkpoints in "
                 "%(folder)s belong to another database of the same name (not to database "
                 "%(uuid)s); move them away if the database was recreated.",
-                count=len(foreign), folder=checkpoint_dir(dbname), uuid=uuid,
-            )  # fmt: skip
+                count=len(foreign),
+                folder=checkpoint_dir(dbname),
+                uuid=uuid,
+            )
         elif walk["unkeyed"]:
             first, count = walk["unkeyed"]
             result["state"] = "not_anchored"
@@ -216,14 +259,16 @@ class GspAuditLog(models.Model):
                 "The audit trail is chained but NOT anchored: %(count)s entries from entry "
                 "%(first)s on were written while the server had no secret (med_audit_secret) "
                 "and cannot be verified.",
-                count=count, first=first,
-            )  # fmt: skip
+                count=count,
+                first=first,
+            )
         else:
             result["message"] = _(
                 "The audit trail is intact: %(count)s entries, anchored by %(checkpoints)s "
                 "signed checkpoints.",
-                count=last_sequence, checkpoints=len(checkpoints),
-            )  # fmt: skip
+                count=last_sequence,
+                checkpoints=len(checkpoints),
+            )
         return result
 
     @api.model
@@ -246,40 +291,71 @@ class GspAuditLog(models.Model):
                 sequence, version = row["sequence"], row["hash_version"]
                 where = {"sequence": sequence, "model": row["model"], "record": row["res_id"]}
                 if sequence != expected:
-                    return broken(_(
-                        "Entries %(first)s..%(last)s are missing: they were deleted from the "
-                        "trail.", first=expected, last=sequence - 1,
-                    ), sequence=expected)  # fmt: skip
+                    return broken(
+                        _(
+                            "Entries %(first)s..%(last)s are missing: they were deleted from the "
+                            "trail.",
+                            first=expected,
+                            last=sequence - 1,
+                        ),
+                        sequence=expected,
+                    )
                 if version not in HASH_VERSIONS:
-                    return broken(_(
-                        "Entry %(sequence)s (%(model)s %(record)s) was altered: unknown hash "
-                        "version %(version)s.", version=version, **where,
-                    ), sequence, row["id"])  # fmt: skip
+                    return broken(
+                        _(
+                            "Entry %(sequence)s (%(model)s %(record)s) was altered: unknown hash "
+                            "version %(version)s.",
+                            version=version,
+                            **where,
+                        ),
+                        sequence,
+                        row["id"],
+                    )
                 if version == HASH_LEGACY and (sequence > legacy_until or keyed_from):
-                    return broken(_(
-                        "Entry %(sequence)s (%(model)s %(record)s) was altered: it claims the "
-                        "legacy unkeyed hash, but legacy entries end at %(legacy)s.",
-                        legacy=legacy_until,
-                        **where,
-                    ), sequence, row["id"])  # fmt: skip
+                    return broken(
+                        _(
+                            "Entry %(sequence)s (%(model)s %(record)s) was altered: it claims the "
+                            "legacy unkeyed hash, but legacy entries end at %(legacy)s.",
+                            legacy=legacy_until,
+                            **where,
+                        ),
+                        sequence,
+                        row["id"],
+                    )
                 if row["prev_hash"] != prev_hash:
-                    return broken(_(
-                        "Entry %(sequence)s (%(model)s %(record)s) was altered: it does not "
-                        "link to entry %(previous)s.", previous=sequence - 1, **where,
-                    ), sequence, row["id"])  # fmt: skip
+                    return broken(
+                        _(
+                            "Entry %(sequence)s (%(model)s %(record)s) was altered: it does not "
+                            "link to entry %(previous)s.",
+                            previous=sequence - 1,
+                            **where,
+                        ),
+                        sequence,
+                        row["id"],
+                    )
                 checkable = version != HASH_KEYED or secret
                 if checkable and compute_hash(row, version, secret) != row["hash"]:
-                    return broken(_(
-                        "Entry %(sequence)s (%(model)s %(record)s) was altered: its content "
-                        "does not match its hash.", **where,
-                    ), sequence, row["id"])  # fmt: skip
+                    return broken(
+                        _(
+                            "Entry %(sequence)s (%(model)s %(record)s) was altered: its content "
+                            "does not match its hash.",
+                            **where,
+                        ),
+                        sequence,
+                        row["id"],
+                    )
                 for cp in by_sequence.get(sequence, ()):
                     if cp["hash"] != row["hash"]:
-                        return broken(_(
-                            "Entry %(sequence)s (%(model)s %(record)s) differs from the "
-                            "checkpoint of %(date)s: the trail up to it was rewritten.",
-                            date=cp["time"], **where,
-                        ), sequence, row["id"])  # fmt: skip
+                        return broken(
+                            _(
+                                "Entry %(sequence)s (%(model)s %(record)s) differs from the "
+                                "checkpoint of %(date)s: the trail up to it was rewritten.",
+                                date=cp["time"],
+                                **where,
+                            ),
+                            sequence,
+                            row["id"],
+                        )
                 if version != HASH_LEGACY and keyed_from is None:
                     keyed_from = sequence
                 if version == HASH_UNKEYED:
@@ -315,17 +391,28 @@ class GspAuditLog(models.Model):
             "UPDATE gsp_audit_chain SET last_check_date = now() at time zone 'UTC', "
             "last_check_ok = %s, last_check_state = %s, broken_entry_id = %s, "
             "broken_sequence = %s, last_check_message = %s WHERE id = %s",
-            [state == "intact", state, result["entry_id"] or None,
-             result["sequence"] or None, result["message"], head["id"]],
-        )  # fmt: skip
+            [
+                state == "intact",
+                state,
+                result["entry_id"] or None,
+                result["sequence"] or None,
+                result["message"],
+                head["id"],
+            ],
+        )
         self.env["gsp.audit.chain"].invalidate_model()
         secret = audit_secret()
         result["checkpoint"] = False
         if state != "broken" and secret:
             dbname = self.env.cr.dbname
-            line = make_checkpoint(dbname, self._gsp_database_uuid(), head["last_sequence"],
-                                   head["last_hash"], head["legacy_sequence"] or 0,
-                                   secret)  # fmt: skip
+            line = make_checkpoint(
+                dbname,
+                self._gsp_database_uuid(),
+                head["last_sequence"],
+                head["last_hash"],
+                head["legacy_sequence"] or 0,
+                secret,
+            )
             # written once committed: a checkpoint never anchors what is rolled back
             self.env.cr.postcommit.add(functools.partial(write_checkpoint_safely, dbname, line))
             result["checkpoint"] = line
@@ -355,10 +442,12 @@ class GspAuditLog(models.Model):
         result = self._check_chain_and_record()
         address = config.get("med_audit_checkpoint_email")
         if result["checkpoint"] and address:
-            self.env["mail.mail"].sudo().create({
-                "subject": _("GSP audit trail checkpoint of %(db)s", db=self.env.cr.dbname),
-                "email_to": address,
-                "body_html": Markup("<pre>%s</pre>") % result["checkpoint"],
-                "auto_delete": False,
-            })  # fmt: skip
+            self.env["mail.mail"].sudo().create(
+                {
+                    "subject": _("GSP audit trail checkpoint of %(db)s", db=self.env.cr.dbname),
+                    "email_to": address,
+                    "body_html": Markup("<pre>%s</pre>") % result["checkpoint"],
+                    "auto_delete": False,
+                }
+            )
         return result

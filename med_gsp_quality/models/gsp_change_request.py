@@ -24,8 +24,12 @@ class GspChangeRequest(models.Model):
     _order = "id desc"
     _check_company_auto = True
     _gsp_system_fields = (
-        "state", "requested_by_id", "request_date", "decided_by_id", "decision_date",
-    )  # fmt: skip
+        "state",
+        "requested_by_id",
+        "request_date",
+        "decided_by_id",
+        "decision_date",
+    )
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(
@@ -37,10 +41,18 @@ class GspChangeRequest(models.Model):
     line_ids = fields.One2many("gsp.change.request.line", "request_id", string="Changes")
     reason = fields.Text(required=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("submitted", "Submitted"), ("approved", "Approved"),
-         ("rejected", "Rejected")],
-        default="draft", required=True, readonly=True, tracking=True, index=True,
-    )  # fmt: skip
+        [
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
     requested_by_id = fields.Many2one(
         "res.users", readonly=True, default=lambda self: self.env.user, index=True
     )
@@ -77,9 +89,10 @@ class GspChangeRequest(models.Model):
         if {"res_model", "res_id"} & set(vals):
             for request in self:
                 self._gsp_check_readable(
-                    request.requested_by_id, vals.get("res_model", request.res_model),
+                    request.requested_by_id,
+                    vals.get("res_model", request.res_model),
                     vals.get("res_id", request.res_id),
-                )  # fmt: skip
+                )
         result = super().write(vals)
         if {"res_model", "res_id", "line_ids"} & set(vals):
             self._gsp_check_requester_access()
@@ -106,19 +119,25 @@ class GspChangeRequest(models.Model):
             if name in target._fields and not target._fields[name].is_accessible(target.env)
         ]
         if not target.has_access("read") or hidden:
-            raise AccessError(_(
-                "%(user)s may not read %(model)s record %(id)s%(fields)s: a change request is "
-                "made only for data its requester may read.",
-                user=user.name, model=target._description, id=res_id,
-                fields=(" (" + ", ".join(hidden) + ")") if hidden else "",
-            ))  # fmt: skip
+            raise AccessError(
+                _(
+                    "%(user)s may not read %(model)s record %(id)s%(fields)s: a change request is "
+                    "made only for data its requester may read.",
+                    user=user.name,
+                    model=target._description,
+                    id=res_id,
+                    fields=(" (" + ", ".join(hidden) + ")") if hidden else "",
+                )
+            )
 
     def _gsp_check_requester_access(self):
         for request in self:
             self._gsp_check_readable(
-                request.requested_by_id or self.env.user, request.res_model, request.res_id,
+                request.requested_by_id or self.env.user,
+                request.res_model,
+                request.res_id,
                 request.line_ids.mapped("field_name"),
-            )  # fmt: skip
+            )
 
     @api.constrains("res_model", "res_id", "company_id")
     def _check_record_company(self):
@@ -128,10 +147,12 @@ class GspChangeRequest(models.Model):
                 continue
             company = record.sudo().company_id
             if company and company != request.company_id:
-                raise ValidationError(_(
-                    "A change request belongs to the company of its record (%(company)s).",
-                    company=company.name,
-                ))  # fmt: skip
+                raise ValidationError(
+                    _(
+                        "A change request belongs to the company of its record (%(company)s).",
+                        company=company.name,
+                    )
+                )
 
     def _record(self):
         self.ensure_one()
@@ -147,8 +168,9 @@ class GspChangeRequest(models.Model):
             if not request.line_ids:
                 raise UserError(_("%(request)s lists no change.", request=request.name))
             if request._record() is None:
-                raise UserError(_("%(request)s: the record no longer exists.",
-                                  request=request.name))  # fmt: skip
+                raise UserError(
+                    _("%(request)s: the record no longer exists.", request=request.name)
+                )
         self._gsp_check_requester_access()  # old values are captured only if readable
         self.line_ids._gsp_capture_old_values()
         self._gsp_system_write().write({"state": "submitted"})
@@ -168,34 +190,45 @@ class GspChangeRequest(models.Model):
         for request in self:
             record = request._record()
             if record is None:
-                raise UserError(_("%(request)s: the record no longer exists.",
-                                  request=request.name))  # fmt: skip
+                raise UserError(
+                    _("%(request)s: the record no longer exists.", request=request.name)
+                )
             vals = {}
             for line in request.line_ids:
                 current = self.env["gsp.audited.mixin"]._gsp_format_value(record, line.field_name)
                 if current != (line.old_value or ""):
                     raise UserError(
-                        _("%(request)s: %(field)s changed to %(current)s since the request "
-                          "was made (it was %(old)s); make a new request.",
-                          request=request.name, field=line.field_id.sudo().field_description,
-                          current=current, old=line.old_value or "")
-                    )  # fmt: skip
+                        _(
+                            "%(request)s: %(field)s changed to %(current)s since the request "
+                            "was made (it was %(old)s); make a new request.",
+                            request=request.name,
+                            field=line.field_id.sudo().field_description,
+                            current=current,
+                            old=line.old_value or "",
+                        )
+                    )
                 vals[line.field_name] = line._gsp_parsed_value()
             record._gsp_apply_change(vals, request.reason)
-        self._gsp_system_write().write({
-            "state": "approved", "decided_by_id": self.env.uid,
-            "decision_date": fields.Datetime.now(),
-        })  # fmt: skip
+        self._gsp_system_write().write(
+            {
+                "state": "approved",
+                "decided_by_id": self.env.uid,
+                "decision_date": fields.Datetime.now(),
+            }
+        )
         return True
 
     def action_reject(self):
         self._check_decider(_("reject"))
         if any(not request.decision_reason for request in self):
             raise UserError(_("Give the reason of the rejection first."))
-        self._gsp_system_write().write({
-            "state": "rejected", "decided_by_id": self.env.uid,
-            "decision_date": fields.Datetime.now(),
-        })  # fmt: skip
+        self._gsp_system_write().write(
+            {
+                "state": "rejected",
+                "decided_by_id": self.env.uid,
+                "decision_date": fields.Datetime.now(),
+            }
+        )
         return True
 
     @api.ondelete(at_uninstall=False)

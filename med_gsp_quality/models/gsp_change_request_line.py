@@ -24,22 +24,27 @@ class GspChangeRequestLine(models.Model):
     _name = "gsp.change.request.line"
     _description = "GSP Change Request Line"
 
-    request_id = fields.Many2one("gsp.change.request", required=True, ondelete="cascade",
-                                 index=True)  # fmt: skip
+    request_id = fields.Many2one(
+        "gsp.change.request", required=True, ondelete="cascade", index=True
+    )
     res_model = fields.Selection(related="request_id.res_model")
     field_id = fields.Many2one(
-        "ir.model.fields", required=True, ondelete="cascade",
+        "ir.model.fields",
+        required=True,
+        ondelete="cascade",
         domain=f"[('model', '=', res_model), ('ttype', 'in', {list(SUPPORTED)}), "
         "('store', '=', True), '|', '&', ('model', '!=', 'stock.lot'), ('readonly', '=', False), "
         f"'&', ('model', '=', 'stock.lot'), ('name', 'in', {list(LOT_CHANGEABLE_FIELDS)})]",
-    )  # fmt: skip
+    )
     field_name = fields.Char(related="field_id.name")
     old_value = fields.Text(readonly=True)
-    new_value = fields.Text(help="Many2one: the ID of the new record; many2many: the whole "
-                                 "new list, IDs or exact names (a catalogue category also by "
-                                 "its code) separated by commas; boolean: 1 or 0; date: "
-                                 "YYYY-MM-DD; date and time: YYYY-MM-DD HH:MM:SS "
-                                 "(UTC).")  # fmt: skip
+    new_value = fields.Text(
+        help="Many2one: the ID of the new record; many2many: the whole "
+        "new list, IDs or exact names (a catalogue category also by "
+        "its code) separated by commas; boolean: 1 or 0; date: "
+        "YYYY-MM-DD; date and time: YYYY-MM-DD HH:MM:SS "
+        "(UTC)."
+    )
     old_display = fields.Char(string="Old", compute="_compute_display_values")
     new_display = fields.Char(string="New", compute="_compute_display_values")
 
@@ -70,18 +75,23 @@ class GspChangeRequestLine(models.Model):
             model = line.request_id.res_model
             if line.field_id.sudo().model != model:
                 raise ValidationError(
-                    _("Field %(field)s does not belong to %(model)s.",
-                      field=line.field_id.sudo().name, model=model)
-                )  # fmt: skip
+                    _(
+                        "Field %(field)s does not belong to %(model)s.",
+                        field=line.field_id.sudo().name,
+                        model=model,
+                    )
+                )
             allowed = CHANGEABLE_FIELDS.get(model)
             if allowed is not None and line.field_name not in allowed:
-                raise ValidationError(_(
-                    "Field %(field)s of %(model)s is not changed through change requests; "
-                    "only %(allowed)s are.",
-                    field=line.field_id.sudo().field_description,
-                    model=self.env[model]._description,
-                    allowed=", ".join(self.env[model]._fields[name].string for name in allowed),
-                ))  # fmt: skip
+                raise ValidationError(
+                    _(
+                        "Field %(field)s of %(model)s is not changed through change requests; "
+                        "only %(allowed)s are.",
+                        field=line.field_id.sudo().field_description,
+                        model=self.env[model]._description,
+                        allowed=", ".join(self.env[model]._fields[name].string for name in allowed),
+                    )
+                )
             line._gsp_parsed_value()
 
     @api.model_create_multi
@@ -139,9 +149,12 @@ class GspChangeRequestLine(models.Model):
             return raw
         except ValueError:
             raise ValidationError(
-                _("%(value)s is not a valid value for field %(field)s.",
-                  value=raw, field=self.field_id.sudo().field_description)
-            )  # fmt: skip
+                _(
+                    "%(value)s is not a valid value for field %(field)s.",
+                    value=raw,
+                    field=self.field_id.sudo().field_description,
+                )
+            )
 
     def _gsp_resolve_records(self, field, raw):
         """The records of a many2many list: each comma-separated item an ID or the exact

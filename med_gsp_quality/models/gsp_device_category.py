@@ -64,10 +64,13 @@ class GspDeviceCategory(models.Model):
         codes = set(codes) | set(self.mapped("code"))
         if not codes:
             return
-        domain = expression.OR([
-            [("gsp_classification_code", "=like", pattern)]
-            for code in codes for pattern in (code, f"{code}-%")
-        ])  # fmt: skip
+        domain = expression.OR(
+            [
+                [("gsp_classification_code", "=like", pattern)]
+                for code in codes
+                for pattern in (code, f"{code}-%")
+            ]
+        )
         # every company's products, whoever changed the shared catalogue
         products = (
             self.env["product.template"].sudo().with_context(active_test=False).search(domain)
@@ -84,7 +87,8 @@ class GspDeviceCategory(models.Model):
         search (codes without an entry are left out)."""
         prefixes_of = {
             code: ["-".join(code.split("-")[:n]) for n in range(code.count("-") + 1, 0, -1)]
-            for code in set(codes) if code
+            for code in set(codes)
+            if code
         }
         if not prefixes_of:
             return {}

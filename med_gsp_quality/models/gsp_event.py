@@ -18,9 +18,16 @@ class GspEvent(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
     _gsp_system_fields = (
-        "info_class", "reported_by_id", "date", "deadline", "done_by_id", "done_date",
-        "escalated", "state", "responsible_id",
-    )  # fmt: skip
+        "info_class",
+        "reported_by_id",
+        "date",
+        "deadline",
+        "done_by_id",
+        "done_date",
+        "escalated",
+        "state",
+        "responsible_id",
+    )
 
     name = fields.Char(required=True)
     event_type = fields.Selection(EVENT_TYPES, required=True)
@@ -33,15 +40,15 @@ class GspEvent(models.Model):
     product_id = fields.Many2one("product.product", check_company=True)
     department_id = fields.Many2one("hr.department", check_company=True)
     qualification_id = fields.Many2one(
-        "gsp.qualification", check_company=True, index="btree_not_null", readonly=True,
+        "gsp.qualification",
+        check_company=True,
+        index="btree_not_null",
+        readonly=True,
         help="The qualification whose expiry or revocation raised the event.",
-    )  # fmt: skip
-    info_class = fields.Selection(CLASSES, string="Information Class", readonly=True,
-                                  index=True)  # fmt: skip
-    responsible_id = fields.Many2one("res.users", string="Decides", readonly=True)
-    reported_by_id = fields.Many2one(
-        "res.users", readonly=True, default=lambda self: self.env.user
     )
+    info_class = fields.Selection(CLASSES, string="Information Class", readonly=True, index=True)
+    responsible_id = fields.Many2one("res.users", string="Decides", readonly=True)
+    reported_by_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.user)
     date = fields.Datetime(readonly=True, default=fields.Datetime.now, index=True)
     deadline = fields.Datetime(readonly=True)
     state = fields.Selection(
@@ -52,9 +59,11 @@ class GspEvent(models.Model):
     done_date = fields.Datetime(readonly=True)
     escalated = fields.Boolean(readonly=True)
     response_hours = fields.Float(
-        compute="_compute_response", store=True, aggregator="avg",
+        compute="_compute_response",
+        store=True,
+        aggregator="avg",
         help="Hours from the report to the decision.",
-    )  # fmt: skip
+    )
     late = fields.Boolean(compute="_compute_response", store=True)
 
     @api.depends("date", "done_date", "deadline")
@@ -91,18 +100,27 @@ class GspEvent(models.Model):
             hours = event.company_id._gsp_response_hours(info_class)
             deadline = event.date + timedelta(hours=hours)
             responsible = event._gsp_responsible(info_class) or self.env.user
-            event._gsp_system_write().write({
-                "info_class": info_class, "deadline": deadline, "responsible_id": responsible.id,
-            })
-            activities.append({
-                "res_model_id": self.env["ir.model"]._get_id(self._name),
-                "res_id": event.id,
-                "activity_type_id": activity_type.id,
-                "user_id": responsible.id,
-                "date_deadline": fields.Date.context_today(event, deadline),
-                "summary": _("Class %(info_class)s event: decide by %(deadline)s",
-                             info_class=info_class, deadline=deadline),
-            })  # fmt: skip
+            event._gsp_system_write().write(
+                {
+                    "info_class": info_class,
+                    "deadline": deadline,
+                    "responsible_id": responsible.id,
+                }
+            )
+            activities.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": event.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": responsible.id,
+                    "date_deadline": fields.Date.context_today(event, deadline),
+                    "summary": _(
+                        "Class %(info_class)s event: decide by %(deadline)s",
+                        info_class=info_class,
+                        deadline=deadline,
+                    ),
+                }
+            )
         self.env["mail.activity"].sudo().create(activities)
         return events
 
@@ -115,22 +133,32 @@ class GspEvent(models.Model):
             allowed = self.env.user == event.responsible_id or self.env.user.has_group(OFFICER)
             if not allowed:
                 raise UserError(
-                    _("%(event)s is decided by %(user)s or quality staff.",
-                      event=event.name, user=event.responsible_id.name)
-                )  # fmt: skip
-        self._gsp_system_write().write({
-            "state": "done", "done_by_id": self.env.uid, "done_date": fields.Datetime.now(),
-        })  # fmt: skip
+                    _(
+                        "%(event)s is decided by %(user)s or quality staff.",
+                        event=event.name,
+                        user=event.responsible_id.name,
+                    )
+                )
+        self._gsp_system_write().write(
+            {
+                "state": "done",
+                "done_by_id": self.env.uid,
+                "done_date": fields.Datetime.now(),
+            }
+        )
         self.activity_ids.action_feedback(feedback=_("Event closed."))
         return True
 
     @api.model
     def _cron_escalate(self):
         """Overdue open events: an activity for the company head (set-based)."""
-        overdue = self.search([
-            ("state", "=", "open"), ("escalated", "=", False),
-            ("deadline", "<", fields.Datetime.now()),
-        ])  # fmt: skip
+        overdue = self.search(
+            [
+                ("state", "=", "open"),
+                ("escalated", "=", False),
+                ("deadline", "<", fields.Datetime.now()),
+            ]
+        )
         if not overdue:
             return
         activity_type = self.env.ref("mail.mail_activity_data_todo")
@@ -139,15 +167,20 @@ class GspEvent(models.Model):
             head = event.company_id.gsp_head_user_id or event.company_id.gsp_quality_user_id
             if not head:
                 continue
-            activities.append({
-                "res_model_id": self.env["ir.model"]._get_id(self._name),
-                "res_id": event.id,
-                "activity_type_id": activity_type.id,
-                "user_id": head.id,
-                "date_deadline": fields.Date.context_today(self),
-                "summary": _("Overdue class %(info_class)s event (deadline %(deadline)s)",
-                             info_class=event.info_class, deadline=event.deadline),
-            })  # fmt: skip
+            activities.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": event.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": head.id,
+                    "date_deadline": fields.Date.context_today(self),
+                    "summary": _(
+                        "Overdue class %(info_class)s event (deadline %(deadline)s)",
+                        info_class=event.info_class,
+                        deadline=event.deadline,
+                    ),
+                }
+            )
         self.env["mail.activity"].sudo().create(activities)
         overdue._gsp_system_write().write({"escalated": True})
 

@@ -30,9 +30,12 @@ class GspEventRule(models.Model):
 
     @api.model
     def _classify(self, event_type, quantity, company):
-        rules = self.search([
-            ("event_type", "=", event_type), ("company_id", "in", [company.id, False]),
-        ])  # fmt: skip
+        rules = self.search(
+            [
+                ("event_type", "=", event_type),
+                ("company_id", "in", [company.id, False]),
+            ]
+        )
         for rule in rules:
             if abs(quantity or 0.0) >= rule.min_quantity:
                 return rule.info_class

@@ -15,29 +15,44 @@ class GspFirstReview(models.Model):
     _order = "id desc"
     _check_company_auto = True
     _gsp_system_fields = (
-        "state", "requested_by_id", "request_date", "reviewer_id", "review_date",
-    )  # fmt: skip
+        "state",
+        "requested_by_id",
+        "request_date",
+        "reviewer_id",
+        "review_date",
+    )
 
     name = fields.Char(compute="_compute_name", store=True)
     review_type = fields.Selection(
         [("supplier", "Supplier"), ("customer", "Customer"), ("product", "Product")],
-        required=True, tracking=True,
-    )  # fmt: skip
+        required=True,
+        tracking=True,
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     partner_id = fields.Many2one("res.partner", index=True, check_company=True)
     product_tmpl_id = fields.Many2one("product.template", index=True, check_company=True)
     qualification_ids = fields.Many2many(
-        "gsp.qualification", string="Documents Seen", check_company=True,
+        "gsp.qualification",
+        string="Documents Seen",
+        check_company=True,
         domain="['|', ('partner_id', '=', partner_id), ('product_tmpl_id', '=', product_tmpl_id)]",
-    )  # fmt: skip
+    )
     conclusion = fields.Text(tracking=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("submitted", "Submitted"), ("approved", "Approved"),
-         ("rejected", "Rejected")],
-        default="draft", required=True, readonly=True, tracking=True, index=True,
-    )  # fmt: skip
+        [
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
     requested_by_id = fields.Many2one(
         "res.users", readonly=True, default=lambda self: self.env.user
     )
@@ -74,11 +89,18 @@ class GspFirstReview(models.Model):
             if product.gsp_kind == "device":
                 if not product.gsp_device_class or not product.gsp_classification_code:
                     problems.append(
-                        _("%(review)s: %(product)s needs its management class and "
-                          "classification code.", review=label, product=product.display_name)
-                    )  # fmt: skip
-                needed = "filing_certificate" if product.gsp_device_class == "I" \
-                    else "registration_certificate"  # fmt: skip
+                        _(
+                            "%(review)s: %(product)s needs its management class and "
+                            "classification code.",
+                            review=label,
+                            product=product.display_name,
+                        )
+                    )
+                needed = (
+                    "filing_certificate"
+                    if product.gsp_device_class == "I"
+                    else "registration_certificate"
+                )
                 problem = quals._gsp_missing(seen, (needed,), product.display_name, label, today)
                 if problem:
                     problems.append(problem)
@@ -113,10 +135,13 @@ class GspFirstReview(models.Model):
                 raise UserError("\n".join(problems))
             if not review.conclusion:
                 raise UserError(_("%(review)s: write the conclusion first.", review=review.name))
-        self._gsp_system_write().write({
-            "state": "approved", "reviewer_id": self.env.uid,
-            "review_date": fields.Datetime.now(),
-        })  # fmt: skip
+        self._gsp_system_write().write(
+            {
+                "state": "approved",
+                "reviewer_id": self.env.uid,
+                "review_date": fields.Datetime.now(),
+            }
+        )
         return True
 
     def action_reject(self):
@@ -125,13 +150,18 @@ class GspFirstReview(models.Model):
         for review in self:
             if review.state != "submitted" or not review.conclusion:
                 raise UserError(
-                    _("%(review)s: a submitted review is rejected with a conclusion.",
-                      review=review.name)
-                )  # fmt: skip
-        self._gsp_system_write().write({
-            "state": "rejected", "reviewer_id": self.env.uid,
-            "review_date": fields.Datetime.now(),
-        })  # fmt: skip
+                    _(
+                        "%(review)s: a submitted review is rejected with a conclusion.",
+                        review=review.name,
+                    )
+                )
+        self._gsp_system_write().write(
+            {
+                "state": "rejected",
+                "reviewer_id": self.env.uid,
+                "review_date": fields.Datetime.now(),
+            }
+        )
         return True
 
     @api.ondelete(at_uninstall=False)

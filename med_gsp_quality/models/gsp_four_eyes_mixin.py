@@ -24,8 +24,12 @@ class GspFourEyesMixin(models.AbstractModel):
         user = self.env.user
         for request in self:
             if user in request._gsp_concerned_users():
-                raise UserError(_(
-                    "Four eyes: %(user)s cannot %(action)s %(request)s, which they requested "
-                    "or which concerns them; another person decides it.",
-                    user=user.name, action=action, request=request.display_name,
-                ))  # fmt: skip
+                raise UserError(
+                    _(
+                        "Four eyes: %(user)s cannot %(action)s %(request)s, which they requested "
+                        "or which concerns them; another person decides it.",
+                        user=user.name,
+                        action=action,
+                        request=request.display_name,
+                    )
+                )

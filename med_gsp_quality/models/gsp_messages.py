@@ -19,16 +19,14 @@ GSP_CODE_MESSAGES = {
         "registration authority %(authority)s."
     ),
     "uscc_division": _lt(
-        "Unified social credit code %(value)s: %(division)s is not an administrative "
-        "division code."
+        "Unified social credit code %(value)s: %(division)s is not an administrative division code."
     ),
     "uscc_org_check": _lt(
         "Unified social credit code %(value)s: the organisation code %(org)s has a wrong "
         "check character (expected %(expected)s)."
     ),
     "uscc_check": _lt(
-        "Unified social credit code %(value)s has a wrong check character "
-        "(expected %(expected)s)."
+        "Unified social credit code %(value)s has a wrong check character (expected %(expected)s)."
     ),
     "device_number_format": _lt(
         "%(value)s is neither a device registration certificate number "
@@ -67,6 +65,7 @@ def translate_code_error(env, err):
     """The translated message of a medtrace.gsp.GspCodeError."""
     return env._(err.template, **err.params)
 
+
 #: medtrace.gsp.SCOPE_MESSAGES: what parse_business_scope could not read
 GSP_SCOPE_MESSAGES = {
     "no_code": _lt(
@@ -76,7 +75,7 @@ GSP_SCOPE_MESSAGES = {
     "unread": _lt('Business scope, Class %(device_class)s: "%(text)s" was not understood.'),
     "unknown_code": _lt(
         'Business scope "%(text)s": %(code)s is a code of neither the 2017 catalogue (01 to '
-        '22) nor the former 2002 catalogue (68xx).'
+        "22) nor the former 2002 catalogue (68xx)."
     ),
     "no_class": _lt(
         'Business scope "%(text)s" lists %(code)s without naming its class; it was not read.'
@@ -86,8 +85,7 @@ GSP_SCOPE_MESSAGES = {
         "was not read."
     ),
     "range": _lt(
-        'Business scope "%(text)s" gives a range of codes; only codes listed one by one are '
-        "read."
+        'Business scope "%(text)s" gives a range of codes; only codes listed one by one are read.'
     ),
     "restriction": _lt(
         'Business scope "%(text)s" restricts Class %(device_class)s; the restriction was not '

@@ -36,8 +36,12 @@ LICENCES_FOR_CLASS = {
     "III": ("device_production_licence", "device_trading_licence"),
 }
 #: years of validity set by the rules (经营许可证 5 years)
-VALIDITY_YEARS = {"device_trading_licence": 5, "device_production_licence": 5,
-                  "drug_trading_licence": 5, "registration_certificate": 5}  # fmt: skip
+VALIDITY_YEARS = {
+    "device_trading_licence": 5,
+    "device_production_licence": 5,
+    "drug_trading_licence": 5,
+    "registration_certificate": 5,
+}
 
 
 class GspQualification(models.Model):
@@ -49,9 +53,13 @@ class GspQualification(models.Model):
     _order = "expiry_date, id"
     _check_company_auto = True
     _gsp_system_fields = (
-        "approved_by_id", "approved_date", "revoked_by_id", "revoked_date",
-        "notified_threshold", "state",
-    )  # fmt: skip
+        "approved_by_id",
+        "approved_date",
+        "revoked_by_id",
+        "revoked_date",
+        "notified_threshold",
+        "state",
+    )
 
     name = fields.Char(compute="_compute_name", store=True)
     doc_type = fields.Selection(
@@ -60,13 +68,14 @@ class GspQualification(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
-    partner_id = fields.Many2one(
-        "res.partner", index=True, check_company=True, ondelete="restrict"
-    )
+    partner_id = fields.Many2one("res.partner", index=True, check_company=True, ondelete="restrict")
     product_tmpl_id = fields.Many2one(
-        "product.template", string="Product", index=True, check_company=True,
+        "product.template",
+        string="Product",
+        index=True,
+        check_company=True,
         ondelete="restrict",
-    )  # fmt: skip
+    )
     number = fields.Char(required=True, index=True, tracking=True)
     holder = fields.Char(help="Holder named on the document (enterprise or registrant).")
     issuing_authority = fields.Char()
@@ -74,15 +83,19 @@ class GspQualification(models.Model):
     expiry_date = fields.Date(index=True, tracking=True)
     scope = fields.Text(string="Business Scope", help="Scope as printed on the document.")
     scope_category_ids = fields.Many2many(
-        "gsp.device.category", string="Scope Categories",
+        "gsp.device.category",
+        string="Scope Categories",
         help="Catalogue subjects or sub-categories the licence covers.",
-    )  # fmt: skip
+    )
     scope_category_iii_ids = fields.Many2many(
-        "gsp.device.category", "gsp_qualification_scope_iii_rel", "qualification_id",
-        "category_id", string="Class III Categories",
+        "gsp.device.category",
+        "gsp_qualification_scope_iii_rel",
+        "qualification_id",
+        "category_id",
+        string="Class III Categories",
         help="When the document lists its Class III categories apart from its Class II "
         "ones: a Class III product must be in these (the scope categories then hold both).",
-    )  # fmt: skip
+    )
     scope_class_ii = fields.Boolean(string="Covers Class II")
     scope_class_iii = fields.Boolean(string="Covers Class III")
     device_class = fields.Selection(
@@ -98,37 +111,54 @@ class GspQualification(models.Model):
         help="Codes of the provinces the sales representative is authorised for, separated "
         "by commas (e.g. 11,12,13 for Beijing, Tianjin and Hebei). Checked at purchase "
         "confirmation when the company has set its GSP region.",
-    )  # fmt: skip
+    )
     authorised_product_ids = fields.Many2many(
-        "product.template", "gsp_qualification_authorised_product_rel", "qualification_id",
-        "product_tmpl_id", string="Authorised Products",
-    )  # fmt: skip
+        "product.template",
+        "gsp_qualification_authorised_product_rel",
+        "qualification_id",
+        "product_tmpl_id",
+        string="Authorised Products",
+    )
     attachment = fields.Binary(string="Scanned Document", attachment=True)
     attachment_name = fields.Char()
     state = fields.Selection(
         [("draft", "Draft"), ("approved", "Approved"), ("revoked", "Revoked")],
-        default="draft", required=True, readonly=True, tracking=True, index=True,
-    )  # fmt: skip
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_date = fields.Datetime(readonly=True, copy=False)
     revoked_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     revoked_date = fields.Datetime(readonly=True, copy=False)
     revoke_reason = fields.Char()
     notified_threshold = fields.Integer(
-        readonly=True, copy=False,
+        readonly=True,
+        copy=False,
         help="Smallest warning threshold (days) already notified for this expiry date.",
-    )  # fmt: skip
+    )
     validity = fields.Selection(
-        [("draft", "Draft"), ("valid", "Valid"), ("expiring", "Expiring Soon"),
-         ("expired", "Expired"), ("revoked", "Revoked")],
-        compute="_compute_validity", search="_search_validity",
-    )  # fmt: skip
+        [
+            ("draft", "Draft"),
+            ("valid", "Valid"),
+            ("expiring", "Expiring Soon"),
+            ("expired", "Expired"),
+            ("revoked", "Revoked"),
+        ],
+        compute="_compute_validity",
+        search="_search_validity",
+    )
     days_to_expiry = fields.Integer(compute="_compute_validity")
 
     _sql_constraints = [
-        ("owner_present", "CHECK(partner_id IS NOT NULL OR product_tmpl_id IS NOT NULL)",
-         "A qualification belongs to a partner or a product."),
-    ]  # fmt: skip
+        (
+            "owner_present",
+            "CHECK(partner_id IS NOT NULL OR product_tmpl_id IS NOT NULL)",
+            "A qualification belongs to a partner or a product.",
+        ),
+    ]
 
     @api.depends("doc_type", "number")
     def _compute_name(self):
@@ -162,11 +192,18 @@ class GspQualification(models.Model):
             "draft": [("state", "=", "draft")],
             "revoked": [("state", "=", "revoked")],
             "expired": [("state", "=", "approved"), ("expiry_date", "<", today)],
-            "expiring": [("state", "=", "approved"), ("expiry_date", ">=", today),
-                         ("expiry_date", "<=", warn)],
-            "valid": [("state", "=", "approved"), "|", ("expiry_date", "=", False),
-                      ("expiry_date", ">", warn)],
-        }  # fmt: skip
+            "expiring": [
+                ("state", "=", "approved"),
+                ("expiry_date", ">=", today),
+                ("expiry_date", "<=", warn),
+            ],
+            "valid": [
+                ("state", "=", "approved"),
+                "|",
+                ("expiry_date", "=", False),
+                ("expiry_date", ">", warn),
+            ],
+        }
         parts = [["&"] * (len(domains[v]) - 1) + domains[v] for v in values if v in domains]
         if not parts:
             return [("id", "=", 0)]
@@ -180,14 +217,20 @@ class GspQualification(models.Model):
         for qual in self:
             if qual.doc_type in product_types and not qual.product_tmpl_id:
                 raise ValidationError(
-                    _("%(document)s %(number)s must name its product.",
-                      document=qual.name, number=qual.number)
-                )  # fmt: skip
+                    _(
+                        "%(document)s %(number)s must name its product.",
+                        document=qual.name,
+                        number=qual.number,
+                    )
+                )
             if qual.doc_type not in product_types and not qual.partner_id:
                 raise ValidationError(
-                    _("%(document)s %(number)s must name its partner.",
-                      document=qual.name, number=qual.number)
-                )  # fmt: skip
+                    _(
+                        "%(document)s %(number)s must name its partner.",
+                        document=qual.name,
+                        number=qual.number,
+                    )
+                )
 
     @api.constrains("doc_type", "number", "device_class")
     def _check_number(self):
@@ -198,18 +241,23 @@ class GspQualification(models.Model):
                     validate_uscc(qual.number)
                 elif qual.doc_type in ("registration_certificate", "filing_certificate"):
                     parsed = validate_device_number(qual.number, today_year=year)
-                    expected = "registration" if qual.doc_type == "registration_certificate" \
-                        else "filing"  # fmt: skip
+                    expected = (
+                        "registration" if qual.doc_type == "registration_certificate" else "filing"
+                    )
                     if parsed.kind != expected or (
                         qual.device_class and qual.device_class != parsed.device_class
                     ):
                         raise ValidationError(
-                            _("Number %(number)s is a Class %(number_class)s %(kind)s "
-                              "number, not a %(document)s of Class %(device_class)s.",
-                              number=qual.number, number_class=parsed.device_class,
-                              kind=parsed.kind, document=qual.name,
-                              device_class=qual.device_class or "-")
-                        )  # fmt: skip
+                            _(
+                                "Number %(number)s is a Class %(number_class)s %(kind)s "
+                                "number, not a %(document)s of Class %(device_class)s.",
+                                number=qual.number,
+                                number_class=parsed.device_class,
+                                kind=parsed.kind,
+                                document=qual.name,
+                                device_class=qual.device_class or "-",
+                            )
+                        )
             except GspCodeError as err:
                 raise ValidationError(_(err.template, **err.params)) from err
 
@@ -220,14 +268,16 @@ class GspQualification(models.Model):
                 continue
             if not qual.person_name or not qual.person_id_number:
                 raise ValidationError(
-                    _("%(document)s must name the person and their ID number.",
-                      document=qual.name)
-                )  # fmt: skip
+                    _("%(document)s must name the person and their ID number.", document=qual.name)
+                )
             if not ric.is_valid(qual.person_id_number):
                 raise ValidationError(
-                    _("ID number %(value)s of %(person)s is not a valid resident ID number.",
-                      value=qual.person_id_number, person=qual.person_name)
-                )  # fmt: skip
+                    _(
+                        "ID number %(value)s of %(person)s is not a valid resident ID number.",
+                        value=qual.person_id_number,
+                        person=qual.person_name,
+                    )
+                )
 
     @api.constrains("region_codes")
     def _check_region_codes(self):
@@ -249,17 +299,28 @@ class GspQualification(models.Model):
         for qual in self:
             if qual.issue_date and qual.expiry_date and qual.expiry_date < qual.issue_date:
                 raise ValidationError(
-                    _("%(document)s expires on %(expiry)s, before it was issued (%(issue)s).",
-                      document=qual.name, expiry=qual.expiry_date, issue=qual.issue_date)
-                )  # fmt: skip
+                    _(
+                        "%(document)s expires on %(expiry)s, before it was issued (%(issue)s).",
+                        document=qual.name,
+                        expiry=qual.expiry_date,
+                        issue=qual.issue_date,
+                    )
+                )
             years = VALIDITY_YEARS.get(qual.doc_type)
-            if years and qual.issue_date and qual.expiry_date and qual.expiry_date > (
-                qual.issue_date + relativedelta(years=years)
+            if (
+                years
+                and qual.issue_date
+                and qual.expiry_date
+                and qual.expiry_date > (qual.issue_date + relativedelta(years=years))
             ):
                 raise ValidationError(
-                    _("%(document)s is valid %(years)s years at most; %(expiry)s is too late.",
-                      document=qual.name, years=years, expiry=qual.expiry_date)
-                )  # fmt: skip
+                    _(
+                        "%(document)s is valid %(years)s years at most; %(expiry)s is too late.",
+                        document=qual.name,
+                        years=years,
+                        expiry=qual.expiry_date,
+                    )
+                )
 
     @api.onchange("number", "doc_type")
     def _onchange_number_class(self):
@@ -281,13 +342,20 @@ class GspQualification(models.Model):
         for qual in self:
             if qual.state != "draft":
                 raise UserError(_("%(document)s is not a draft.", document=qual.name))
-            if qual.doc_type not in PERSON_TYPES and not qual.expiry_date \
-                    and qual.doc_type != "filing_certificate":  # fmt: skip
+            if (
+                qual.doc_type not in PERSON_TYPES
+                and not qual.expiry_date
+                and qual.doc_type != "filing_certificate"
+            ):
                 raise UserError(_("%(document)s needs its expiry date.", document=qual.name))
         self._gsp_system_write().write(
-            {"state": "approved", "approved_by_id": self.env.uid,
-             "approved_date": fields.Datetime.now(), "notified_threshold": 0}
-        )  # fmt: skip
+            {
+                "state": "approved",
+                "approved_by_id": self.env.uid,
+                "approved_date": fields.Datetime.now(),
+                "notified_threshold": 0,
+            }
+        )
         return True
 
     def action_revoke(self):
@@ -295,9 +363,12 @@ class GspQualification(models.Model):
         if any(not qual.revoke_reason for qual in self):
             raise UserError(_("Give the reason of the revocation first."))
         self._gsp_system_write().write(
-            {"state": "revoked", "revoked_by_id": self.env.uid,
-             "revoked_date": fields.Datetime.now()}
-        )  # fmt: skip
+            {
+                "state": "revoked",
+                "revoked_by_id": self.env.uid,
+                "revoked_date": fields.Datetime.now(),
+            }
+        )
         # the quality event at once, not at the next scheduled check
         self._gsp_create_lapse_events()
         return True
@@ -307,9 +378,11 @@ class GspQualification(models.Model):
         for qual in self:
             if qual.state != "draft":
                 raise UserError(
-                    _("%(document)s has been approved: it is a quality record and is kept.",
-                      document=qual.name)
-                )  # fmt: skip
+                    _(
+                        "%(document)s has been approved: it is a quality record and is kept.",
+                        document=qual.name,
+                    )
+                )
 
     # --- expiry warnings ---------------------------------------------------------
 
@@ -323,13 +396,17 @@ class GspQualification(models.Model):
             thresholds = sorted(company._gsp_warning_days(), reverse=True)
             if not thresholds:
                 continue
-            quals = self.search([
-                ("company_id", "=", company.id), ("state", "=", "approved"),
-                ("expiry_date", "!=", False),
-                ("expiry_date", "<=", today + timedelta(days=thresholds[0])),
-            ])  # fmt: skip
-            users = group.users.filtered(lambda u, c=company: c in u.company_ids)[:1] \
-                or self.env.ref("base.user_admin")  # fmt: skip
+            quals = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "approved"),
+                    ("expiry_date", "!=", False),
+                    ("expiry_date", "<=", today + timedelta(days=thresholds[0])),
+                ]
+            )
+            users = group.users.filtered(lambda u, c=company: c in u.company_ids)[
+                :1
+            ] or self.env.ref("base.user_admin")
             activities, notified = [], {}
             for qual in quals:
                 days = (qual.expiry_date - today).days
@@ -340,17 +417,22 @@ class GspQualification(models.Model):
                 ):
                     continue
                 notified.setdefault(threshold, []).append(qual.id)
-                activities.append({
-                    "res_model_id": self.env["ir.model"]._get_id(self._name),
-                    "res_id": qual.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": users.id,
-                    "date_deadline": qual.expiry_date,
-                    "summary": _("%(document)s of %(owner)s expires on %(date)s "
-                                 "(%(days)s days)", document=qual.name,
-                                 owner=(qual.partner_id or qual.product_tmpl_id).display_name,
-                                 date=qual.expiry_date, days=days),
-                })  # fmt: skip
+                activities.append(
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id(self._name),
+                        "res_id": qual.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": users.id,
+                        "date_deadline": qual.expiry_date,
+                        "summary": _(
+                            "%(document)s of %(owner)s expires on %(date)s (%(days)s days)",
+                            document=qual.name,
+                            owner=(qual.partner_id or qual.product_tmpl_id).display_name,
+                            date=qual.expiry_date,
+                            days=days,
+                        ),
+                    }
+                )
             self.env["mail.activity"].sudo().create(activities)
             for threshold, ids in notified.items():
                 self.browse(ids)._gsp_system_write().write({"notified_threshold": threshold})
@@ -361,43 +443,65 @@ class GspQualification(models.Model):
         (set-based: one search of the lapsed, one of their events, one create); among
         these qualifications, or all of them when called on an empty recordset."""
         today = fields.Date.context_today(self)
-        lapsed = self.sudo().search([
-            "|", ("state", "=", "revoked"),
-            "&", ("state", "=", "approved"), ("expiry_date", "<", today),
-        ] + ([("id", "in", self.ids)] if self else []))  # fmt: skip
+        lapsed = self.sudo().search(
+            [
+                "|",
+                ("state", "=", "revoked"),
+                "&",
+                ("state", "=", "approved"),
+                ("expiry_date", "<", today),
+            ]
+            + ([("id", "in", self.ids)] if self else [])
+        )
         if not lapsed:
             return self.env["gsp.event"]
         Event = self.env["gsp.event"].sudo()
-        known = set(Event.search([
-            ("qualification_id", "in", lapsed.ids),
-            ("event_type", "in", ("qualification_expired", "qualification_revoked")),
-        ]).qualification_id.ids)  # fmt: skip
+        known = set(
+            Event.search(
+                [
+                    ("qualification_id", "in", lapsed.ids),
+                    ("event_type", "in", ("qualification_expired", "qualification_revoked")),
+                ]
+            ).qualification_id.ids
+        )
         vals_list = []
         for qual in lapsed.filtered(lambda q: q.id not in known):
             owner = qual.partner_id or qual.product_tmpl_id
             if qual.state == "revoked":
                 event_type = "qualification_revoked"
-                name = _("%(document)s of %(owner)s revoked", document=qual.name,
-                         owner=owner.display_name)
-                description = _("Revoked on %(date)s: %(reason)s",
-                                date=fields.Date.to_string(qual.revoked_date),
-                                reason=qual.revoke_reason or "-")
+                name = _(
+                    "%(document)s of %(owner)s revoked",
+                    document=qual.name,
+                    owner=owner.display_name,
+                )
+                description = _(
+                    "Revoked on %(date)s: %(reason)s",
+                    date=fields.Date.to_string(qual.revoked_date),
+                    reason=qual.revoke_reason or "-",
+                )
             else:
                 event_type = "qualification_expired"
-                name = _("%(document)s of %(owner)s expired", document=qual.name,
-                         owner=owner.display_name)
-                description = _("Expired on %(date)s: business with it is locked until "
-                                "quality approves a renewal.",
-                                date=fields.Date.to_string(qual.expiry_date))
-            vals_list.append({
-                "name": name,
-                "event_type": event_type,
-                "description": description,
-                "company_id": qual.company_id.id,
-                "partner_id": qual.partner_id.id,
-                "product_id": qual.product_tmpl_id.product_variant_id.id,
-                "qualification_id": qual.id,
-            })  # fmt: skip
+                name = _(
+                    "%(document)s of %(owner)s expired",
+                    document=qual.name,
+                    owner=owner.display_name,
+                )
+                description = _(
+                    "Expired on %(date)s: business with it is locked until "
+                    "quality approves a renewal.",
+                    date=fields.Date.to_string(qual.expiry_date),
+                )
+            vals_list.append(
+                {
+                    "name": name,
+                    "event_type": event_type,
+                    "description": description,
+                    "company_id": qual.company_id.id,
+                    "partner_id": qual.partner_id.id,
+                    "product_id": qual.product_tmpl_id.product_variant_id.id,
+                    "qualification_id": qual.id,
+                }
+            )
         return Event.create(vals_list)
 
     # --- persons of partners (sales representatives, pickup persons) -------------
@@ -417,25 +521,35 @@ class GspQualification(models.Model):
             return _("expired on %(date)s", date=fields.Date.to_string(self.expiry_date))
         if self.issue_date and self.issue_date > today:
             return _("valid from %(date)s only", date=fields.Date.to_string(self.issue_date))
-        if product and self.authorised_product_ids and \
-                product not in self.authorised_product_ids:  # fmt: skip
-            return _("%(product)s is not among its authorised products",
-                     product=product.display_name)
+        if product and self.authorised_product_ids and product not in self.authorised_product_ids:
+            return _(
+                "%(product)s is not among its authorised products", product=product.display_name
+            )
         if region and region not in self._gsp_region_codes():
-            return _("the region %(region)s is not among its authorised regions "
-                     "(%(regions)s)", region=self._gsp_region_label(region),
-                     regions=self.region_codes or _("none listed"))
+            return _(
+                "the region %(region)s is not among its authorised regions (%(regions)s)",
+                region=self._gsp_region_label(region),
+                regions=self.region_codes or _("none listed"),
+            )
         return None
 
     def _gsp_region_label(self, region):
-        labels = dict(self.env["res.company"]._fields["gsp_region"]._description_selection(
-            self.env))
+        labels = dict(
+            self.env["res.company"]._fields["gsp_region"]._description_selection(self.env)
+        )
         return labels.get(region, region)
 
     @api.model
-    def _gsp_check_sales_authorisation(self, partner, products, document_label,
-                                       raise_error=False, region=None, representative=None,
-                                       required=False):  # fmt: skip
+    def _gsp_check_sales_authorisation(
+        self,
+        partner,
+        products,
+        document_label,
+        raise_error=False,
+        region=None,
+        representative=None,
+        required=False,
+    ):
         """When ``partner`` has sales representative authorisations on record, each
         regulated product needs one whose term is valid and which covers it (an
         authorisation listing no product covers all the partner's products) and, when
@@ -457,32 +571,52 @@ class GspQualification(models.Model):
         if representative:
             auths = representative.sudo()
             if auths.doc_type != "sales_authorisation":
-                problems.append(_(
-                    "%(document)s: %(qualification)s is not a sales representative "
-                    "authorisation.", document=document_label, qualification=auths.name))
+                problems.append(
+                    _(
+                        "%(document)s: %(qualification)s is not a sales representative "
+                        "authorisation.",
+                        document=document_label,
+                        qualification=auths.name,
+                    )
+                )
                 auths = self.browse()
         elif required:
-            problems.append(_(
-                "%(document)s: name the sales representative of %(partner)s the order was "
-                "placed with.", document=document_label, partner=partner.display_name))
+            problems.append(
+                _(
+                    "%(document)s: name the sales representative of %(partner)s the order was "
+                    "placed with.",
+                    document=document_label,
+                    partner=partner.display_name,
+                )
+            )
             auths = self.browse()
         else:
-            auths = self.sudo().search([
-                ("company_id", "in", [company.id, False]), ("partner_id", "=", partner.id),
-                ("doc_type", "=", "sales_authorisation"), ("state", "!=", "draft"),
-            ])  # fmt: skip
+            auths = self.sudo().search(
+                [
+                    ("company_id", "in", [company.id, False]),
+                    ("partner_id", "=", partner.id),
+                    ("doc_type", "=", "sales_authorisation"),
+                    ("state", "!=", "draft"),
+                ]
+            )
         for product in products if auths else ():
-            reasons = [(auth, auth._gsp_person_problem(partner, today, product, region))
-                       for auth in auths]  # fmt: skip
+            reasons = [
+                (auth, auth._gsp_person_problem(partner, today, product, region)) for auth in auths
+            ]
             if any(reason is None for _auth, reason in reasons):
                 continue
-            problems.append(_(
-                "%(document)s: no valid sales representative authorisation of %(partner)s "
-                "covers %(product)s (%(details)s).", document=document_label,
-                partner=partner.display_name, product=product.display_name,
-                details="; ".join(f"{auth.name}, {auth.person_name}: {reason}"
-                                  for auth, reason in reasons),
-            ))  # fmt: skip
+            problems.append(
+                _(
+                    "%(document)s: no valid sales representative authorisation of %(partner)s "
+                    "covers %(product)s (%(details)s).",
+                    document=document_label,
+                    partner=partner.display_name,
+                    product=product.display_name,
+                    details="; ".join(
+                        f"{auth.name}, {auth.person_name}: {reason}" for auth, reason in reasons
+                    ),
+                )
+            )
         if problems and raise_error:
             raise UserError("\n".join(problems))
         return problems
@@ -504,8 +638,7 @@ class GspQualification(models.Model):
         )
 
     @api.model
-    def _gsp_check_business(self, partners, products, document_label, role=None,
-                            raise_error=False):  # fmt: skip
+    def _gsp_check_business(self, partners, products, document_label, role=None, raise_error=False):
         """Refusals for doing business with these partners in these products.
 
         partners: res.partner (their commercial entities are checked), products:
@@ -525,27 +658,50 @@ class GspQualification(models.Model):
             return []
         partners = partners.commercial_partner_id
         today = fields.Date.context_today(self)
-        quals = self.sudo().search([
-            ("company_id", "in", [company.id, False]), ("state", "!=", "draft"),
-            "|", ("partner_id", "in", partners.ids), ("product_tmpl_id", "in", products.ids),
-        ])  # fmt: skip
-        reviews = self.env["gsp.first.review"].sudo().search([
-            ("company_id", "=", company.id), ("state", "=", "approved"),
-            "|", ("partner_id", "in", partners.ids), ("product_tmpl_id", "in", products.ids),
-        ])  # fmt: skip
+        quals = self.sudo().search(
+            [
+                ("company_id", "in", [company.id, False]),
+                ("state", "!=", "draft"),
+                "|",
+                ("partner_id", "in", partners.ids),
+                ("product_tmpl_id", "in", products.ids),
+            ]
+        )
+        reviews = (
+            self.env["gsp.first.review"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "approved"),
+                    "|",
+                    ("partner_id", "in", partners.ids),
+                    ("product_tmpl_id", "in", products.ids),
+                ]
+            )
+        )
         problems = []
         for product in products:
             product_reviews = reviews.filtered(lambda r, p=product: r.product_tmpl_id == p)
             if not product_reviews:
-                problems.append(_("%(document)s: product %(product)s has not passed its "
-                                  "first-time review (首营品种) by quality.",
-                                  document=document_label, product=product.display_name))
+                problems.append(
+                    _(
+                        "%(document)s: product %(product)s has not passed its "
+                        "first-time review (首营品种) by quality.",
+                        document=document_label,
+                        product=product.display_name,
+                    )
+                )
             if product.gsp_kind == "device":
-                needed = "filing_certificate" if product.gsp_device_class == "I" \
-                    else "registration_certificate"  # fmt: skip
+                needed = (
+                    "filing_certificate"
+                    if product.gsp_device_class == "I"
+                    else "registration_certificate"
+                )
                 own = quals.filtered(lambda q, p=product: q.product_tmpl_id == p)
-                problem = self._gsp_missing(own, (needed,), product.display_name,
-                                            document_label, today)  # fmt: skip
+                problem = self._gsp_missing(
+                    own, (needed,), product.display_name, document_label, today
+                )
                 if problem:
                     problems.append(problem)
         for partner in partners:
@@ -556,15 +712,22 @@ class GspQualification(models.Model):
                 )
                 if not partner_reviews:
                     role_label = dict(
-                        self.env["gsp.first.review"]._fields["review_type"]
+                        self.env["gsp.first.review"]
+                        ._fields["review_type"]
                         ._description_selection(self.env)
-                    )[role]  # fmt: skip
-                    problems.append(_("%(document)s: %(partner)s has not passed its "
-                                      "first-time review (首营企业) as %(role)s.",
-                                      document=document_label, partner=partner.display_name,
-                                      role=role_label))  # fmt: skip
-            problem = self._gsp_missing(own, ("business_licence",), partner.display_name,
-                                        document_label, today)  # fmt: skip
+                    )[role]
+                    problems.append(
+                        _(
+                            "%(document)s: %(partner)s has not passed its "
+                            "first-time review (首营企业) as %(role)s.",
+                            document=document_label,
+                            partner=partner.display_name,
+                            role=role_label,
+                        )
+                    )
+            problem = self._gsp_missing(
+                own, ("business_licence",), partner.display_name, document_label, today
+            )
             if problem:
                 problems.append(problem)
             for product in products:
@@ -587,40 +750,61 @@ class GspQualification(models.Model):
             return None
         labels = dict(self._fields["doc_type"]._description_selection(self.env))
         if not candidates:
-            return _("%(document)s: %(owner)s has no approved %(qualification)s.",
-                     document=document_label, owner=owner,
-                     qualification=" / ".join(labels[t] for t in doc_types))  # fmt: skip
+            return _(
+                "%(document)s: %(owner)s has no approved %(qualification)s.",
+                document=document_label,
+                owner=owner,
+                qualification=" / ".join(labels[t] for t in doc_types),
+            )
         latest = candidates.sorted(lambda q: (q.expiry_date or today, q.id))[-1]
         if latest.state == "revoked":
-            return _("%(document)s: %(qualification)s of %(owner)s was revoked on %(date)s.",
-                     document=document_label, qualification=latest.name, owner=owner,
-                     date=fields.Date.to_string(latest.revoked_date))  # fmt: skip
-        return _("%(document)s: %(qualification)s of %(owner)s expired on %(date)s.",
-                 document=document_label, qualification=latest.name, owner=owner,
-                 date=fields.Date.to_string(latest.expiry_date))  # fmt: skip
+            return _(
+                "%(document)s: %(qualification)s of %(owner)s was revoked on %(date)s.",
+                document=document_label,
+                qualification=latest.name,
+                owner=owner,
+                date=fields.Date.to_string(latest.revoked_date),
+            )
+        return _(
+            "%(document)s: %(qualification)s of %(owner)s expired on %(date)s.",
+            document=document_label,
+            qualification=latest.name,
+            owner=owner,
+            date=fields.Date.to_string(latest.expiry_date),
+        )
 
     @api.model
     def _gsp_scope_problem(self, quals, partner, product, document_label, today):
         if product.gsp_kind == "drug":
-            return self._gsp_missing(quals, ("drug_trading_licence",), partner.display_name,
-                                     document_label, today)  # fmt: skip
+            return self._gsp_missing(
+                quals, ("drug_trading_licence",), partner.display_name, document_label, today
+            )
         device_class = product.gsp_device_class or "III"
         doc_types = LICENCES_FOR_CLASS[device_class]
         if not doc_types:
             return None
-        missing = self._gsp_missing(quals, doc_types, partner.display_name, document_label,
-                                    today)  # fmt: skip
+        missing = self._gsp_missing(quals, doc_types, partner.display_name, document_label, today)
         if missing:
             return missing
-        covering = quals.filtered(lambda q: q.doc_type in doc_types and q.state == "approved"
-                                  and (not q.expiry_date or q.expiry_date >= today)
-                                  and q._gsp_covers(product))  # fmt: skip
+        covering = quals.filtered(
+            lambda q: (
+                q.doc_type in doc_types
+                and q.state == "approved"
+                and (not q.expiry_date or q.expiry_date >= today)
+                and q._gsp_covers(product)
+            )
+        )
         if covering:
             return None
-        return _("%(document)s: no valid licence of %(partner)s covers %(product)s "
-                 "(Class %(device_class)s, %(code)s).", document=document_label,
-                 partner=partner.display_name, product=product.display_name,
-                 device_class=device_class, code=product.gsp_classification_code or "-")
+        return _(
+            "%(document)s: no valid licence of %(partner)s covers %(product)s "
+            "(Class %(device_class)s, %(code)s).",
+            document=document_label,
+            partner=partner.display_name,
+            product=product.display_name,
+            device_class=device_class,
+            code=product.gsp_classification_code or "-",
+        )
 
     def _gsp_covers(self, product):
         self.ensure_one()
@@ -646,10 +830,13 @@ class GspQualification(models.Model):
         """A device licence created with its scope text and no structured scope gets
         the scope categories and classes read from the text (reported in the chatter)."""
         records = super().create(vals_list)
-        to_read = records.browse([
-            record.id for record, vals in zip(records, vals_list, strict=True)
-            if vals.get("scope") and not any(vals.get(name) for name in self._gsp_scope_fields)
-        ]).filtered(lambda q: q.doc_type in DEVICE_LICENCES)  # fmt: skip
+        to_read = records.browse(
+            [
+                record.id
+                for record, vals in zip(records, vals_list, strict=True)
+                if vals.get("scope") and not any(vals.get(name) for name in self._gsp_scope_fields)
+            ]
+        ).filtered(lambda q: q.doc_type in DEVICE_LICENCES)
         if to_read:
             to_read._gsp_apply_scope()
         return records
@@ -658,15 +845,24 @@ class GspQualification(models.Model):
         """Quality staff: read the business scope text into the scope categories and
         classes; what could not be read is listed in the chatter."""
         if not self._gsp_is_quality():
-            raise AccessError(_("Only quality staff may read a business scope into the scope "
-                                "categories and classes of a qualification."))  # fmt: skip
+            raise AccessError(
+                _(
+                    "Only quality staff may read a business scope into the scope "
+                    "categories and classes of a qualification."
+                )
+            )
         for qual in self:
             if qual.doc_type not in DEVICE_LICENCES:
-                raise UserError(_("%(document)s is not a device licence: its business scope "
-                                  "is not read.", document=qual.name))  # fmt: skip
+                raise UserError(
+                    _(
+                        "%(document)s is not a device licence: its business scope is not read.",
+                        document=qual.name,
+                    )
+                )
             if not (qual.scope or "").strip():
-                raise UserError(_("%(document)s has no business scope text to read.",
-                                  document=qual.name))  # fmt: skip
+                raise UserError(
+                    _("%(document)s has no business scope text to read.", document=qual.name)
+                )
         reports = self._gsp_apply_scope()
         attention = any(report["attention"] for report in reports)
         return {
@@ -687,10 +883,17 @@ class GspQualification(models.Model):
         changed) and post in its chatter each value read, recorded or not recorded.
         One catalogue search for all the records. Returns one report dict per record."""
         scopes = {qual.id: parse_business_scope(qual.scope) for qual in self}
-        codes = {code for scope in scopes.values() for cls in ("II", "III")
-                 for code in scope.codes.get(cls, ())}  # fmt: skip
-        categories = self.env["gsp.device.category"].search([("code", "in", sorted(codes))]) \
-            if codes else self.env["gsp.device.category"]  # fmt: skip
+        codes = {
+            code
+            for scope in scopes.values()
+            for cls in ("II", "III")
+            for code in scope.codes.get(cls, ())
+        }
+        categories = (
+            self.env["gsp.device.category"].search([("code", "in", sorted(codes))])
+            if codes
+            else self.env["gsp.device.category"]
+        )
         by_code = {category.code: category for category in categories}
         reports = []
         for qual in self:
@@ -709,69 +912,123 @@ class GspQualification(models.Model):
         licensed = [cls for cls in ("II", "III") if cls in scope.classes]
         for cls in scope.classes:
             if scope.codes.get(cls):
-                lines.append(_("Class %(device_class)s, 2017 catalogue: %(codes)s",
-                               device_class=cls, codes=", ".join(scope.codes[cls])))  # fmt: skip
+                lines.append(
+                    _(
+                        "Class %(device_class)s, 2017 catalogue: %(codes)s",
+                        device_class=cls,
+                        codes=", ".join(scope.codes[cls]),
+                    )
+                )
         for cls, codes in scope.legacy_codes.items():
-            attention.append(_(
-                "Class %(device_class)s, codes of the former 2002 catalogue, not mapped to the "
-                "2017 catalogue and not recorded: %(codes)s", device_class=cls,
-                codes=", ".join(codes)))  # fmt: skip
+            attention.append(
+                _(
+                    "Class %(device_class)s, codes of the former 2002 catalogue, not mapped to the "
+                    "2017 catalogue and not recorded: %(codes)s",
+                    device_class=cls,
+                    codes=", ".join(codes),
+                )
+            )
         if scope.codes.get("I"):
-            attention.append(_("Class I needs no licence; its codes were not recorded: "
-                               "%(codes)s", codes=", ".join(scope.codes["I"])))  # fmt: skip
+            attention.append(
+                _(
+                    "Class I needs no licence; its codes were not recorded: %(codes)s",
+                    codes=", ".join(scope.codes["I"]),
+                )
+            )
         for cls, state in scope.ivd_reagents.items():
             if state == "included":
-                lines.append(_("In vitro diagnostic reagents are listed for Class "
-                               "%(device_class)s (they are not catalogue categories).",
-                               device_class=cls))  # fmt: skip
+                lines.append(
+                    _(
+                        "In vitro diagnostic reagents are listed for Class "
+                        "%(device_class)s (they are not catalogue categories).",
+                        device_class=cls,
+                    )
+                )
             else:
-                lines.append(_("In vitro diagnostic reagents are excluded for Class "
-                               "%(device_class)s.", device_class=cls))  # fmt: skip
+                lines.append(
+                    _(
+                        "In vitro diagnostic reagents are excluded for Class %(device_class)s.",
+                        device_class=cls,
+                    )
+                )
         vals, recorded = {}, self.env["gsp.device.category"]
         if licensed:
             wanted = sorted({code for cls in licensed for code in scope.codes.get(cls, ())})
             missing = [code for code in wanted if code not in by_code]
             recorded = recorded.union(*(by_code[code] for code in wanted if code in by_code))
             removed = self.scope_category_ids - recorded
-            vals = {"scope_category_ids": [Command.set(recorded.ids)],
-                    "scope_category_iii_ids": [Command.clear()],
-                    "scope_class_ii": "II" in licensed, "scope_class_iii": "III" in licensed}
-            lines.append(_("Scope categories recorded: %(categories)s; covers Class II: "
-                           "%(class_ii)s; covers Class III: %(class_iii)s.",
-                           categories=", ".join(recorded.mapped("display_name")) or _("none"),
-                           class_ii=_("yes") if "II" in licensed else _("no"),
-                           class_iii=_("yes") if "III" in licensed else _("no")))  # fmt: skip
+            vals = {
+                "scope_category_ids": [Command.set(recorded.ids)],
+                "scope_category_iii_ids": [Command.clear()],
+                "scope_class_ii": "II" in licensed,
+                "scope_class_iii": "III" in licensed,
+            }
+            lines.append(
+                _(
+                    "Scope categories recorded: %(categories)s; covers Class II: "
+                    "%(class_ii)s; covers Class III: %(class_iii)s.",
+                    categories=", ".join(recorded.mapped("display_name")) or _("none"),
+                    class_ii=_("yes") if "II" in licensed else _("no"),
+                    class_iii=_("yes") if "III" in licensed else _("no"),
+                )
+            )
             if missing:
-                attention.append(_("Not in the catalogue of this database, not recorded: "
-                                   "%(codes)s", codes=", ".join(missing)))  # fmt: skip
+                attention.append(
+                    _(
+                        "Not in the catalogue of this database, not recorded: %(codes)s",
+                        codes=", ".join(missing),
+                    )
+                )
             if removed:
-                attention.append(_("No longer in the scope categories (not in the text): "
-                                   "%(categories)s",
-                                   categories=", ".join(removed.mapped("display_name"))))
+                attention.append(
+                    _(
+                        "No longer in the scope categories (not in the text): %(categories)s",
+                        categories=", ".join(removed.mapped("display_name")),
+                    )
+                )
             if len(licensed) == 2 and set(scope.codes.get("II", ())) != set(
                 scope.codes.get("III", ())
             ):
-                class_iii = recorded.browse([by_code[code].id for code in
-                                             scope.codes.get("III", ()) if code in by_code])
+                class_iii = recorded.browse(
+                    [by_code[code].id for code in scope.codes.get("III", ()) if code in by_code]
+                )
                 vals["scope_category_iii_ids"] = [Command.set(class_iii.ids)]
-                lines.append(_("Class III categories, apart: %(categories)s.",
-                               categories=", ".join(class_iii.mapped("display_name"))
-                               or _("none")))  # fmt: skip
+                lines.append(
+                    _(
+                        "Class III categories, apart: %(categories)s.",
+                        categories=", ".join(class_iii.mapped("display_name")) or _("none"),
+                    )
+                )
         else:
-            attention.append(_("Nothing was read for Class II or Class III; the scope "
-                               "categories and classes were left unchanged."))  # fmt: skip
+            attention.append(
+                _(
+                    "Nothing was read for Class II or Class III; the scope "
+                    "categories and classes were left unchanged."
+                )
+            )
         for issue in scope.unread:
             params = dict(issue.params, text=_shorten(issue.text, 200))
             attention.append(_(issue.template, **params))
         title = _("Business scope of %(document)s read.", document=self.name)
         body = Markup("<p>%s</p><ul>%s</ul>") % (
-            title, Markup().join(Markup("<li>%s</li>") % line for line in lines + attention))
-        summary = _("%(document)s: %(count)s scope categories recorded, %(problems)s items "
-                    "to check (listed in the chatter).", document=self.name,
-                    count=len(recorded), problems=len(attention))  # fmt: skip
-        return {"vals": vals, "lines": lines, "attention": attention, "body": body,
-                "summary": summary}  # fmt: skip
+            title,
+            Markup().join(Markup("<li>%s</li>") % line for line in lines + attention),
+        )
+        summary = _(
+            "%(document)s: %(count)s scope categories recorded, %(problems)s items "
+            "to check (listed in the chatter).",
+            document=self.name,
+            count=len(recorded),
+            problems=len(attention),
+        )
+        return {
+            "vals": vals,
+            "lines": lines,
+            "attention": attention,
+            "body": body,
+            "summary": summary,
+        }
 
 
 def _shorten(text, size):
-    return text if len(text) <= size else text[:size - 1] + "…"
+    return text if len(text) <= size else text[: size - 1] + "…"

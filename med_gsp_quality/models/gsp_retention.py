@@ -27,8 +27,18 @@ def keep_until(start, items):
 def check_retention(record, keep, today, kind):
     """Refuse deleting ``record`` before ``keep`` (None: never)."""
     if keep is None:
-        raise UserError(_("%(document)s records implantable devices: it is kept forever.",
-                          document=record.display_name))
+        raise UserError(
+            _(
+                "%(document)s records implantable devices: it is kept forever.",
+                document=record.display_name,
+            )
+        )
     if keep > today:
-        raise UserError(_("%(document)s is a %(kind)s kept until %(date)s.",
-                          document=record.display_name, kind=kind, date=keep))
+        raise UserError(
+            _(
+                "%(document)s is a %(kind)s kept until %(date)s.",
+                document=record.display_name,
+                kind=kind,
+                date=keep,
+            )
+        )

@@ -47,12 +47,19 @@ class MedDeviceScan(models.AbstractModel):
         operation = scan.get("operation")
         picking = scan.get("picking")
         if operation == "receipt" and picking:
-            return _("Receipt of %(order)s (%(picking)s)",
-                     order=picking.purchase_id.name or picking.name, picking=picking.name)
+            return _(
+                "Receipt of %(order)s (%(picking)s)",
+                order=picking.purchase_id.name or picking.name,
+                picking=picking.name,
+            )
         document = scan.get("document")
         if document:
             return document.display_name
         label = dict(self._operation_labels()).get(operation, operation)
         lot = scan.get("lot")
-        return _("Scan (%(operation)s) of %(product)s %(unit)s", operation=label,
-                 product=scan["product"].display_name, unit=lot.name if lot else "")
+        return _(
+            "Scan (%(operation)s) of %(product)s %(unit)s",
+            operation=label,
+            product=scan["product"].display_name,
+            unit=lot.name if lot else "",
+        )

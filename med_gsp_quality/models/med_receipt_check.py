@@ -10,12 +10,12 @@ class MedReceiptCheck(models.Model):
         """The date until which this inspection record must be kept (None: forever)."""
         self.ensure_one()
         start = (self.date_done or self.create_date).date()
-        return keep_until(start, [(line.product_id.product_tmpl_id, line.expiry_date)
-                                  for line in self.line_ids])
+        return keep_until(
+            start, [(line.product_id.product_tmpl_id, line.expiry_date) for line in self.line_ids]
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_gsp_retention(self):
         today = fields.Date.context_today(self)
         for check in self.filtered(lambda c: c.state == "done"):
-            check_retention(check, check._gsp_keep_until(), today,
-                            _("purchase inspection record"))
+            check_retention(check, check._gsp_keep_until(), today, _("purchase inspection record"))

@@ -4,8 +4,11 @@ from odoo.exceptions import ValidationError
 from medtrace.gsp import GspCodeError, validate_classification_code
 
 GSP_PRODUCT_FIELDS = (
-    "gsp_kind", "gsp_device_class", "gsp_classification_code", "gsp_registration_holder",
-)  # fmt: skip
+    "gsp_kind",
+    "gsp_device_class",
+    "gsp_classification_code",
+    "gsp_registration_holder",
+)
 
 
 class ProductTemplate(models.Model):
@@ -15,9 +18,10 @@ class ProductTemplate(models.Model):
     _gsp_audit_fields = GSP_PRODUCT_FIELDS
 
     gsp_kind = fields.Selection(
-        [("device", "Medical Device"), ("drug", "Drug")], string="GSP Product Kind",
+        [("device", "Medical Device"), ("drug", "Drug")],
+        string="GSP Product Kind",
         default="device",
-    )  # fmt: skip
+    )
     gsp_device_class = fields.Selection(
         [("I", "Class I"), ("II", "Class II"), ("III", "Class III")],
         string="Management Class",
@@ -26,9 +30,11 @@ class ProductTemplate(models.Model):
         string="Classification Code", help="Code of the 2017 catalogue, SS-FF-NN."
     )
     gsp_category_id = fields.Many2one(
-        "gsp.device.category", string="Catalogue Category",
-        compute="_compute_gsp_category_id", store=True,
-    )  # fmt: skip
+        "gsp.device.category",
+        string="Catalogue Category",
+        compute="_compute_gsp_category_id",
+        store=True,
+    )
     gsp_registration_holder = fields.Char(string="Registrant")
     gsp_can_edit = fields.Boolean(compute="_compute_gsp_can_edit")
     gsp_qualification_ids = fields.One2many(

@@ -59,9 +59,10 @@ class ResCompany(models.Model):
         "supplier's authorised sales representative they were placed with.",
     )
     gsp_warning_days = fields.Char(
-        string="Expiry Warnings (days)", default="90,60,30,7",
+        string="Expiry Warnings (days)",
+        default="90,60,30,7",
         help="Days before expiry at which quality staff get an activity, comma separated.",
-    )  # fmt: skip
+    )
     gsp_head_user_id = fields.Many2one(
         "res.users", string="Company Head", help="Decides class A events (within 24 hours)."
     )
@@ -69,10 +70,11 @@ class ResCompany(models.Model):
         "res.users", string="Quality Head", help="Coordinates class B events."
     )
     gsp_region = fields.Selection(
-        GSP_REGIONS, string="GSP Region",
+        GSP_REGIONS,
+        string="GSP Region",
         help="Provincial-level division the company trades in. When set, a purchase is "
         "confirmed only with a supplier's sales representative authorised for this region.",
-    )  # fmt: skip
+    )
     gsp_hours_a = fields.Integer(string="Class A Deadline (hours)", default=24)
     gsp_hours_b = fields.Integer(string="Class B Deadline (hours)", default=72)
     gsp_hours_c = fields.Integer(string="Class C Deadline (hours)", default=168)
@@ -97,6 +99,9 @@ class ResCompany(models.Model):
             parts = [p.strip() for p in (company.gsp_warning_days or "").split(",") if p.strip()]
             if not all(p.isdigit() and int(p) > 0 for p in parts):
                 raise ValidationError(
-                    _("Expiry warnings %(value)s must be positive day counts separated by "
-                      "commas, e.g. 90,60,30,7.", value=company.gsp_warning_days)
-                )  # fmt: skip
+                    _(
+                        "Expiry warnings %(value)s must be positive day counts separated by "
+                        "commas, e.g. 90,60,30,7.",
+                        value=company.gsp_warning_days,
+                    )
+                )

@@ -14,6 +14,4 @@ class ResConfigSettings(models.TransientModel):
     )
     gsp_region = fields.Selection(related="company_id.gsp_region", readonly=False)
     gsp_head_user_id = fields.Many2one(related="company_id.gsp_head_user_id", readonly=False)
-    gsp_quality_user_id = fields.Many2one(
-        related="company_id.gsp_quality_user_id", readonly=False
-    )
+    gsp_quality_user_id = fields.Many2one(related="company_id.gsp_quality_user_id", readonly=False)

@@ -31,9 +31,16 @@ class ResPartner(models.Model):
 
     @api.depends("gsp_first_review_ids.state", "gsp_first_review_ids.review_type")
     def _compute_gsp_approved(self):
-        reviews = self.env["gsp.first.review"].sudo().search([
-            ("partner_id", "in", self.commercial_partner_id.ids), ("state", "=", "approved"),
-        ])  # fmt: skip
+        reviews = (
+            self.env["gsp.first.review"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "=", "approved"),
+                ]
+            )
+        )
         approved = {(r.partner_id.id, r.review_type) for r in reviews}
         for partner in self:
             commercial = partner.commercial_partner_id.id

@@ -4,9 +4,15 @@ from odoo.addons.med_device_stock.models.stock_lot import IDENTITY_FIELDS
 #: the fields of a device unit a change request may correct (its identity and dates;
 #: product_expiry's derived dates follow the expiry)
 LOT_CHANGEABLE_FIELDS = (
-    "med_udi_raw", "med_di", "name", "med_mfr_lot", "med_serial", "expiration_date",
-    "med_manufactured_date", "product_id",
-)  # fmt: skip
+    "med_udi_raw",
+    "med_di",
+    "name",
+    "med_mfr_lot",
+    "med_serial",
+    "expiration_date",
+    "med_manufactured_date",
+    "product_id",
+)
 
 
 class StockLot(models.Model):

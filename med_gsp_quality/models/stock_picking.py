@@ -6,23 +6,27 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     gsp_pickup_person_id = fields.Many2one(
-        "gsp.qualification", string="Pickup Person", check_company=True, copy=False,
+        "gsp.qualification",
+        string="Pickup Person",
+        check_company=True,
+        copy=False,
         domain="[('doc_type', '=', 'pickup_authorisation'), ('state', '=', 'approved'), "
         "('partner_id', 'parent_of', partner_id)]",
         help="The customer's authorised pickup person (提货人) who collects the goods.",
-    )  # fmt: skip
+    )
 
     def _gsp_check(self):
         checker = self.env["gsp.qualification"]
         for picking in self:
-            role = {"incoming": "supplier", "outgoing": "customer"}.get(
-                picking.picking_type_code
-            )
+            role = {"incoming": "supplier", "outgoing": "customer"}.get(picking.picking_type_code)
             partner = picking.partner_id if role else picking.partner_id.browse()
             checker._gsp_check_business(
-                partner, picking.move_ids.product_id,
-                _("Transfer %(picking)s", picking=picking.name), role=role, raise_error=True,
-            )  # fmt: skip
+                partner,
+                picking.move_ids.product_id,
+                _("Transfer %(picking)s", picking=picking.name),
+                role=role,
+                raise_error=True,
+            )
             problem = picking._gsp_pickup_person_problem()
             if problem:
                 raise UserError(problem)
@@ -33,8 +37,11 @@ class StockPicking(models.Model):
         to a customer."""
         self.ensure_one()
         company = self.company_id
-        if not (company.gsp_enforce and company.gsp_require_pickup_person) or \
-                self.picking_type_code != "outgoing" or not self.partner_id:  # fmt: skip
+        if (
+            not (company.gsp_enforce and company.gsp_require_pickup_person)
+            or self.picking_type_code != "outgoing"
+            or not self.partner_id
+        ):
             return None
         checker = self.env["gsp.qualification"]
         if not checker._gsp_regulated_products(self.move_ids.product_id.product_tmpl_id):
@@ -42,19 +49,26 @@ class StockPicking(models.Model):
         customer = self.partner_id.commercial_partner_id
         person = self.gsp_pickup_person_id.sudo()
         if not person:
-            return _("Transfer %(picking)s: choose the pickup person authorised by "
-                     "%(partner)s who collects the goods.", picking=self.name,
-                     partner=customer.display_name)  # fmt: skip
+            return _(
+                "Transfer %(picking)s: choose the pickup person authorised by "
+                "%(partner)s who collects the goods.",
+                picking=self.name,
+                partner=customer.display_name,
+            )
         reason = None
         if person.doc_type != "pickup_authorisation":
             reason = _("it is not a pickup person authorisation")
         else:
             reason = person._gsp_person_problem(customer, fields.Date.context_today(self))
         if reason:
-            return _("Transfer %(picking)s: the pickup person %(person)s (%(document)s) "
-                     "may not collect the goods: %(reason)s.", picking=self.name,
-                     person=person.person_name or "-", document=person.name,
-                     reason=reason)  # fmt: skip
+            return _(
+                "Transfer %(picking)s: the pickup person %(person)s (%(document)s) "
+                "may not collect the goods: %(reason)s.",
+                picking=self.name,
+                person=person.person_name or "-",
+                document=person.name,
+                reason=reason,
+            )
         return None
 
     def button_validate(self):

@@ -6,10 +6,17 @@ from .common import GspQualityCommon
 class TestAccessRequest(GspQualityCommon):
     def test_request_is_approved_then_applied_by_an_administrator(self):
         group = self.env.ref("med_gsp_quality.group_gsp_quality_officer")
-        request = self.env["gsp.access.request"].with_user(self.user_storekeeper).create({
-            "user_id": self.user_storekeeper.id, "add_group_ids": [(6, 0, group.ids)],
-            "reason": "Takes over receipt inspection.",
-        })  # fmt: skip
+        request = (
+            self.env["gsp.access.request"]
+            .with_user(self.user_storekeeper)
+            .create(
+                {
+                    "user_id": self.user_storekeeper.id,
+                    "add_group_ids": [(6, 0, group.ids)],
+                    "reason": "Takes over receipt inspection.",
+                }
+            )
+        )
         request.action_submit()
         with self.assertRaisesRegex(UserError, r"is not in the expected state\."):
             request.with_user(self.user_admin).action_apply()  # not approved yet

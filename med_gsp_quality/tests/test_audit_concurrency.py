@@ -36,8 +36,9 @@ class TestAuditChainConcurrency(TransactionCase):
             self.skipTest("the registry is in test mode: its cursors share the test cursor")
         self.partner_ids = []
         with self.registry.cursor() as cr:
-            cr.execute("SELECT id, last_sequence, last_hash FROM gsp_audit_chain "
-                       "ORDER BY id LIMIT 1")  # fmt: skip
+            cr.execute(
+                "SELECT id, last_sequence, last_hash FROM gsp_audit_chain ORDER BY id LIMIT 1"
+            )
             self.head_id, self.head_sequence, self.head_hash = cr.fetchone()
         self.addCleanup(self._remove_committed)
 
@@ -86,8 +87,9 @@ class TestAuditChainConcurrency(TransactionCase):
                 [self.head_sequence],
             )
             rows = cr.dictfetchall()
-            cr.execute("SELECT last_sequence, last_hash FROM gsp_audit_chain WHERE id = %s",
-                       [self.head_id])  # fmt: skip
+            cr.execute(
+                "SELECT last_sequence, last_hash FROM gsp_audit_chain WHERE id = %s", [self.head_id]
+            )
             head = cr.fetchone()
         return rows, head
 

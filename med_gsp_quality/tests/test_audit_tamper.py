@@ -49,8 +49,7 @@ class TestAuditTamper(GspQualityCommon):
         folder = tempfile.TemporaryDirectory()
         self.addCleanup(folder.cleanup)
         self.secret = audit_secret() or "gsp-test-secret"
-        self._config({"med_audit_checkpoint_dir": folder.name,
-                      "med_audit_secret": self.secret})  # fmt: skip
+        self._config({"med_audit_checkpoint_dir": folder.name, "med_audit_secret": self.secret})
         self.folder = os.path.join(folder.name, self.env.cr.dbname)
         officer = self.partner.with_user(self.user_quality_officer)
         for value in ("Ms Wang", "Mr Li", "Mrs Zhao", "Dr Chen", "Ms Sun"):
@@ -106,11 +105,19 @@ class TestAuditTamper(GspQualityCommon):
             self._sql(
                 "UPDATE gsp_audit_log SET prev_hash = %s, hash = %s, hash_version = %s, "
                 "res_name = %s, new_value = %s WHERE id = %s",
-                [row["prev_hash"], row["hash"], version, row["res_name"], row["new_value"],
-                 row["id"]],
-            )  # fmt: skip
-        self._sql("UPDATE gsp_audit_chain SET last_sequence = %s, last_hash = %s",
-                  [rows[-1]["sequence"], prev_hash])  # fmt: skip
+                [
+                    row["prev_hash"],
+                    row["hash"],
+                    version,
+                    row["res_name"],
+                    row["new_value"],
+                    row["id"],
+                ],
+            )
+        self._sql(
+            "UPDATE gsp_audit_chain SET last_sequence = %s, last_hash = %s",
+            [rows[-1]["sequence"], prev_hash],
+        )
 
     # --- intact ------------------------------------------------------------------
 
@@ -155,8 +162,7 @@ class TestAuditTamper(GspQualityCommon):
 
     def test_checkpoints_of_an_earlier_database_of_the_same_name_do_not_count(self):
         dbname = self.env.cr.dbname
-        old = make_checkpoint(dbname, "uuid-of-a-dropped-database", 10**6, "d" * 64, 0,
-                              self.secret)  # fmt: skip
+        old = make_checkpoint(dbname, "uuid-of-a-dropped-database", 10**6, "d" * 64, 0, self.secret)
         write_checkpoint(dbname, old)
         result = self._checkpoint()
         self.assertEqual(result["state"], "not_anchored", result["message"])
@@ -171,13 +177,17 @@ class TestAuditTamper(GspQualityCommon):
         kept = self.entries[2]
         self._sql("DELETE FROM gsp_audit_log WHERE sequence > %s", [kept["sequence"]])
         # the attacker also moves the head back onto the last entry kept
-        self._sql("UPDATE gsp_audit_chain SET last_sequence = %s, last_hash = %s",
-                  [kept["sequence"], kept["hash"]])  # fmt: skip
+        self._sql(
+            "UPDATE gsp_audit_chain SET last_sequence = %s, last_hash = %s",
+            [kept["sequence"], kept["hash"]],
+        )
         first, last = kept["sequence"] + 1, self.entries[-1]["sequence"]
         result = self._assert_broken(
-            first, rf"Entries {first}\.\.{last} were deleted after the checkpoint of "
-            r"\d{4}-\d{2}-\d{2}T", entry=False,
-        )  # fmt: skip
+            first,
+            rf"Entries {first}\.\.{last} were deleted after the checkpoint of "
+            r"\d{4}-\d{2}-\d{2}T",
+            entry=False,
+        )
         self.log._check_chain_and_record()
         head = self.env["gsp.audit.chain"].search([])
         self.assertEqual((head.last_check_state, head.broken_sequence), ("broken", first))
@@ -187,14 +197,17 @@ class TestAuditTamper(GspQualityCommon):
         kept = self.entries[2]
         self._sql("DELETE FROM gsp_audit_log WHERE sequence > %s", [kept["sequence"]])
         first = kept["sequence"] + 1
-        self._assert_broken(first, rf"Entries {first}\.\.{self.entries[-1]['sequence']} were "
-                            "deleted: the chain head records", entry=False)  # fmt: skip
+        self._assert_broken(
+            first,
+            rf"Entries {first}\.\.{self.entries[-1]['sequence']} were "
+            "deleted: the chain head records",
+            entry=False,
+        )
 
     def test_middle_deletion_is_reported_at_the_first_missing_entry(self):
         gone = self.entries[1]["sequence"], self.entries[2]["sequence"]
         self._sql("DELETE FROM gsp_audit_log WHERE sequence IN %s", [gone])
-        self._assert_broken(gone[0], rf"Entries {gone[0]}\.\.{gone[1]} are missing",
-                            entry=False)  # fmt: skip
+        self._assert_broken(gone[0], rf"Entries {gone[0]}\.\.{gone[1]} are missing", entry=False)
         action = self.log.with_user(self.user_quality_officer).action_verify_chain()
         self.assertEqual(action["params"]["type"], "danger")
         self.assertIn(f"{gone[0]}..{gone[1]}", action["params"]["message"])
@@ -241,23 +254,29 @@ class TestAuditTamper(GspQualityCommon):
         }
         for column, value in edits.items():
             with self.subTest(column=column):
-                self._sql(f"UPDATE gsp_audit_log SET {column} = %s WHERE id = %s",
-                          [value, victim["id"]])  # fmt: skip
+                self._sql(
+                    f"UPDATE gsp_audit_log SET {column} = %s WHERE id = %s", [value, victim["id"]]
+                )
                 if column == "sequence":  # the entry seems gone from its place
                     self._assert_broken(victim["sequence"], "are missing", entry=False)
                 else:
-                    self._assert_broken(victim["sequence"], f"Entry {victim['sequence']} .* "
-                                        "was altered")  # fmt: skip
-                self._sql(f"UPDATE gsp_audit_log SET {column} = %s WHERE id = %s",
-                          [victim[column], victim["id"]])  # fmt: skip
+                    self._assert_broken(
+                        victim["sequence"], f"Entry {victim['sequence']} .* was altered"
+                    )
+                self._sql(
+                    f"UPDATE gsp_audit_log SET {column} = %s WHERE id = %s",
+                    [victim[column], victim["id"]],
+                )
                 self.assertEqual(self.log._gsp_verify()["state"], "intact")
 
     def test_edited_chain_head_is_found(self):
         last = self.entries[-1]
         self._sql("UPDATE gsp_audit_chain SET last_hash = %s", ["e" * 64])
         self._assert_broken(last["sequence"], "The chain head was altered", entry=False)
-        self._sql("UPDATE gsp_audit_chain SET last_hash = %s, last_sequence = %s",
-                  [last["hash"], last["sequence"] - 1])  # fmt: skip
+        self._sql(
+            "UPDATE gsp_audit_chain SET last_hash = %s, last_sequence = %s",
+            [last["hash"], last["sequence"] - 1],
+        )
         self._assert_broken(
             last["sequence"], "The chain head was altered: it records entry", entry=False
         )
@@ -272,8 +291,9 @@ class TestAuditTamper(GspQualityCommon):
         data["sequence"] -= 2  # hides the two last entries from the anchor
         with open(path, "w", encoding="utf-8") as stream:
             stream.write(json.dumps(data) + "\n")
-        result = self._assert_broken(0, "Checkpoint .*jsonl line 1 .* was altered: its "
-                                     "signature does not match", entry=False)  # fmt: skip
+        result = self._assert_broken(
+            0, "Checkpoint .*jsonl line 1 .* was altered: its signature does not match", entry=False
+        )
         self.assertIn(self.folder, result["message"])
 
     # --- no secret and legacy entries ---------------------------------------------
@@ -287,17 +307,20 @@ class TestAuditTamper(GspQualityCommon):
         # business goes on: the entry is appended, chained, marked unkeyed
         self.partner.with_user(self.user_quality_officer).write({"gsp_quality_contact": "X"})
         last = self._rows()[-1]
-        self.assertEqual((last["hash_version"], last["prev_hash"]),
-                         (HASH_UNKEYED, self.entries[-1]["hash"]))  # fmt: skip
+        self.assertEqual(
+            (last["hash_version"], last["prev_hash"]), (HASH_UNKEYED, self.entries[-1]["hash"])
+        )
         action = self.log.with_user(self.user_quality_officer).action_verify_chain()
         self.assertEqual(action["params"]["type"], "warning")
         # with the secret back, the unkeyed entry is still named as not verifiable
         self._config({"med_audit_secret": self.secret})
         result = self.log._gsp_verify()
-        self.assertEqual((result["state"], result["sequence"]),
-                         ("not_anchored", last["sequence"]))  # fmt: skip
-        self.assertRegex(result["message"], rf"from entry {last['sequence']} on were written "
-                         "while the server had no secret")  # fmt: skip
+        self.assertEqual((result["state"], result["sequence"]), ("not_anchored", last["sequence"]))
+        self.assertRegex(
+            result["message"],
+            rf"from entry {last['sequence']} on were written "
+            "while the server had no secret",
+        )
         # and a broken link is still found without the secret
         self._config({"med_audit_secret": ""})
         self._sql("UPDATE gsp_audit_log SET prev_hash = %s WHERE id = %s", ["a" * 64, last["id"]])

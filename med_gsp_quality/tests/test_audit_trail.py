@@ -16,8 +16,9 @@ class TestAuditTrail(GspQualityCommon):
     def test_every_change_is_logged_with_old_and_new_value(self):
         qual = self._qualification(self.partner, "business_licence", USCC, approve=False)
         qual.with_user(self.user_quality_officer).write({"holder": "New Holder"})
-        entry = self._entries(qual).filtered(lambda e: e.field_name == "holder"
-                                             and e.operation == "write")  # fmt: skip
+        entry = self._entries(qual).filtered(
+            lambda e: e.field_name == "holder" and e.operation == "write"
+        )
         self.assertEqual(entry.old_value, "Audited Ltd")
         self.assertEqual(entry.new_value, "New Holder")
         self.assertEqual(entry.user_id, self.user_quality_officer)
@@ -64,8 +65,9 @@ class TestAuditTrail(GspQualityCommon):
         with self.assertRaisesRegex(
             UserError, r"Audit trail entries are written by the system only\."
         ):
-            self.log.with_user(self.user_admin).create({"model": "x", "sequence": 999999,
-                                                        "operation": "write"})  # fmt: skip
+            self.log.with_user(self.user_admin).create(
+                {"model": "x", "sequence": 999999, "operation": "write"}
+            )
 
     def test_operator_and_time_fields_cannot_be_written(self):
         qual = self._qualification(self.partner, "business_licence", USCC)
@@ -78,9 +80,12 @@ class TestAuditTrail(GspQualityCommon):
                 qual.with_user(user).write({"approved_date": "2020-01-01 00:00:00"})
         with self.assertRaises(AccessError):
             self.env["gsp.first.review"].with_user(self.user_admin).create(
-                {"review_type": "supplier", "partner_id": self.partner.id,
-                 "reviewer_id": self.user_admin.id}
-            )  # fmt: skip
+                {
+                    "review_type": "supplier",
+                    "partner_id": self.partner.id,
+                    "reviewer_id": self.user_admin.id,
+                }
+            )
 
     def test_partner_gsp_fields_are_audited(self):
         self.partner.with_user(self.user_quality_officer).write({"gsp_uscc": USCC})

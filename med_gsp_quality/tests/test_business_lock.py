@@ -33,10 +33,14 @@ class TestBusinessLock(GspQualityCommon):
         order = self._purchase(self.supplier, self.product)
         self._expire(self.supplier_licence)
         renewal = self._qualification(
-            self.supplier, "device_trading_licence", "京药监械经营许RENEW", approve=False,
-            scope_category_ids=[(6, 0, self.cat_13.ids)], scope_class_ii=True,
+            self.supplier,
+            "device_trading_licence",
+            "京药监械经营许RENEW",
+            approve=False,
+            scope_category_ids=[(6, 0, self.cat_13.ids)],
+            scope_class_ii=True,
             scope_class_iii=True,
-        )  # fmt: skip
+        )
         with self.assertRaisesRegex(UserError, r"of [^:]+ expired on "):
             order.button_confirm()  # a draft renewal is not enough
         renewal.with_user(self.user_quality_officer).action_approve()
@@ -77,9 +81,11 @@ class TestBusinessLock(GspQualityCommon):
     def test_scope_must_cover_class_and_code(self):
         # the licence covers subject 13 only: a subject 14 product is refused
         product, _cert = self._regulated_product(
-            name="Infusion set", number="粤械注准20192140123", code="14-02-01",
+            name="Infusion set",
+            number="粤械注准20192140123",
+            code="14-02-01",
             device_class="II",
-        )  # fmt: skip
+        )
         problems = self.env["gsp.qualification"]._gsp_check_business(
             self.supplier, product, "EDI order 42", role="supplier"
         )
@@ -87,8 +93,7 @@ class TestBusinessLock(GspQualityCommon):
         self.assertIn("EDI order 42", problems[0])
         self.assertIn("14-02-01", problems[0])
         # a Class II-only licence does not cover Class III devices
-        partner, business, licence = self._partner_with_licences("Class Two Only",
-                                                                 classes=("II",))
+        partner, business, licence = self._partner_with_licences("Class Two Only", classes=("II",))
         problems = self.env["gsp.qualification"]._gsp_check_business(
             partner, self.product, "EDI order 43"
         )
@@ -125,8 +130,7 @@ class TestBusinessLock(GspQualityCommon):
         )
         product = self.env["product.product"].create({"name": "Screw", "categ_id": child.id})
         stranger = self.env["res.partner"].create({"name": "Unknown Vendor"})
-        self.assertTrue(self.env["gsp.qualification"]._gsp_check_business(
-            stranger, product, "PO"))  # fmt: skip
+        self.assertTrue(self.env["gsp.qualification"]._gsp_check_business(stranger, product, "PO"))
 
     def test_company_without_enforcement_checks_nothing(self):
         self.company.gsp_enforce = False
@@ -137,8 +141,13 @@ class TestBusinessLock(GspQualityCommon):
 
     def test_scan_hook_refuses_unqualified_product(self):
         self._expire(self.certificate)
-        scan = {"operation": "issue", "product": self.product, "lot": self.env["stock.lot"],
-                "partner": self.env["res.partner"], "parsed": None}  # fmt: skip
+        scan = {
+            "operation": "issue",
+            "product": self.product,
+            "lot": self.env["stock.lot"],
+            "partner": self.env["res.partner"],
+            "parsed": None,
+        }
         problems = self.env["gsp.qualification"]._gsp_check_business(
             scan["partner"], scan["product"], "Scan"
         )
@@ -157,17 +166,22 @@ class TestQualificationValidation(GspQualityCommon):
         product = self.env["product.product"].create({"name": "Gauze"})
         with self.assertRaises(ValidationError):
             self._qualification(
-                product.product_tmpl_id, "registration_certificate", "粤械注准20192140123",
+                product.product_tmpl_id,
+                "registration_certificate",
+                "粤械注准20192140123",
                 device_class="III",
-            )  # fmt: skip
+            )
 
     def test_sales_representative_id_number_is_validated(self):
         partner = self.env["res.partner"].create({"name": "Rep Ltd"})
         with self.assertRaises(ValidationError) as err:
             self._qualification(
-                partner, "sales_authorisation", "AUTH-1", person_name="Li Si",
+                partner,
+                "sales_authorisation",
+                "AUTH-1",
+                person_name="Li Si",
                 person_id_number="360426199101010072",
-            )  # fmt: skip
+            )
         self.assertIn("360426199101010072", str(err.exception))
 
     def test_trading_licence_is_valid_five_years_at_most(self):
@@ -183,4 +197,4 @@ class TestQualificationValidation(GspQualityCommon):
         self.assertEqual(
             {code: msg._source for code, msg in GSP_CODE_MESSAGES.items()},
             GspCodeError.MESSAGES,
-        )  # fmt: skip
+        )

@@ -17,17 +17,55 @@ DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "gsp_device_category_
 #: all (source [D] of the data file, matching the counts stated by the subject notes
 #: read for 01, 04, 05, 17 and 19 and the naming guidelines of 03, 07, 11, 13 and 20)
 CATALOGUE_FIRST_LEVEL = {
-    "01": 10, "02": 15, "03": 14, "04": 18, "05": 4, "06": 18, "07": 10, "08": 7,
-    "09": 8, "10": 7, "11": 5, "12": 4, "13": 11, "14": 16, "15": 6, "16": 7,
-    "17": 10, "18": 7, "19": 4, "20": 3, "21": 6, "22": 16,
+    "01": 10,
+    "02": 15,
+    "03": 14,
+    "04": 18,
+    "05": 4,
+    "06": 18,
+    "07": 10,
+    "08": 7,
+    "09": 8,
+    "10": 7,
+    "11": 5,
+    "12": 4,
+    "13": 11,
+    "14": 16,
+    "15": 6,
+    "16": 7,
+    "17": 10,
+    "18": 7,
+    "19": 4,
+    "20": 3,
+    "21": 6,
+    "22": 16,
 }
 #: What the data file ships per subject: only entries read in a cited public source
 #: (see the comment at the top of the data file and readme/ROADMAP.md): 181 of 206;
 #: 01, 02, 04, 07, 11, 12, 14, 15, 18, 19 and 20 are complete.
 SHIPPED_FIRST_LEVEL = {
-    "01": 10, "02": 15, "03": 11, "04": 18, "05": 3, "06": 15, "07": 10, "08": 5,
-    "09": 6, "10": 5, "11": 5, "12": 4, "13": 10, "14": 16, "15": 6, "16": 6,
-    "17": 9, "18": 7, "19": 4, "20": 3, "21": 1, "22": 12,
+    "01": 10,
+    "02": 15,
+    "03": 11,
+    "04": 18,
+    "05": 3,
+    "06": 15,
+    "07": 10,
+    "08": 5,
+    "09": 6,
+    "10": 5,
+    "11": 5,
+    "12": 4,
+    "13": 10,
+    "14": 16,
+    "15": 6,
+    "16": 6,
+    "17": 9,
+    "18": 7,
+    "19": 4,
+    "20": 3,
+    "21": 1,
+    "22": 12,
 }
 COMPLETE_SUBJECTS = {"01", "02", "04", "07", "11", "12", "14", "15", "18", "19", "20"}
 #: Spot checks against the sources, at least one per subject that ships any
@@ -96,9 +134,7 @@ class TestCatalogueData(GspQualityCommon):
     def test_22_subjects_and_their_shipped_first_level_categories_are_loaded(self):
         Category = self.env["gsp.device.category"]
         subjects = Category.search([("parent_id", "=", False)])
-        self.assertEqual(
-            {s.code: s.name for s in subjects if len(s.code) == 2}, CATALOGUE_SUBJECTS
-        )
+        self.assertEqual({s.code: s.name for s in subjects if len(s.code) == 2}, CATALOGUE_SUBJECTS)
         shipped = _shipped_codes()
         first_level = {code for code in shipped if len(code) == 5}
         loaded = Category.search([("code", "in", sorted(shipped))])
@@ -149,9 +185,7 @@ class TestCatalogueData(GspQualityCommon):
             self.assertTrue(category.name_en and category.name_en.strip(), category.code)
             self.assertNotEqual(category.name, category.parent_id.name, category.code)
             xmlid = category.get_external_id()[category.id]
-            self.assertEqual(
-                xmlid, f"med_gsp_quality.gsp_device_category_{subject_code}_{number}"
-            )
+            self.assertEqual(xmlid, f"med_gsp_quality.gsp_device_category_{subject_code}_{number}")
         by_code = {c.code: c.name for c in first_level}
         for code, name in SPOT_CHECKS.items():
             self.assertEqual(by_code.get(code), name, code)
@@ -167,9 +201,9 @@ class TestCatalogueData(GspQualityCommon):
             with self.assertRaises(AccessError):
                 Category.with_user(user).create({"code": "09-99", "name": "测试"})
             with self.assertRaises(AccessError):
-                self.env.ref("med_gsp_quality.gsp_device_category_01_03").with_user(
-                    user
-                ).write({"name": "改名"})
+                self.env.ref("med_gsp_quality.gsp_device_category_01_03").with_user(user).write(
+                    {"name": "改名"}
+                )
         with self.assertRaises(ValidationError) as err:
             Category.with_user(self.user_quality_manager).create({"code": "23-01", "name": "x"})
         self.assertIn("23-01", str(err.exception))
@@ -182,9 +216,7 @@ class TestCatalogueData(GspQualityCommon):
         self.assertEqual(
             template.gsp_category_id, self.env.ref("med_gsp_quality.gsp_device_category_01_03")
         )
-        template.with_user(self.user_quality_officer).write(
-            {"gsp_classification_code": "13-04-01"}
-        )
+        template.with_user(self.user_quality_officer).write({"gsp_classification_code": "13-04-01"})
         self.assertEqual(
             template.gsp_category_id, self.env.ref("med_gsp_quality.gsp_device_category_13_04")
         )
@@ -216,10 +248,13 @@ class TestCatalogueData(GspQualityCommon):
         # the catalogue is shared: another company's product, which this quality manager
         # cannot see, follows too
         other_company = self.env["res.company"].create({"name": "Other Hospital"})
-        other_product = self.env["product.template"].create({
-            "name": "RF Generator (other hospital)", "company_id": other_company.id,
-            "gsp_classification_code": "01-03-02",
-        })  # fmt: skip
+        other_product = self.env["product.template"].create(
+            {
+                "name": "RF Generator (other hospital)",
+                "company_id": other_company.id,
+                "gsp_classification_code": "01-03-02",
+            }
+        )
         self.assertEqual(other_product.gsp_category_id, second_level)
         second_level.write({"active": False})
         self.assertEqual(other_product.gsp_category_id, cat_01_03)

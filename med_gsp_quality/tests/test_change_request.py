@@ -14,11 +14,18 @@ class TestChangeRequest(GspQualityCommon):
 
     def _request(self, user=None, new=USCC_2):
         user = user or self.user_purchaser
-        request = self.env["gsp.change.request"].with_user(user).create({
-            "res_model": "res.partner", "res_id": self.partner.id,
-            "reason": "The supplier re-registered.",
-            "line_ids": [(0, 0, {"field_id": self.uscc_field.id, "new_value": new})],
-        })  # fmt: skip
+        request = (
+            self.env["gsp.change.request"]
+            .with_user(user)
+            .create(
+                {
+                    "res_model": "res.partner",
+                    "res_id": self.partner.id,
+                    "reason": "The supplier re-registered.",
+                    "line_ids": [(0, 0, {"field_id": self.uscc_field.id, "new_value": new})],
+                }
+            )
+        )
         request.action_submit()
         return request
 
@@ -28,21 +35,21 @@ class TestChangeRequest(GspQualityCommon):
                 self.partner.with_user(user).write({"gsp_uscc": USCC_2})
         product = self.env["product.product"].create({"name": "Stent"})
         with self.assertRaises(AccessError):
-            product.product_tmpl_id.with_user(self.user_purchaser).write(
-                {"gsp_device_class": "II"}
-            )
+            product.product_tmpl_id.with_user(self.user_purchaser).write({"gsp_device_class": "II"})
         with self.assertRaises(AccessError):
-            self.category_plain.with_user(self.user_quality_officer).write(
-                {"gsp_regulated": True}
-            )
+            self.category_plain.with_user(self.user_quality_officer).write({"gsp_regulated": True})
         # but they may read it and change non-GSP fields
         self.assertEqual(self.partner.with_user(self.user_purchaser).gsp_uscc, USCC)
 
     def test_others_cannot_create_qualifications(self):
         with self.assertRaises(AccessError):
-            self.env["gsp.qualification"].with_user(self.user_purchaser).create({
-                "partner_id": self.partner.id, "doc_type": "business_licence", "number": USCC,
-            })  # fmt: skip
+            self.env["gsp.qualification"].with_user(self.user_purchaser).create(
+                {
+                    "partner_id": self.partner.id,
+                    "doc_type": "business_licence",
+                    "number": USCC,
+                }
+            )
 
     def test_approved_request_is_applied_and_recorded(self):
         request = self._request()
@@ -51,10 +58,18 @@ class TestChangeRequest(GspQualityCommon):
         self.assertEqual(self.partner.gsp_uscc, USCC_2)
         self.assertEqual(request.state, "approved")
         self.assertEqual(request.decided_by_id, self.user_quality_officer)
-        entry = self.env["gsp.audit.log"].sudo().search([
-            ("model", "=", "res.partner"), ("res_id", "=", self.partner.id),
-            ("operation", "=", "write"), ("new_value", "=", USCC_2),
-        ])  # fmt: skip
+        entry = (
+            self.env["gsp.audit.log"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "=", self.partner.id),
+                    ("operation", "=", "write"),
+                    ("new_value", "=", USCC_2),
+                ]
+            )
+        )
         self.assertEqual((entry.old_value, entry.new_value), (USCC, USCC_2))
         self.assertEqual(entry.reason, "The supplier re-registered.")
 
@@ -80,9 +95,9 @@ class TestChangeRequest(GspQualityCommon):
     def test_requests_are_private_to_their_author(self):
         request = self._request()
         self.assertFalse(
-            self.env["gsp.change.request"].with_user(self.user_sales).search(
-                [("id", "=", request.id)]
-            )
+            self.env["gsp.change.request"]
+            .with_user(self.user_sales)
+            .search([("id", "=", request.id)])
         )
         with self.assertRaisesRegex(UserError, r"Submitted and decided change requests are kept\."):
             request.unlink()
@@ -96,20 +111,29 @@ class TestChangeRequestLists(GspQualityCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.supplier, cls.licence = cls._qualified_supplier("Scope Supplier")
-        cls.scope_field = cls.env["ir.model.fields"]._get(
-            "gsp.qualification", "scope_category_ids")
+        cls.scope_field = cls.env["ir.model.fields"]._get("gsp.qualification", "scope_category_ids")
         Category = cls.env["gsp.device.category"]
         cls.subject_13 = Category.search([("code", "=", "13")])
         cls.subject_14 = Category.search([("code", "=", "14")])
         cls.licence.with_user(cls.user_quality_officer).write(
-            {"scope_category_ids": [Command.set(cls.subject_13.ids)]})
+            {"scope_category_ids": [Command.set(cls.subject_13.ids)]}
+        )
 
     def _request(self, new, user=None):
-        request = self.env["gsp.change.request"].with_user(user or self.user_purchaser).create({
-            "res_model": "gsp.qualification", "res_id": self.licence.id,
-            "reason": "Scope extended by the authority.",
-            "line_ids": [Command.create({"field_id": self.scope_field.id, "new_value": new})],
-        })  # fmt: skip
+        request = (
+            self.env["gsp.change.request"]
+            .with_user(user or self.user_purchaser)
+            .create(
+                {
+                    "res_model": "gsp.qualification",
+                    "res_id": self.licence.id,
+                    "reason": "Scope extended by the authority.",
+                    "line_ids": [
+                        Command.create({"field_id": self.scope_field.id, "new_value": new})
+                    ],
+                }
+            )
+        )
         request.action_submit()
         return request
 
@@ -122,19 +146,30 @@ class TestChangeRequestLists(GspQualityCommon):
         self.assertEqual(self.licence.scope_category_ids, self.subject_13, "not before approval")
         request.with_user(self.user_quality_officer).action_approve()
         self.assertEqual(self.licence.scope_category_ids, self.subject_13 | self.subject_14)
-        entry = self.env["gsp.audit.log"].sudo().search([
-            ("model", "=", "gsp.qualification"), ("res_id", "=", self.licence.id),
-            ("field_name", "=", "scope_category_ids")], order="id desc", limit=1)
+        entry = (
+            self.env["gsp.audit.log"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "gsp.qualification"),
+                    ("res_id", "=", self.licence.id),
+                    ("field_name", "=", "scope_category_ids"),
+                ],
+                order="id desc",
+                limit=1,
+            )
+        )
         self.assertEqual(entry.reason, "Scope extended by the authority.")
-        self.assertEqual(entry.new_value, ",".join(
-            str(i) for i in (self.subject_13 | self.subject_14).sorted("code").ids))
+        self.assertEqual(
+            entry.new_value,
+            ",".join(str(i) for i in (self.subject_13 | self.subject_14).sorted("code").ids),
+        )
 
     def test_list_can_be_emptied_and_named_by_ids(self):
         request = self._request("")
         request.with_user(self.user_quality_officer).action_approve()
         self.assertFalse(self.licence.scope_category_ids)
-        self._request(str(self.subject_14.id)).with_user(
-            self.user_quality_officer).action_approve()
+        self._request(str(self.subject_14.id)).with_user(self.user_quality_officer).action_approve()
         self.assertEqual(self.licence.scope_category_ids, self.subject_14)
 
     def test_unknown_item_is_refused_with_its_value(self):
@@ -146,7 +181,8 @@ class TestChangeRequestLists(GspQualityCommon):
     def test_list_changed_since_the_request_is_not_applied(self):
         request = self._request("14")
         self.licence.with_user(self.user_quality_officer).write(
-            {"scope_category_ids": [Command.link(self.subject_14.id)]})
+            {"scope_category_ids": [Command.link(self.subject_14.id)]}
+        )
         with self.assertRaisesRegex(
             UserError, r" since the request was made \(it was .+\); make a new request\."
         ):

@@ -11,12 +11,15 @@ class TestQualityEvent(GspQualityCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.head = cls._make_user("gsp_head", "base.group_user")
-        cls.company.write({"gsp_head_user_id": cls.head.id,
-                           "gsp_quality_user_id": cls.user_quality_manager.id})  # fmt: skip
+        cls.company.write(
+            {"gsp_head_user_id": cls.head.id, "gsp_quality_user_id": cls.user_quality_manager.id}
+        )
 
     def _event(self, event_type, quantity=0.0, user=None):
-        return self.env["gsp.event"].with_user(user or self.user_storekeeper).create(
-            {"name": "Event", "event_type": event_type, "quantity": quantity}
+        return (
+            self.env["gsp.event"]
+            .with_user(user or self.user_storekeeper)
+            .create({"name": "Event", "event_type": event_type, "quantity": quantity})
         )
 
     def test_recall_is_class_a_for_the_head_within_24_hours(self):
@@ -35,8 +38,10 @@ class TestQualityEvent(GspQualityCommon):
     def test_overdue_events_escalate_once(self):
         event = self._event("complaint")
         self.env.flush_all()
-        self.env.cr.execute("UPDATE gsp_event SET deadline = %s WHERE id = %s",
-                            [fields.Datetime.now() - timedelta(hours=1), event.id])  # fmt: skip
+        self.env.cr.execute(
+            "UPDATE gsp_event SET deadline = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(hours=1), event.id],
+        )
         event.invalidate_recordset()
         self.env["gsp.event"]._cron_escalate()
         self.assertTrue(event.escalated)

@@ -25,8 +25,9 @@ class TestFirstReview(GspQualityCommon):
 
     def test_expired_document_is_not_accepted(self):
         partner, business, licence = self._partner_with_licences("Stale Ltd")
-        auth = self._qualification(partner, "sales_authorisation", "A-1", person_name="Wang",
-                                   person_id_number=ID_NUMBER)  # fmt: skip
+        auth = self._qualification(
+            partner, "sales_authorisation", "A-1", person_name="Wang", person_id_number=ID_NUMBER
+        )
         self._expire(licence)
         review = self._review("supplier", partner, business | licence | auth, approve=False)
         review.action_submit()

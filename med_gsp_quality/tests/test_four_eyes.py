@@ -21,11 +21,20 @@ class TestChangeRequestFourEyes(GspQualityCommon):
         cls.user_admin.write({"groups_id": [Command.link(officer.id)]})
 
     def _request(self, user):
-        request = self.env["gsp.change.request"].with_user(user).create({
-            "res_model": "res.partner", "res_id": self.partner.id,
-            "reason": "The supplier re-registered.",
-            "line_ids": [Command.create({"field_id": self.uscc_field.id, "new_value": USCC_2})],
-        })  # fmt: skip
+        request = (
+            self.env["gsp.change.request"]
+            .with_user(user)
+            .create(
+                {
+                    "res_model": "res.partner",
+                    "res_id": self.partner.id,
+                    "reason": "The supplier re-registered.",
+                    "line_ids": [
+                        Command.create({"field_id": self.uscc_field.id, "new_value": USCC_2})
+                    ],
+                }
+            )
+        )
         request.action_submit()
         return request
 
@@ -33,8 +42,10 @@ class TestChangeRequestFourEyes(GspQualityCommon):
         for user in (self.user_quality_officer, self.user_quality_manager, self.user_admin):
             with self.subTest(user=user.login):
                 request = self._request(user)
-                with self.assertRaisesRegex(UserError, f"Four eyes: {re.escape(user.name)} cannot "
-                                            "approve .*another person decides it"):  # fmt: skip
+                with self.assertRaisesRegex(
+                    UserError,
+                    f"Four eyes: {re.escape(user.name)} cannot approve .*another person decides it",
+                ):
                     request.action_approve()
                 request.write({"decision_reason": "Withdrawn"})
                 with self.assertRaisesRegex(
@@ -60,10 +71,17 @@ class TestChangeRequestFourEyes(GspQualityCommon):
 class TestAccessRequestFourEyes(GspQualityCommon):
     def _request(self, user, for_user):
         group = self.env.ref("med_device_stock.group_med_manager")
-        request = self.env["gsp.access.request"].with_user(user).create({
-            "user_id": for_user.id, "add_group_ids": [Command.set(group.ids)],
-            "reason": "Covers the device manager's leave.",
-        })  # fmt: skip
+        request = (
+            self.env["gsp.access.request"]
+            .with_user(user)
+            .create(
+                {
+                    "user_id": for_user.id,
+                    "add_group_ids": [Command.set(group.ids)],
+                    "reason": "Covers the device manager's leave.",
+                }
+            )
+        )
         request.action_submit()
         return request
 
@@ -100,16 +118,30 @@ class TestChangeRequestReadAccess(GspQualityCommon):
         super().setUpClass()
         cls.company_b = cls.env["res.company"].create({"name": "Other Hospital"})
         cls.partner_b = cls.env["res.partner"].create({"name": "Other Supplier"})
-        cls.qual_b = cls.env["gsp.qualification"].with_company(cls.company_b).create({
-            "company_id": cls.company_b.id, "partner_id": cls.partner_b.id,
-            "doc_type": "sales_authorisation", "number": "AUTH-B", "holder": "Other",
-            "person_name": "Li Si", "person_id_number": ID_NUMBER, "region": "Tianjin",
-        })  # fmt: skip
+        cls.qual_b = (
+            cls.env["gsp.qualification"]
+            .with_company(cls.company_b)
+            .create(
+                {
+                    "company_id": cls.company_b.id,
+                    "partner_id": cls.partner_b.id,
+                    "doc_type": "sales_authorisation",
+                    "number": "AUTH-B",
+                    "holder": "Other",
+                    "person_name": "Li Si",
+                    "person_id_number": ID_NUMBER,
+                    "region": "Tianjin",
+                }
+            )
+        )
         cls.id_field = cls.env["ir.model.fields"]._get("gsp.qualification", "person_id_number")
         cls.officer_b = new_test_user(
-            cls.env, login="gsp_officer_b", groups="med_gsp_quality.group_gsp_quality_officer",
-            company_id=cls.company_b.id, company_ids=[Command.set(cls.company_b.ids)],
-        )  # fmt: skip
+            cls.env,
+            login="gsp_officer_b",
+            groups="med_gsp_quality.group_gsp_quality_officer",
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+        )
 
     def _vals(self, qual):
         return {
@@ -124,9 +156,10 @@ class TestChangeRequestReadAccess(GspQualityCommon):
         for user in (self.user_plain, self.user_quality_officer, self.user_purchaser):
             with self.subTest(user=user.login):
                 with self.assertRaisesRegex(
-                    AccessError, f"{re.escape(user.name)} may not read GSP Qualification record "
-                    f"{self.qual_b.id}: a change request is made only for data its requester"
-                ):  # fmt: skip
+                    AccessError,
+                    f"{re.escape(user.name)} may not read GSP Qualification record "
+                    f"{self.qual_b.id}: a change request is made only for data its requester",
+                ):
                     Request.with_user(user).create(self._vals(self.qual_b))
         self.assertFalse(
             Request.sudo().search(
@@ -136,20 +169,36 @@ class TestChangeRequestReadAccess(GspQualityCommon):
 
     def test_request_cannot_be_pointed_at_it_later(self):
         own = self._qualification(self.partner_b, "business_licence", USCC, approve=False)
-        request = self.env["gsp.change.request"].with_user(self.user_plain).create({
-            "res_model": "gsp.qualification", "res_id": own.id, "reason": "Typo",
-        })  # fmt: skip
+        request = (
+            self.env["gsp.change.request"]
+            .with_user(self.user_plain)
+            .create(
+                {
+                    "res_model": "gsp.qualification",
+                    "res_id": own.id,
+                    "reason": "Typo",
+                }
+            )
+        )
         with self.assertRaisesRegex(AccessError, "may not read GSP Qualification record"):
             request.write({"res_id": self.qual_b.id})
 
     def test_old_values_are_captured_only_if_still_readable(self):
-        own = self._qualification(self.partner_b, "sales_authorisation", "AUTH-A",
-                                  approve=False, person_name="Wang Wu",
-                                  person_id_number=ID_NUMBER, region="Beijing")  # fmt: skip
+        own = self._qualification(
+            self.partner_b,
+            "sales_authorisation",
+            "AUTH-A",
+            approve=False,
+            person_name="Wang Wu",
+            person_id_number=ID_NUMBER,
+            region="Beijing",
+        )
         request = self.env["gsp.change.request"].with_user(self.user_plain).create(self._vals(own))
         self.assertFalse(request.line_ids.old_value)
-        self.env.cr.execute("UPDATE gsp_qualification SET company_id = %s WHERE id = %s",
-                            [self.company_b.id, own.id])  # fmt: skip
+        self.env.cr.execute(
+            "UPDATE gsp_qualification SET company_id = %s WHERE id = %s",
+            [self.company_b.id, own.id],
+        )
         self.env.invalidate_all()
         with self.assertRaisesRegex(AccessError, "may not read GSP Qualification record"):
             request.action_submit()

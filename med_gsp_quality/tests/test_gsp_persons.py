@@ -21,8 +21,7 @@ class TestSalesAuthorisation(GspQualityCommon):
             lambda q: q.doc_type == "sales_authorisation"
         )
         cls.product, _cert = cls._regulated_product()
-        cls.other, _cert = cls._regulated_product(name="Knee Plate",
-                                                  number="国械注准20163130112")  # fmt: skip
+        cls.other, _cert = cls._regulated_product(name="Knee Plate", number="国械注准20163130112")
 
     def _confirm(self, product=None):
         order = self._purchase(self.supplier, product or self.product, user=self.user_purchaser)
@@ -48,8 +47,10 @@ class TestSalesAuthorisation(GspQualityCommon):
 
     def test_authorisation_not_yet_in_force_is_refused(self):
         self.env.flush_all()
-        self.env.cr.execute("UPDATE gsp_qualification SET issue_date = %s WHERE id = %s",
-                            [self.today + timedelta(days=3), self.auth.id])  # fmt: skip
+        self.env.cr.execute(
+            "UPDATE gsp_qualification SET issue_date = %s WHERE id = %s",
+            [self.today + timedelta(days=3), self.auth.id],
+        )
         self.auth.invalidate_recordset()
         with self.assertRaisesRegex(
             UserError, r"no valid sales representative authorisation .+: valid from .+ only"
@@ -86,8 +87,13 @@ class TestSalesAuthorisation(GspQualityCommon):
         ) as err:
             self._confirm()
         self.assertIn("revoked", str(err.exception))
-        self._qualification(self.supplier, "sales_authorisation", "AUTH-NEW",
-                            person_name="Li Si", person_id_number=ID_NUMBER_2)  # fmt: skip
+        self._qualification(
+            self.supplier,
+            "sales_authorisation",
+            "AUTH-NEW",
+            person_name="Li Si",
+            person_id_number=ID_NUMBER_2,
+        )
         self.assertEqual(self._confirm().state, "purchase")
 
 
@@ -99,15 +105,16 @@ class TestPickupPerson(GspQualityCommon):
         cls.product, _cert = cls._regulated_product()
         cls.company.gsp_require_pickup_person = True
         cls.pickup = cls._qualification(
-            cls.customer, "pickup_authorisation", "PICK-1", person_name="Zhao Liu",
+            cls.customer,
+            "pickup_authorisation",
+            "PICK-1",
+            person_name="Zhao Liu",
             person_id_number=ID_NUMBER,
-        )  # fmt: skip
+        )
         warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
         )
-        cls.env["stock.quant"]._update_available_quantity(
-            cls.product, warehouse.lot_stock_id, 10
-        )
+        cls.env["stock.quant"]._update_available_quantity(cls.product, warehouse.lot_stock_id, 10)
 
     def _delivery(self):
         order = self._sale(self.customer, self.product)
@@ -144,9 +151,12 @@ class TestPickupPerson(GspQualityCommon):
     def test_pickup_person_of_another_customer_is_refused(self):
         other, _licence = self._qualified_customer("Other Clinic")
         stranger = self._qualification(
-            other, "pickup_authorisation", "PICK-9", person_name="Sun Qi",
+            other,
+            "pickup_authorisation",
+            "PICK-9",
+            person_name="Sun Qi",
             person_id_number=ID_NUMBER_2,
-        )  # fmt: skip
+        )
         picking = self._delivery()
         picking.gsp_pickup_person_id = stranger
         with self.assertRaisesRegex(
@@ -217,9 +227,14 @@ class TestSalesAuthorisationRegion(GspQualityCommon):
         self.assertIn("44 Guangdong", str(err.exception))
         self.assertIn("none listed", str(err.exception))
         # another valid authorisation that covers the region lets the order through
-        self._qualification(self.supplier, "sales_authorisation", "AUTH-GD",
-                            person_name="Li Si", person_id_number=ID_NUMBER_2,
-                            region_codes="44")  # fmt: skip
+        self._qualification(
+            self.supplier,
+            "sales_authorisation",
+            "AUTH-GD",
+            person_name="Li Si",
+            person_id_number=ID_NUMBER_2,
+            region_codes="44",
+        )
         order.button_confirm()
         self.assertEqual(order.state, "purchase")
 
@@ -247,15 +262,18 @@ class TestNamedSalesRepresentative(GspQualityCommon):
         super().setUpClass()
         cls.supplier, cls.licence = cls._qualified_supplier("Hebei Implants")
         cls.zhang = cls.supplier.gsp_qualification_ids.filtered(
-            lambda q: q.doc_type == "sales_authorisation")
+            lambda q: q.doc_type == "sales_authorisation"
+        )
         cls.product, _cert = cls._regulated_product()
-        cls.other, _cert = cls._regulated_product(name="Knee Plate",
-                                                  number="国械注准20163130112")  # fmt: skip
+        cls.other, _cert = cls._regulated_product(name="Knee Plate", number="国械注准20163130112")
         cls.li = cls._qualification(
-            cls.supplier, "sales_authorisation", "AUTH-LI", person_name="Li Si",
+            cls.supplier,
+            "sales_authorisation",
+            "AUTH-LI",
+            person_name="Li Si",
             person_id_number=ID_NUMBER_2,
             authorised_product_ids=[Command.set(cls.other.product_tmpl_id.ids)],
-        )  # fmt: skip
+        )
 
     def _order(self, rep=None, product=None):
         order = self._purchase(self.supplier, product or self.product, user=self.user_purchaser)
@@ -306,7 +324,8 @@ class TestNamedSalesRepresentative(GspQualityCommon):
     def test_only_representative_is_proposed(self):
         other_supplier, _licence = self._qualified_supplier("Jilin Devices")
         only = other_supplier.gsp_qualification_ids.filtered(
-            lambda q: q.doc_type == "sales_authorisation")
+            lambda q: q.doc_type == "sales_authorisation"
+        )
         form = Form(self.env["purchase.order"].with_user(self.user_purchaser))
         form.partner_id = other_supplier
         self.assertEqual(form.gsp_sales_rep_id, only)
@@ -316,7 +335,8 @@ class TestNamedSalesRepresentative(GspQualityCommon):
     def test_another_suppliers_representative_is_refused(self):
         other_supplier, _licence = self._qualified_supplier("Jilin Devices")
         stranger = other_supplier.gsp_qualification_ids.filtered(
-            lambda q: q.doc_type == "sales_authorisation")
+            lambda q: q.doc_type == "sales_authorisation"
+        )
         order = self._order(stranger)
         with self.assertRaisesRegex(
             UserError, r"no valid sales representative authorisation .+: it was given by "

@@ -58,10 +58,14 @@ class TestLapseEvent(GspQualityCommon):
         self.assertEqual(len(self._events(self.certificate)), 1)
 
     def test_company_rule_decides_the_class(self):
-        self.env["gsp.event.rule"].with_user(self.user_quality_manager).create({
-            "sequence": 1, "event_type": "qualification_expired", "info_class": "A",
-            "company_id": self.company.id,
-        })  # fmt: skip
+        self.env["gsp.event.rule"].with_user(self.user_quality_manager).create(
+            {
+                "sequence": 1,
+                "event_type": "qualification_expired",
+                "info_class": "A",
+                "company_id": self.company.id,
+            }
+        )
         self._expire(self.licence)
         self._run_cron()
         self.assertEqual(self._events(self.licence).info_class, "A")

@@ -23,8 +23,7 @@ class TestRetention(GspQualityCommon, MedDeviceFlowCommon):
         (lot,) = self._receive(self.catheter, 1, lot="C1")
         check = self.env["med.receipt.check"].search([], order="id desc", limit=1)
         expiry = lot.expiration_date.date()
-        keep = max(check.date_done.date() + relativedelta(years=5),
-                   expiry + relativedelta(years=2))
+        keep = max(check.date_done.date() + relativedelta(years=5), expiry + relativedelta(years=2))
         self.assertEqual(check._gsp_keep_until(), keep)
         with self.assertRaisesRegex(UserError, "is Done: it is final and cannot be deleted"):
             check.sudo().unlink()
@@ -33,21 +32,38 @@ class TestRetention(GspQualityCommon, MedDeviceFlowCommon):
         """Sell and deliver one unit of a lot, then cancel the order (as one would
         before deleting it); GSP enforcement is off while doing so."""
         self.company.gsp_enforce = False
-        lot = self.env["stock.lot"].create({
-            "name": lot_name, "product_id": product.id,
-            "expiration_date": fields.Datetime.now() + relativedelta(days=expiry_days),
-        })
+        lot = self.env["stock.lot"].create(
+            {
+                "name": lot_name,
+                "product_id": product.id,
+                "expiration_date": fields.Datetime.now() + relativedelta(days=expiry_days),
+            }
+        )
         self.env["stock.quant"]._update_available_quantity(
-            product, self.warehouse.lot_stock_id, 5, lot_id=lot)
+            product, self.warehouse.lot_stock_id, 5, lot_id=lot
+        )
         order = self._sale(self.env["res.partner"].create({"name": "Ward Buyer"}), product)
         order.action_confirm()
         picking = order.picking_ids
         picking.move_ids.move_line_ids.unlink()
-        picking.move_ids.write({"move_line_ids": [(0, 0, {
-            "product_id": product.id, "lot_id": lot.id, "quantity": 1,
-            "location_id": picking.location_id.id,
-            "location_dest_id": picking.location_dest_id.id,
-        })], "picked": True})
+        picking.move_ids.write(
+            {
+                "move_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": product.id,
+                            "lot_id": lot.id,
+                            "quantity": 1,
+                            "location_id": picking.location_id.id,
+                            "location_dest_id": picking.location_dest_id.id,
+                        },
+                    )
+                ],
+                "picked": True,
+            }
+        )
         picking.button_validate()
         self.assertEqual(picking.state, "done")
         order._action_cancel()
@@ -58,15 +74,18 @@ class TestRetention(GspQualityCommon, MedDeviceFlowCommon):
         product.tracking = "lot"
         order, lot = self._deliver(product, "BS-1", expiry_days=400)
         self.company.gsp_enforce = True
-        keep = max(order.date_order.date() + relativedelta(years=5),
-                   lot.expiration_date.date() + relativedelta(years=2))
+        keep = max(
+            order.date_order.date() + relativedelta(years=5),
+            lot.expiration_date.date() + relativedelta(years=2),
+        )
         with self.assertRaisesRegex(UserError, f"sales record kept until {keep}"):
             order.unlink()
 
     def test_other_sales_orders_are_deleted_as_in_odoo(self):
         """Unregulated goods, or a company that does not enforce GSP: Odoo's rules."""
-        product = self.env["product.product"].create({
-            "name": "Office Paper", "is_storable": True, "tracking": "lot"})
+        product = self.env["product.product"].create(
+            {"name": "Office Paper", "is_storable": True, "tracking": "lot"}
+        )
         order, _lot = self._deliver(product, "P-1", expiry_days=400)
         self.company.gsp_enforce = True
         order.unlink()

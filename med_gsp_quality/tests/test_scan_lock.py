@@ -9,10 +9,21 @@ from odoo.exceptions import UserError
 
 from .common import ID_NUMBER, GspQualityCommon
 
-RECEIPT_MODELS = ("stock.lot", "med.receipt.check", "med.receipt.check.line",
-                  "stock.move.line", "med.unit.event")  # fmt: skip
-ISSUE_MODELS = ("med.device.issue", "med.device.issue.line", "stock.picking", "stock.move",
-                "stock.move.line", "med.unit.event")  # fmt: skip
+RECEIPT_MODELS = (
+    "stock.lot",
+    "med.receipt.check",
+    "med.receipt.check.line",
+    "stock.move.line",
+    "med.unit.event",
+)
+ISSUE_MODELS = (
+    "med.device.issue",
+    "med.device.issue.line",
+    "stock.picking",
+    "stock.move",
+    "stock.move.line",
+    "med.unit.event",
+)
 
 
 class TestScanLock(GspQualityCommon):
@@ -31,15 +42,22 @@ class TestScanLock(GspQualityCommon):
         return self.scan(raw, operation, user=self.user_storekeeper, **context)
 
     def _receive(self, order, serial):
-        return self._scan(self.udi(self.product, serial=serial, lot="L1"), "receipt",
-                          purchase_id=order.id, certificate_number="CoC-1")
+        return self._scan(
+            self.udi(self.product, serial=serial, lot="L1"),
+            "receipt",
+            purchase_id=order.id,
+            certificate_number="CoC-1",
+        )
 
     def _renew_licence(self):
         return self._renew(
-            self.supplier, "device_trading_licence", "京药监械经营许RENEW1",
-            scope_category_ids=[Command.set(self.cat_13.ids)], scope_class_ii=True,
+            self.supplier,
+            "device_trading_licence",
+            "京药监械经营许RENEW1",
+            scope_category_ids=[Command.set(self.cat_13.ids)],
+            scope_class_ii=True,
             scope_class_iii=True,
-        )  # fmt: skip
+        )
 
     def test_receipt_scan_refused_when_supplier_licence_expired(self):
         order = self._make_purchase(self.supplier, [(self.product, 2)])
@@ -57,10 +75,14 @@ class TestScanLock(GspQualityCommon):
 
         # a storekeeper cannot lift the lock; quality staff approve the renewal
         renewal = self._qualification(
-            self.supplier, "device_trading_licence", "京药监械经营许RENEW1", approve=False,
-            scope_category_ids=[Command.set(self.cat_13.ids)], scope_class_ii=True,
+            self.supplier,
+            "device_trading_licence",
+            "京药监械经营许RENEW1",
+            approve=False,
+            scope_category_ids=[Command.set(self.cat_13.ids)],
+            scope_class_ii=True,
             scope_class_iii=True,
-        )  # fmt: skip
+        )
         with self.assertRaisesRegex(
             UserError, r"Only quality staff may approve or revoke qualifications\."
         ):
@@ -75,15 +97,17 @@ class TestScanLock(GspQualityCommon):
         order = self._make_purchase(self.supplier, [(self.product, 2)])
         self.assertTrue(self._receive(order, "HS010")["ok"])
         self.env["med.receipt.check"].search([("purchase_id", "=", order.id)]).with_user(
-            self.user_storekeeper).action_done()  # fmt: skip
+            self.user_storekeeper
+        ).action_done()
         lot = self.env["stock.lot"].search([("name", "=", "HS010")])
         self.assertEqual(lot.med_state, "in_stock")
 
         self._expire(self.licence, days_ago=5)
         raw = self.udi(self.product, serial="HS010", lot="L1")
         before = self._count(ISSUE_MODELS)
-        result = self._scan(raw, "issue", department_id=self.department.id,
-                            requester_id=self.nurse.id)
+        result = self._scan(
+            raw, "issue", department_id=self.department.id, requester_id=self.nurse.id
+        )
         self.assertFalse(result["ok"])
         message = result["message"]
         self.assertIn("HS010", message, "the refusal names the scan's unit")
@@ -94,8 +118,9 @@ class TestScanLock(GspQualityCommon):
         self.assertEqual(lot.med_state, "in_stock")
 
         self._renew_licence()
-        result = self._scan(raw, "issue", department_id=self.department.id,
-                            requester_id=self.nurse.id)
+        result = self._scan(
+            raw, "issue", department_id=self.department.id, requester_id=self.nurse.id
+        )
         self.assertTrue(result["ok"], result["message"])
         self.assertEqual(lot.med_state, "issued")
 
@@ -104,19 +129,24 @@ class TestScanLock(GspQualityCommon):
         self.assertTrue(self._receive(order, "HS020")["ok"])
         self.env["med.receipt.check"].search([("purchase_id", "=", order.id)]).action_done()
         self._expire(self.licence)
-        result = self._scan(self.udi(self.product, serial="HS020", lot="L1"), "quarantine",
-                            reason="Supplier licence expired")  # fmt: skip
+        result = self._scan(
+            self.udi(self.product, serial="HS020", lot="L1"),
+            "quarantine",
+            reason="Supplier licence expired",
+        )
         self.assertTrue(result["ok"], result["message"])
-        self.assertEqual(self.env["stock.lot"].browse(result["lot_id"]).med_state,
-                         "quarantined")  # fmt: skip
+        self.assertEqual(self.env["stock.lot"].browse(result["lot_id"]).med_state, "quarantined")
 
     def test_expired_registration_certificate_refuses_issue(self):
         order = self._make_purchase(self.supplier, [(self.product, 1)])
         self.assertTrue(self._receive(order, "HS030")["ok"])
         self.env["med.receipt.check"].search([("purchase_id", "=", order.id)]).action_done()
         self._expire(self.certificate, days_ago=1)
-        result = self._scan(self.udi(self.product, serial="HS030", lot="L1"), "issue",
-                            department_id=self.department.id)  # fmt: skip
+        result = self._scan(
+            self.udi(self.product, serial="HS030", lot="L1"),
+            "issue",
+            department_id=self.department.id,
+        )
         self.assertFalse(result["ok"])
         self.assertIn(self.certificate.number, result["message"])
 
@@ -125,18 +155,26 @@ class TestScanLock(GspQualityCommon):
         warehouse = self.env["stock.warehouse"].search(
             [("company_id", "=", self.company.id)], limit=1
         )
-        picking = self.env["stock.picking"].create({
-            "picking_type_id": warehouse.in_type_id.id,
-            "partner_id": newcomer.id,
-            "location_id": self.env.ref("stock.stock_location_suppliers").id,
-            "location_dest_id": warehouse.lot_stock_id.id,
-            "move_ids": [Command.create({
-                "name": self.product.name, "product_id": self.product.id,
-                "product_uom_qty": 1, "product_uom": self.product.uom_id.id,
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse.in_type_id.id,
+                "partner_id": newcomer.id,
                 "location_id": self.env.ref("stock.stock_location_suppliers").id,
                 "location_dest_id": warehouse.lot_stock_id.id,
-            })],
-        })  # fmt: skip
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": self.product.name,
+                            "product_id": self.product.id,
+                            "product_uom_qty": 1,
+                            "product_uom": self.product.uom_id.id,
+                            "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                            "location_dest_id": warehouse.lot_stock_id.id,
+                        }
+                    )
+                ],
+            }
+        )
         picking.action_confirm()
         raw = self.udi(self.product, serial="HS040", lot="L1")
         before = self._count(RECEIPT_MODELS)
@@ -148,12 +186,18 @@ class TestScanLock(GspQualityCommon):
         self.assertEqual(self._count(RECEIPT_MODELS), before)
 
         # the storekeeper may record the refused goods: rejection is never locked
-        result = self._scan(raw, "receipt_reject", picking_id=picking.id,
-                            reason="Supplier not approved (首营企业)")
+        result = self._scan(
+            raw, "receipt_reject", picking_id=picking.id, reason="Supplier not approved (首营企业)"
+        )
         self.assertTrue(result["ok"], result["message"])
 
-        self._qualification(newcomer, "sales_authorisation", "AUTH-SH-1", person_name="Wang Wu",
-                            person_id_number=ID_NUMBER)  # fmt: skip
+        self._qualification(
+            newcomer,
+            "sales_authorisation",
+            "AUTH-SH-1",
+            person_name="Wang Wu",
+            person_id_number=ID_NUMBER,
+        )
         self._review("supplier", newcomer, newcomer.gsp_qualification_ids)
         result = self._scan(raw, "receipt", picking_id=picking.id, certificate_number="C-1")
         self.assertTrue(result["ok"], result["message"])
@@ -170,11 +214,12 @@ class TestScanLock(GspQualityCommon):
         operation described as putting units to use is locked without GSP knowing it."""
         Scan = type(self.env["med.device.scan"])
         scanner = self.env["med.device.scan"]
-        locks = {op["name"]: scanner._gsp_scan_lock(op)
-                 for op in scanner._med_scan_operations()}
+        locks = {op["name"]: scanner._gsp_scan_lock(op) for op in scanner._med_scan_operations()}
         self.assertEqual(locks["receipt"], "order")
-        self.assertEqual({name for name, lock in locks.items() if lock == "unit"},
-                         {"issue", "borrow", "transfer", "use"})
+        self.assertEqual(
+            {name for name, lock in locks.items() if lock == "unit"},
+            {"issue", "borrow", "transfer", "use"},
+        )
         self.assertFalse(locks["quarantine"] or locks["scrap"] or locks["return"])
         order = self._make_purchase(self.supplier, [(self.product, 1)])
         self.assertTrue(self._receive(order, "HS030")["ok"])
@@ -185,15 +230,21 @@ class TestScanLock(GspQualityCommon):
         def with_loan(scan_self):
             operations = original(scan_self)
             loan = dict(next(op for op in operations if op["name"] == "trace"))
-            loan.update(name="loan_out", label="loan to another hospital",
-                        states=("in_stock",), puts_to_use=True)
+            loan.update(
+                name="loan_out",
+                label="loan to another hospital",
+                states=("in_stock",),
+                puts_to_use=True,
+            )
             return [*operations, loan]
 
         def loan_out(scan_self, scan):
             return scan_self._scan_result(scan, True, "lent")
 
-        with patch.object(Scan, "_med_scan_operations", with_loan), \
-                patch.object(Scan, "_scan_do_loan_out", loan_out, create=True):
+        with (
+            patch.object(Scan, "_med_scan_operations", with_loan),
+            patch.object(Scan, "_scan_do_loan_out", loan_out, create=True),
+        ):
             result = self._scan(self.udi(self.product, serial="HS030", lot="L1"), "loan_out")
         self.assertFalse(result["ok"])
         self.assertIn(self.licence.number, result["message"])

@@ -14,17 +14,19 @@ class TestScopeParsing(GspQualityCommon):
         cls.cat_14_01 = cls.env["gsp.device.category"].search([("code", "=", "14-01")])
         cls.hip_stem, _cert = cls._regulated_product()  # Class III, 13-04-01
         cls.infusion_pump, _cert = cls._regulated_product(
-            name="Infusion Pump", number="国械注准20153140735", code="14-02-01",
-        )  # fmt: skip
+            name="Infusion Pump",
+            number="国械注准20153140735",
+            code="14-02-01",
+        )
         cls.ct_scanner, _cert = cls._regulated_product(
-            name="CT Scanner", number="国械注准20153060735", code="06-01-01",
-        )  # fmt: skip
+            name="CT Scanner",
+            number="国械注准20153060735",
+            code="06-01-01",
+        )
 
-    def _licence(self, scope, approve=False, partner=None, number="京药监械经营许20240001",
-                 **vals):  # fmt: skip
+    def _licence(self, scope, approve=False, partner=None, number="京药监械经营许20240001", **vals):
         partner = partner or self.env["res.partner"].create({"name": "Scope Supplier"})
-        return self._qualification(partner, LICENCE, number, approve=approve, scope=scope,
-                                   **vals)  # fmt: skip
+        return self._qualification(partner, LICENCE, number, approve=approve, scope=scope, **vals)
 
     def _read(self, licence, user=None):
         return licence.with_user(user or self.user_quality_officer).action_gsp_read_scope()
@@ -49,12 +51,14 @@ class TestScopeParsing(GspQualityCommon):
         self.assertEqual(action["params"]["type"], "success")
         self.assertIn("Class III categories, apart", self._note(licence))
         monitor, _cert = self._regulated_product(
-            name="Patient Monitor", number="京械注准20152070735", code="07-03-01",
-            device_class="II")  # fmt: skip
+            name="Patient Monitor", number="京械注准20152070735", code="07-03-01", device_class="II"
+        )
         self.assertTrue(licence._gsp_covers(monitor.product_tmpl_id), "07 is listed for II")
         monitor.product_tmpl_id.with_user(self.user_quality_officer).gsp_device_class = "III"
-        self.assertFalse(licence._gsp_covers(monitor.product_tmpl_id),
-                         "a Class III product is not let through by a Class II category")
+        self.assertFalse(
+            licence._gsp_covers(monitor.product_tmpl_id),
+            "a Class III product is not let through by a Class II category",
+        )
         # the same categories for both classes: one list, nothing apart
         licence.with_user(self.user_quality_officer).scope = "Ⅱ、Ⅲ类：13-04,14-01"
         self._read(licence)
@@ -73,13 +77,18 @@ class TestScopeParsing(GspQualityCommon):
     def test_purchase_follows_the_scope_read_from_the_text(self):
         partner = self.env["res.partner"].create({"name": "Implant Trading Ltd"})
         business = self._qualification(partner, "business_licence", USCC, expiry_days=3000)
-        licence = self._licence("2017年分类目录：Ⅲ类：13-无源植入器械", approve=True,
-                                partner=partner)  # fmt: skip
+        licence = self._licence(
+            "2017年分类目录：Ⅲ类：13-无源植入器械", approve=True, partner=partner
+        )
         self.assertEqual(licence.scope_category_ids.code, "13")
         auth = self._qualification(
-            partner, "sales_authorisation", "AUTH-SCOPE", person_name="Zhang San",
-            person_id_number=ID_NUMBER, region="Beijing",
-        )  # fmt: skip
+            partner,
+            "sales_authorisation",
+            "AUTH-SCOPE",
+            person_name="Zhang San",
+            person_id_number=ID_NUMBER,
+            region="Beijing",
+        )
         self._review("supplier", partner, business | licence | auth)
         order = self._purchase(partner, self.hip_stem, user=self.user_purchaser)
         order.button_confirm()
@@ -104,16 +113,20 @@ class TestScopeParsing(GspQualityCommon):
         self.assertTrue(action["params"]["sticky"])
 
     def test_nothing_read_leaves_the_structured_scope_unchanged(self):
-        licence = self._licence("第三类医疗器械经营；日用百货", scope_class_iii=True,
-                                scope_category_ids=[(6, 0, self.cat_14.ids)])  # fmt: skip
+        licence = self._licence(
+            "第三类医疗器械经营；日用百货",
+            scope_class_iii=True,
+            scope_category_ids=[(6, 0, self.cat_14.ids)],
+        )
         self._read(licence)
         self.assertEqual(licence.scope_category_ids, self.cat_14)
         self.assertTrue(licence.scope_class_iii)
         self.assertIn("第三类医疗器械经营", self._note(licence))
 
     def test_reading_again_replaces_the_categories_and_names_the_removed_ones(self):
-        licence = self._licence("Ⅲ类：13", scope_category_ids=[(6, 0, self.cat_14.ids)],
-                                scope_class_iii=True)  # fmt: skip
+        licence = self._licence(
+            "Ⅲ类：13", scope_category_ids=[(6, 0, self.cat_14.ids)], scope_class_iii=True
+        )
         self._read(licence)
         self.assertEqual(licence.scope_category_ids, self.cat_13)
         self.assertIn(self.cat_14.display_name, self._note(licence))
@@ -131,8 +144,9 @@ class TestScopeParsing(GspQualityCommon):
         self.assertEqual(licence.scope_category_ids, self.cat_14)
         self.assertFalse(licence.scope_class_iii)
         partner = self.env["res.partner"].create({"name": "Drugstore"})
-        drug = self._qualification(partner, "drug_trading_licence", "京AA0100001",
-                                   approve=False, scope="Ⅲ类：13")  # fmt: skip
+        drug = self._qualification(
+            partner, "drug_trading_licence", "京AA0100001", approve=False, scope="Ⅲ类：13"
+        )
         self.assertFalse(drug.scope_category_ids)
 
     # --- who may, and on what -----------------------------------------------------
@@ -148,17 +162,20 @@ class TestScopeParsing(GspQualityCommon):
 
     def test_button_is_shown_to_quality_staff_only(self):
         Qualification = self.env["gsp.qualification"]
-        arch = Qualification.with_user(self.user_quality_officer).get_views(
-            [(False, "form")])["views"]["form"]["arch"]  # fmt: skip
+        arch = Qualification.with_user(self.user_quality_officer).get_views([(False, "form")])[
+            "views"
+        ]["form"]["arch"]
         self.assertIn("action_gsp_read_scope", arch)
-        arch = Qualification.with_user(self.user_purchaser).get_views(
-            [(False, "form")])["views"]["form"]["arch"]  # fmt: skip
+        arch = Qualification.with_user(self.user_purchaser).get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
         self.assertNotIn("action_gsp_read_scope", arch)
 
     def test_only_device_licences_with_a_text_are_read(self):
         partner = self.env["res.partner"].create({"name": "Plain Ltd"})
-        business = self._qualification(partner, "business_licence", USCC, approve=False,
-                                       scope="第三类医疗器械经营")  # fmt: skip
+        business = self._qualification(
+            partner, "business_licence", USCC, approve=False, scope="第三类医疗器械经营"
+        )
         with self.assertRaisesRegex(
             UserError, r" is not a device licence: its business scope is not read\."
         ):
@@ -173,5 +190,6 @@ class TestScopeParsing(GspQualityCommon):
 
         from ..models.gsp_messages import GSP_SCOPE_MESSAGES
 
-        self.assertEqual({key: msg._source for key, msg in GSP_SCOPE_MESSAGES.items()},
-                         SCOPE_MESSAGES)  # fmt: skip
+        self.assertEqual(
+            {key: msg._source for key, msg in GSP_SCOPE_MESSAGES.items()}, SCOPE_MESSAGES
+        )

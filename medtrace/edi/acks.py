@@ -40,19 +40,32 @@ def _segment(tag: str, *elements) -> str:
     return "+".join(parts).rstrip("+") + "'"
 
 
-def _interchange(body: list[list[str]], received: Interchange, reference: str, when,
-                 message_type: str, identifier: list) -> bytes:
+def _interchange(
+    body: list[list[str]],
+    received: Interchange,
+    reference: str,
+    when,
+    message_type: str,
+    identifier: list,
+) -> bytes:
     """UNA..UNZ around one message per ``body`` item, sender and recipient swapped."""
     when = when or datetime.datetime(2000, 1, 1)
-    syntax = received.syntax if received.syntax in ("UNOA", "UNOB", "UNOC", "UNOW", "UNOY") \
-        else "UNOC"
+    syntax = (
+        received.syntax if received.syntax in ("UNOA", "UNOB", "UNOC", "UNOW", "UNOY") else "UNOC"
+    )
     version = "4" if syntax in ("UNOW", "UNOY") else "3"
     date = f"{when:%Y%m%d}" if version == "4" else f"{when:%y%m%d}"
-    lines = ["UNA:+.? '", _segment(
-        "UNB", [syntax, version], [received.recipient or "UNKNOWN",
-                                   received.recipient_qualifier],
-        [received.sender or "UNKNOWN", received.sender_qualifier],
-        [date, f"{when:%H%M}"], reference)]
+    lines = [
+        "UNA:+.? '",
+        _segment(
+            "UNB",
+            [syntax, version],
+            [received.recipient or "UNKNOWN", received.recipient_qualifier],
+            [received.sender or "UNKNOWN", received.sender_qualifier],
+            [date, f"{when:%H%M}"],
+            reference,
+        ),
+    ]
     for number, segments in enumerate(body, start=1):
         ref = f"{reference[:10]}{number}"[-14:]
         message = [_segment("UNH", ref, identifier), *segments]
@@ -63,8 +76,13 @@ def _interchange(body: list[list[str]], received: Interchange, reference: str, w
     return text.encode("utf-8" if syntax in ("UNOW", "UNOY") else "latin-1", errors="replace")
 
 
-def contrl(received: Interchange, rejected=None, *, reference: str = "1",
-           when: datetime.datetime | None = None) -> bytes:
+def contrl(
+    received: Interchange,
+    rejected=None,
+    *,
+    reference: str = "1",
+    when: datetime.datetime | None = None,
+) -> bytes:
     """A CONTRL for ``received`` (from :func:`~medtrace.edi.decode_interchange`).
 
     Envelope problems found while splitting (wrong counts, references, missing UNZ) reject
@@ -75,12 +93,17 @@ def contrl(received: Interchange, rejected=None, *, reference: str = "1",
     element (a UCS then a UCD), as :func:`element_errors` gives them.
     """
     rejected = dict(rejected or {})
-    interchange_errors = [(item.params.get("segment", ""), code)
-                          for item, code in received.problems]
+    interchange_errors = [
+        (item.params.get("segment", ""), code) for item, code in received.problems
+    ]
     action = "4" if interchange_errors else "7"
-    uci = ["UCI", received.control_reference,
-           [received.sender, received.sender_qualifier],
-           [received.recipient, received.recipient_qualifier], action]
+    uci = [
+        "UCI",
+        received.control_reference,
+        [received.sender, received.sender_qualifier],
+        [received.recipient, received.recipient_qualifier],
+        action,
+    ]
     if interchange_errors:
         tag, code = interchange_errors[0]
         uci += [code, tag if tag in ("UNB", "UNZ", "UNA") else ""]
@@ -88,8 +111,10 @@ def contrl(received: Interchange, rejected=None, *, reference: str = "1",
     for message in received.messages:
         errors = [(item.line, code) for item, code in message.problems]
         errors += [tuple(error) for error in rejected.get(message.reference, [])]
-        ucm = [message.reference, [message.type, message.version, message.release,
-                                   message.agency, message.association]]
+        ucm = [
+            message.reference,
+            [message.type, message.version, message.release, message.agency, message.association],
+        ]
         if errors or action == "4":
             ucm += ["4", errors[0][1] if errors else ERR_UNSPECIFIED]
         else:
@@ -99,13 +124,12 @@ def contrl(received: Interchange, rejected=None, *, reference: str = "1",
         for position, code, *where in errors:
             if position is None:
                 continue
-            if where:       # an element: the UCS locates the segment, the UCD the element
+            if where:  # an element: the UCS locates the segment, the UCD the element
                 segments.append(_segment("UCS", str(position - start + 1)))
                 segments.append(_segment("UCD", code, [str(n) for n in where]))
             else:
                 segments.append(_segment("UCS", str(position - start + 1), code))
-    return _interchange([segments], received, reference, when, "CONTRL",
-                        ["CONTRL", "D", "3", "UN"])
+    return _interchange([segments], received, reference, when, "CONTRL", ["CONTRL", "D", "3", "UN"])
 
 
 def element_errors(problems) -> list[tuple]:
@@ -127,9 +151,15 @@ def _message_of(received: Interchange, message: EdifactMessage | int | None):
     return received.messages[(message or 1) - 1]
 
 
-def aperak(received: Interchange, problems, *, message=None, reference: str = "1",
-           document_number: str | None = None,
-           when: datetime.datetime | None = None) -> bytes:
+def aperak(
+    received: Interchange,
+    problems,
+    *,
+    message=None,
+    reference: str = "1",
+    document_number: str | None = None,
+    when: datetime.datetime | None = None,
+) -> bytes:
     """An APERAK telling the sender of ``message`` (an EdifactMessage of ``received`` or
     its position, default the first) what is wrong with it: ``problems`` as returned by
     :func:`~medtrace.edi.validate` (warnings left out). No error: an acknowledgement."""
@@ -137,14 +167,19 @@ def aperak(received: Interchange, problems, *, message=None, reference: str = "1
     when = when or datetime.datetime(2000, 1, 1)
     errors = [p for p in problems if getattr(p, "is_error", True)]
     segments = [
-        _segment("BGM", ["305" if not errors else "12E", "", "9"],
-                 document_number or f"APERAK-{subject.reference}", "9"),
+        _segment(
+            "BGM",
+            ["305" if not errors else "12E", "", "9"],
+            document_number or f"APERAK-{subject.reference}",
+            "9",
+        ),
         _segment("DTM", ["137", f"{when:%Y%m%d%H%M}", "203"]),
         _segment("RFF", ["ACW", subject.reference]),
     ]
     if subject.document_number:
-        segments.append(_segment("RFF", ["DQ" if subject.type == "DESADV" else "ON",
-                                          subject.document_number]))
+        segments.append(
+            _segment("RFF", ["DQ" if subject.type == "DESADV" else "ON", subject.document_number])
+        )
     if received.sender:
         segments.append(_segment("NAD", "MR", [received.sender, "", "9"]))
     if received.recipient:
@@ -153,21 +188,29 @@ def aperak(received: Interchange, problems, *, message=None, reference: str = "1
         segments.append(_segment("ERC", [item.code[:8], "", "ZZZ"]))
         where = f"line {item.line}: " if item.line is not None else ""
         text = f"{where}{item.text}"
-        chunks = [text[i:i + 70] for i in range(0, min(len(text), 350), 70)]
+        chunks = [text[i : i + 70] for i in range(0, min(len(text), 350), 70)]
         segments.append(_segment("FTX", "AAO", "", "", chunks))
         if item.line is not None:
             segments.append(_segment("RFF", ["LI", str(item.line)]))
-    return _interchange([segments], received, reference, when, "APERAK",
-                        ["APERAK", "D", "96A", "UN", "EAN001"])
+    return _interchange(
+        [segments], received, reference, when, "APERAK", ["APERAK", "D", "96A", "UN", "EAN001"]
+    )
 
 
 ACCEPTED, CHANGED, REFUSED = "accepted", "changed", "refused"
 _LINE_ACTIONS = {ACCEPTED: "5", CHANGED: "3", REFUSED: "7"}
 
 
-def ordrsp(received: Interchange, order, responses=None, *, message=None,
-           reference: str = "1", document_number: str | None = None,
-           when: datetime.datetime | None = None) -> bytes:
+def ordrsp(
+    received: Interchange,
+    order,
+    responses=None,
+    *,
+    message=None,
+    reference: str = "1",
+    document_number: str | None = None,
+    when: datetime.datetime | None = None,
+) -> bytes:
     """An ORDRSP answering ``order`` (the decoded Message of ``message`` in ``received``).
 
     ``responses`` maps a line's position in ``order.lines`` (1 = first) to ``(status,
@@ -178,17 +221,16 @@ def ordrsp(received: Interchange, order, responses=None, *, message=None,
     subject = _message_of(received, message)
     when = when or datetime.datetime(2000, 1, 1)
     responses = dict(responses or {})
-    statuses = [responses.get(i, (ACCEPTED, None))[0]
-                for i in range(1, len(order.lines) + 1)]
+    statuses = [responses.get(i, (ACCEPTED, None))[0] for i in range(1, len(order.lines) + 1)]
     for status in statuses:
         if status not in _LINE_ACTIONS:
-            raise ValueError(f"line status {status!r}: expected one of "
-                             f"{', '.join(_LINE_ACTIONS)}")
+            raise ValueError(f"line status {status!r}: expected one of {', '.join(_LINE_ACTIONS)}")
     function = "29" if all(s == ACCEPTED for s in statuses) else "4"
     head = order.header
     segments = [
-        _segment("BGM", "231", document_number or f"ORDRSP-{head.get('message_id') or ''}",
-                 function),
+        _segment(
+            "BGM", "231", document_number or f"ORDRSP-{head.get('message_id') or ''}", function
+        ),
         _segment("DTM", ["137", f"{when:%Y%m%d}", "102"]),
         _segment("RFF", ["ON", head.get("order_ref") or head.get("message_id") or ""]),
     ]
@@ -202,19 +244,18 @@ def ordrsp(received: Interchange, order, responses=None, *, message=None,
         lin = [values.get("line_no") or index, _LINE_ACTIONS[status]]
         if values.get("gtin"):
             lin.append([values["gtin"], "SRV"])
-        segments.append(_segment("LIN", *[str(x) if not isinstance(x, list) else x
-                                         for x in lin]))
+        segments.append(_segment("LIN", *[str(x) if not isinstance(x, list) else x for x in lin]))
         if values.get("product_code"):
             segments.append(_segment("PIA", "5", [values["product_code"], "SA"]))
         ordered = values.get("quantity")
         if ordered not in (None, ""):
             segments.append(_segment("QTY", ["21", str(ordered)]))
-        delivered = "0" if status == REFUSED else (quantity if quantity is not None
-                                                   else ordered)
+        delivered = "0" if status == REFUSED else (quantity if quantity is not None else ordered)
         if delivered not in (None, ""):
             segments.append(_segment("QTY", ["113", str(delivered)]))
     segments.append(_segment("UNS", "S"))
     segments.append(_segment("CNT", ["2", str(len(order.lines))]))
     del subject
-    return _interchange([segments], received, reference, when, "ORDRSP",
-                        ["ORDRSP", "D", "96A", "UN", "EAN005"])
+    return _interchange(
+        [segments], received, reference, when, "ORDRSP", ["ORDRSP", "D", "96A", "UN", "EAN005"]
+    )

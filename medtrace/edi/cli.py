@@ -18,16 +18,29 @@ EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "json": "json", "edifact": "edi"}
 def cmd_types(args) -> int:
     """List the message types."""
     if args.json:
-        print(json.dumps([{"type": s.name, "direction": s.direction, "title": s.title,
-                           "title_zh": s.title_zh,
-                           "formats": [f for f in FORMATS if f != "edifact" or s.edifact],
-                           "edifact": s.edifact.message if s.edifact else None}
-                          for s in SCHEMAS.values()], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "type": s.name,
+                        "direction": s.direction,
+                        "title": s.title,
+                        "title_zh": s.title_zh,
+                        "formats": [f for f in FORMATS if f != "edifact" or s.edifact],
+                        "edifact": s.edifact.message if s.edifact else None,
+                    }
+                    for s in SCHEMAS.values()
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     for schema in SCHEMAS.values():
         edifact = schema.edifact.message if schema.edifact else "-"
-        print(f"{schema.name:22} {schema.direction:8} {edifact:7} {schema.title} "
-              f"({schema.title_zh})")
+        print(
+            f"{schema.name:22} {schema.direction:8} {edifact:7} {schema.title} ({schema.title_zh})"
+        )
     return 0
 
 
@@ -42,21 +55,28 @@ def cmd_validate(args) -> int:
     limits = Limits(max_bytes=args.max_bytes, max_lines=args.max_lines)
     message = None
     try:
-        message = decode(data, args.type, format=args.format, limits=limits,
-                         profile=args.profile)
+        message = decode(data, args.type, format=args.format, limits=limits, profile=args.profile)
         problems = validate(message)
     except EdiError as exc:
         problems = [exc.as_problem()]
     valid = not has_errors(problems)
     if args.json:
-        print(json.dumps({
-            "file": str(path), "type": args.type, "valid": valid,
-            "format": message.format if message else args.format,
-            "message_id": message.message_id if message else None,
-            "fingerprint": message.fingerprint if message else None,
-            "lines": len(message.lines) if message else 0,
-            "problems": [p.as_dict() for p in problems],
-        }, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "file": str(path),
+                    "type": args.type,
+                    "valid": valid,
+                    "format": message.format if message else args.format,
+                    "message_id": message.message_id if message else None,
+                    "fingerprint": message.fingerprint if message else None,
+                    "lines": len(message.lines) if message else 0,
+                    "problems": [p.as_dict() for p in problems],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for item in problems:
             where = f"line {item.line}: " if item.line is not None and item.located else ""
@@ -75,16 +95,21 @@ def _template_message(message_type: str, fmt: str, empty: bool) -> Message:
         return example_message(message_type)
     schema = get_schema(message_type)
     # CSV/XLSX: the header row alone; JSON: every key, with one empty line
-    return Message(message_type, {f.name: None for f in schema.header},
-                   [Line(1, {f.name: None for f in schema.lines})] if fmt == "json" else [])
+    return Message(
+        message_type,
+        {f.name: None for f in schema.header},
+        [Line(1, {f.name: None for f in schema.lines})] if fmt == "json" else [],
+    )
 
 
 def cmd_template(args) -> int:
     """Write an example (or empty) file of a message type."""
     schema = get_schema(args.type)
     if args.format == "edifact" and schema.edifact is None:
-        print(f"error: {EdiError('format_unsupported', message_type=args.type, format='EDIFACT')}",
-              file=sys.stderr)
+        print(
+            f"error: {EdiError('format_unsupported', message_type=args.type, format='EDIFACT')}",
+            file=sys.stderr,
+        )
         return 2
     if args.format == "edifact" and args.empty:
         print("error: an EDIFACT template always carries example values", file=sys.stderr)
@@ -121,27 +146,53 @@ def register(subparsers) -> None:
 
     check = commands.add_parser("validate", help="check a file; exit status 2 when invalid")
     check.add_argument("file", help="the file to check")
-    check.add_argument("--type", required=True, choices=MESSAGE_TYPES, metavar="TYPE",
-                       help="message type (see 'edi types')")
+    check.add_argument(
+        "--type",
+        required=True,
+        choices=MESSAGE_TYPES,
+        metavar="TYPE",
+        help="message type (see 'edi types')",
+    )
     check.add_argument("--format", choices=FORMATS, help="file format; default: detected")
     check.add_argument("--json", action="store_true", help="print the result as JSON")
-    check.add_argument("--profile", metavar="FILE",
-                       help="a consignor's EANCOM dialect (JSON, see docs/edi/eancom.md)")
-    check.add_argument("--max-lines", type=int, default=DEFAULT_LIMITS.max_lines,
-                       help="most lines accepted (default %(default)s)")
-    check.add_argument("--max-bytes", type=int, default=DEFAULT_LIMITS.max_bytes,
-                       help="largest file accepted (default %(default)s)")
+    check.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="a consignor's EANCOM dialect (JSON, see docs/edi/eancom.md)",
+    )
+    check.add_argument(
+        "--max-lines",
+        type=int,
+        default=DEFAULT_LIMITS.max_lines,
+        help="most lines accepted (default %(default)s)",
+    )
+    check.add_argument(
+        "--max-bytes",
+        type=int,
+        default=DEFAULT_LIMITS.max_bytes,
+        help="largest file accepted (default %(default)s)",
+    )
     check.set_defaults(func=cmd_validate)
 
     template = commands.add_parser("template", help="write an example or empty file")
-    template.add_argument("--type", required=True, choices=MESSAGE_TYPES, metavar="TYPE",
-                          help="message type (see 'edi types')")
+    template.add_argument(
+        "--type",
+        required=True,
+        choices=MESSAGE_TYPES,
+        metavar="TYPE",
+        help="message type (see 'edi types')",
+    )
     template.add_argument("--format", required=True, choices=FORMATS)
     template.add_argument("--out", help="file to write; default: standard output")
-    template.add_argument("--lang", default="en", choices=("en", "zh_CN"),
-                          help="column titles: field names (en) or Chinese (zh_CN)")
-    template.add_argument("--empty", action="store_true",
-                          help="only the header row (CSV/XLSX) or empty values (JSON)")
+    template.add_argument(
+        "--lang",
+        default="en",
+        choices=("en", "zh_CN"),
+        help="column titles: field names (en) or Chinese (zh_CN)",
+    )
+    template.add_argument(
+        "--empty", action="store_true", help="only the header row (CSV/XLSX) or empty values (JSON)"
+    )
     template.set_defaults(func=cmd_template)
 
     docs = commands.add_parser("docs", help="regenerate docs/edi pages and examples")

@@ -70,14 +70,18 @@ DEFAULT_LIMITS = Limits()
 
 # -- detection and text ----------------------------------------------------------------
 
+
 def detect_format(data: bytes) -> str:
     """Guess the format from the first bytes: EDIFACT, XLSX (zip), JSON or CSV."""
     head = bytes(data[:64])
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = head[2:].decode("utf-16-le" if head[:2] == b"\xff\xfe" else "utf-16-be",
-                               errors="ignore").encode("utf-8", errors="ignore")
+        head = (
+            head[2:]
+            .decode("utf-16-le" if head[:2] == b"\xff\xfe" else "utf-16-be", errors="ignore")
+            .encode("utf-8", errors="ignore")
+        )
     stripped = head.lstrip(b" \t\r\n")
     if stripped[:3] in (b"UNA", b"UNB", b"UNH"):
         return "edifact"
@@ -112,7 +116,7 @@ def decode_text(data: bytes, fmt: str, fallbacks=("gb18030",)) -> str:
                 if text is None:
                     raise first
     except UnicodeDecodeError as exc:
-        raise EdiError("encoding", position=exc.start, value=data[exc.start:exc.start + 1])
+        raise EdiError("encoding", position=exc.start, value=data[exc.start : exc.start + 1])
     position = text.find("\x00")
     if position >= 0:
         raise EdiError("binary", position=position, format=fmt.upper())
@@ -121,9 +125,11 @@ def decode_text(data: bytes, fmt: str, fallbacks=("gb18030",)) -> str:
 
 # -- the flat table layout (CSV and XLSX) ------------------------------------------------
 
+
 def _recognised(schema: Schema, cells, mapping) -> int:
-    return sum(1 for cell in cells
-               if not is_empty(cell) and schema.resolve_column(str(cell), mapping))
+    return sum(
+        1 for cell in cells if not is_empty(cell) and schema.resolve_column(str(cell), mapping)
+    )
 
 
 def _is_blank(cells) -> bool:
@@ -137,8 +143,9 @@ def _excel_date(value):
     return value
 
 
-def rows_to_message(rows, schema: Schema, mapping, limits: Limits, fmt: str,
-                    first_row_hint=None) -> Message:
+def rows_to_message(
+    rows, schema: Schema, mapping, limits: Limits, fmt: str, first_row_hint=None
+) -> Message:
     """Build a message from ``(row number, cells)`` pairs of the flat layout.
 
     ``first_row_hint(cells, line)`` may raise a more precise error when no header row is
@@ -163,8 +170,7 @@ def rows_to_message(rows, schema: Schema, mapping, limits: Limits, fmt: str,
         if first_row_hint:
             first_row_hint(first_cells, first_number)
         shown = ", ".join(str(c) for c in first_cells if not is_empty(c))[:200]
-        raise EdiError("no_header", rows=_HEADER_SEARCH_ROWS, message_type=schema.name,
-                       value=shown)
+        raise EdiError("no_header", rows=_HEADER_SEARCH_ROWS, message_type=schema.name, value=shown)
 
     problems = []
     columns: dict[int, str] = {}
@@ -175,12 +181,20 @@ def rows_to_message(rows, schema: Schema, mapping, limits: Limits, fmt: str,
         title = str(cell).strip()
         name = schema.resolve_column(title, mapping)
         if name is None or name not in schema.header_names + schema.line_names:
-            problems.append(problem("unknown_column", line=header_number, value=title,
-                                    severity=WARNING, message_type=schema.name))
+            problems.append(
+                problem(
+                    "unknown_column",
+                    line=header_number,
+                    value=title,
+                    severity=WARNING,
+                    message_type=schema.name,
+                )
+            )
             continue
         if name in titles:
-            raise EdiError("duplicate_column", line=header_number, field=name,
-                           first=titles[name], value=title)
+            raise EdiError(
+                "duplicate_column", line=header_number, field=name, first=titles[name], value=title
+            )
         columns[index] = name
         titles[name] = title
     missing = [f.name for f in schema.fields if f.required and f.name not in titles]
@@ -188,8 +202,12 @@ def rows_to_message(rows, schema: Schema, mapping, limits: Limits, fmt: str,
     if schema.product_required and not any(n in titles for n in products):
         missing.append(" | ".join(products))
     if missing:
-        raise EdiError("missing_columns", line=header_number, columns=", ".join(missing),
-                       found=", ".join(titles.values()) or "-")
+        raise EdiError(
+            "missing_columns",
+            line=header_number,
+            columns=", ".join(missing),
+            found=", ".join(titles.values()) or "-",
+        )
 
     date_fields = {f.name for f in schema.fields if f.type == "date"}
     header_names = set(schema.header_names)
@@ -209,8 +227,15 @@ def rows_to_message(rows, schema: Schema, mapping, limits: Limits, fmt: str,
             header_line = number
         extra = [c for c in cells[width:] if not is_empty(c)]
         if extra and len(cells) > len(header_cells):
-            problems.append(problem("extra_cells", line=number, count=len(cells),
-                                    columns=len(header_cells), value=str(extra[0])))
+            problems.append(
+                problem(
+                    "extra_cells",
+                    line=number,
+                    count=len(cells),
+                    columns=len(header_cells),
+                    value=str(extra[0]),
+                )
+            )
         values = {}
         for index, name in columns.items():
             value = cells[index] if index < len(cells) else None
@@ -228,13 +253,21 @@ def rows_to_message(rows, schema: Schema, mapping, limits: Limits, fmt: str,
             if name not in header:
                 header[name], header_seen[name] = value, number
             elif _same(header[name]) != _same(value):
-                problems.append(problem("header_mismatch", line=number, field=name,
-                                        value=_same(value), first=_same(header[name]),
-                                        first_line=header_seen[name]))
+                problems.append(
+                    problem(
+                        "header_mismatch",
+                        line=number,
+                        field=name,
+                        value=_same(value),
+                        first=_same(header[name]),
+                        first_line=header_seen[name],
+                    )
+                )
         if values:
             lines.append(Line(number, values))
-    return Message(schema.name, header, lines, format=fmt, header_line=header_line,
-                   problems=problems)
+    return Message(
+        schema.name, header, lines, format=fmt, header_line=header_line, problems=problems
+    )
 
 
 def _same(value) -> str:
@@ -242,6 +275,7 @@ def _same(value) -> str:
 
 
 # -- CSV ---------------------------------------------------------------------------------
+
 
 def _csv_rows(text: str, delimiter: str, limits: Limits):
     """``(row number, cells)`` of a CSV text, one row at a time; refuses a row past the
@@ -257,9 +291,12 @@ def _csv_rows(text: str, delimiter: str, limits: Limits):
             return
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
-                raise EdiError("field_too_large", line=reader.line_num,
-                               size=f"> {csv.field_size_limit()}",
-                               maximum=limits.max_field_chars) from None
+                raise EdiError(
+                    "field_too_large",
+                    line=reader.line_num,
+                    size=f"> {csv.field_size_limit()}",
+                    maximum=limits.max_field_chars,
+                ) from None
             raise
         if start > row_limit:
             raise EdiError("too_many_rows", maximum=row_limit)
@@ -272,12 +309,12 @@ def check_row(cells, line: int, limits: Limits) -> None:
     """Refuse a row wider than the column limit or with a value longer than the field
     limit (the row as read, before anything is done with its cells)."""
     if len(cells) > limits.max_columns:
-        raise EdiError("too_many_columns", line=line, count=len(cells),
-                       maximum=limits.max_columns)
+        raise EdiError("too_many_columns", line=line, count=len(cells), maximum=limits.max_columns)
     for cell in cells:
         if isinstance(cell, str) and len(cell) > limits.max_field_chars:
-            raise EdiError("field_too_large", line=line, size=len(cell),
-                           maximum=limits.max_field_chars)
+            raise EdiError(
+                "field_too_large", line=line, size=len(cell), maximum=limits.max_field_chars
+            )
 
 
 def _sniff(text: str, schema: Schema, mapping, limits: Limits) -> str:
@@ -317,6 +354,7 @@ def _csv_hint(schema: Schema, mapping):
             parts = [p for p in text.split(separator) if p.strip()]
             if len(parts) > 1 and _recognised(schema, parts, mapping) >= 2:
                 raise EdiError("bad_delimiter", line=line, separator=separator)
+
     return hint
 
 
@@ -324,9 +362,14 @@ def decode_csv(data: bytes, schema: Schema, mapping, limits: Limits) -> Message:
     text = decode_text(data, "csv")
     delimiter = _sniff(text, schema, mapping, limits)
     try:
-        return rows_to_message(_csv_rows(text, delimiter, limits), schema, mapping, limits,
-                               "csv",
-                               first_row_hint=_csv_hint(schema, mapping))
+        return rows_to_message(
+            _csv_rows(text, delimiter, limits),
+            schema,
+            mapping,
+            limits,
+            "csv",
+            first_row_hint=_csv_hint(schema, mapping),
+        )
     except csv.Error as exc:
         raise EdiError("unreadable", format="CSV", reason=str(exc))
 
@@ -344,16 +387,16 @@ def _flat_rows(message: Message, schema: Schema):
         yield header + [line.values.get(f.name) for f in schema.lines]
 
 
-def encode_csv(message: Message, schema: Schema, lang="en", encoding="utf-8-sig",
-               delimiter=",") -> bytes:
+def encode_csv(
+    message: Message, schema: Schema, lang="en", encoding="utf-8-sig", delimiter=","
+) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     columns = _columns(schema, lang)
     writer.writerow([title for _field, title in columns])
     fields = [field for field, _title in columns]
     for row in _flat_rows(message, schema):
-        writer.writerow([_csv_cell(field, value)
-                         for field, value in zip(fields, row, strict=True)])
+        writer.writerow([_csv_cell(field, value) for field, value in zip(fields, row, strict=True)])
     try:
         return out.getvalue().encode(encoding)
     except (UnicodeEncodeError, LookupError) as exc:
@@ -371,6 +414,7 @@ def _csv_cell(field, value) -> str:
 
 
 # -- JSON --------------------------------------------------------------------------------
+
 
 def _kind(value) -> str:
     return {dict: "an object", list: "a list", str: "text"}.get(type(value), type(value).__name__)
@@ -415,8 +459,15 @@ def decode_json(data: bytes, schema: Schema, mapping, limits: Limits) -> Message
             if name not in allowed:
                 if key not in warned:
                     warned.add(key)
-                    problems.append(problem("unknown_column", line=line, value=str(key),
-                                            severity=WARNING, message_type=schema.name))
+                    problems.append(
+                        problem(
+                            "unknown_column",
+                            line=line,
+                            value=str(key),
+                            severity=WARNING,
+                            message_type=schema.name,
+                        )
+                    )
                 continue
             if isinstance(value, str):
                 value = value.strip()
@@ -428,8 +479,9 @@ def decode_json(data: bytes, schema: Schema, mapping, limits: Limits) -> Message
     lines = []
     for number, raw in enumerate(raw_lines, start=1):
         if not isinstance(raw, dict):
-            problems.append(problem("bad_kind", line=number, field="lines", value=_kind(raw),
-                                    kind=_kind(raw)))
+            problems.append(
+                problem("bad_kind", line=number, field="lines", value=_kind(raw), kind=_kind(raw))
+            )
             continue
         lines.append(Line(number, fields(raw, schema.line_names, number)))
     return Message(schema.name, header, lines, format="json", problems=problems)
@@ -447,8 +499,12 @@ def _json_int(text: str) -> int:
 
 def _json_decimal(text: str) -> Decimal:
     value = Decimal(text)
-    if value.is_finite() and value and abs(value.adjusted()) > _JSON_DIGITS \
-            or len(text) > 2 * _JSON_DIGITS:
+    if (
+        value.is_finite()
+        and value
+        and abs(value.adjusted()) > _JSON_DIGITS
+        or len(text) > 2 * _JSON_DIGITS
+    ):
         raise EdiError("number_too_large", value=text[:40], maximum=_JSON_DIGITS)
     return value
 
@@ -473,8 +529,7 @@ def check_json(document, limits: Limits) -> None:
                 _check_json_text(str(key), key_path)
                 stack.append((item, key_path, depth + 1))
         elif isinstance(value, list):
-            stack.extend((item, f"{path}[{index}]", depth + 1)
-                         for index, item in enumerate(value))
+            stack.extend((item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value))
         elif isinstance(value, str):
             _check_json_text(value, path)
 
@@ -485,8 +540,9 @@ def _check_json_text(text: str, path: str) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise EdiError("lone_surrogate", value=path,
-                       char=f"\\u{ord(text[exc.start]):04x}") from None
+        raise EdiError(
+            "lone_surrogate", value=path, char=f"\\u{ord(text[exc.start]):04x}"
+        ) from None
 
 
 def _json_value(value):
@@ -503,12 +559,15 @@ def _json_value(value):
 def encode_json(message: Message, schema: Schema) -> bytes:
     document = {"message_type": schema.name}
     document.update({f.name: _json_value(message.header.get(f.name)) for f in schema.header})
-    document["lines"] = [{f.name: _json_value(line.values.get(f.name)) for f in schema.lines}
-                         for line in message.lines]
+    document["lines"] = [
+        {f.name: _json_value(line.values.get(f.name)) for f in schema.lines}
+        for line in message.lines
+    ]
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 # -- entry points ------------------------------------------------------------------------
+
 
 def _check_format(fmt) -> str:
     if fmt not in FORMATS:
@@ -516,9 +575,14 @@ def _check_format(fmt) -> str:
     return fmt
 
 
-def decode(data: bytes, message_type: str, format: str | None = None,
-           mapping: dict | None = None, limits: Limits | None = None,
-           profile=None) -> Message:
+def decode(
+    data: bytes,
+    message_type: str,
+    format: str | None = None,
+    mapping: dict | None = None,
+    limits: Limits | None = None,
+    profile=None,
+) -> Message:
     """Read a message of ``message_type`` from a file's bytes.
 
     ``format`` is one of :data:`FORMATS`, or None to detect it from the content.
@@ -561,14 +625,21 @@ def decode(data: bytes, message_type: str, format: str | None = None,
     except EdiError:
         raise
     except Exception as exc:  # the promise: nothing but EdiError escapes decode
-        raise EdiError("unreadable", format=fmt.upper(),
-                       reason=f"{type(exc).__name__}: {exc}"[:300]) from exc
+        raise EdiError(
+            "unreadable", format=fmt.upper(), reason=f"{type(exc).__name__}: {exc}"[:300]
+        ) from exc
     message.fingerprint = fingerprint(data)
     return message
 
 
-def encode(message: Message, format: str, *, lang: str = "en",
-           encoding: str | None = None, delimiter: str = ",") -> bytes:
+def encode(
+    message: Message,
+    format: str,
+    *,
+    lang: str = "en",
+    encoding: str | None = None,
+    delimiter: str = ",",
+) -> bytes:
     """Write ``message`` (typed or raw values) as ``format``; returns the file's bytes.
 
     ``lang="zh_CN"`` titles CSV/XLSX columns with their Chinese names. ``encoding`` and
@@ -580,8 +651,9 @@ def encode(message: Message, format: str, *, lang: str = "en",
     if fmt == "csv":
         if delimiter not in DELIMITERS:
             raise EdiError("unwritable", format="CSV", reason=f"delimiter {delimiter!r}")
-        return encode_csv(message, schema, lang=lang, encoding=encoding or "utf-8-sig",
-                          delimiter=delimiter)
+        return encode_csv(
+            message, schema, lang=lang, encoding=encoding or "utf-8-sig", delimiter=delimiter
+        )
     if fmt == "json":
         return encode_json(message, schema)
     if fmt == "xlsx":

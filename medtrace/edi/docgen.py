@@ -22,8 +22,11 @@ def example_files(schema: Schema) -> dict[str, tuple[str, str, bytes]]:
     files = {
         f"{schema.name}.csv": ("csv", "en", encode(message, "csv")),
         f"{schema.name}.zh_CN.csv": ("csv", "zh_CN", encode(message, "csv", lang="zh_CN")),
-        f"{schema.name}.gb18030.csv": ("csv", "zh_CN", encode(message, "csv", lang="zh_CN",
-                                                              encoding="gb18030")),
+        f"{schema.name}.gb18030.csv": (
+            "csv",
+            "zh_CN",
+            encode(message, "csv", lang="zh_CN", encoding="gb18030"),
+        ),
         f"{schema.name}.json": ("json", "en", encode(message, "json")),
         f"{schema.name}.xlsx": ("xlsx", "zh_CN", encode(message, "xlsx", lang="zh_CN")),
     }
@@ -56,13 +59,22 @@ def _edifact_of(field: Field, schema: Schema) -> str:
         return f"NAD+{PARTY_NAMES[name]} C080"
     if name in ITEM_IDS:
         return f"PIA+1 :{ITEM_IDS[name]}"
-    special = {"note": "FTX+AAI", "line_no": "LIN 1082", "gtin": "LIN :SRV",
-               "product_name": "IMD+F", "quantity": f"QTY+{schema.edifact.quantity_qualifier}",
-               "uom": f"QTY+{schema.edifact.quantity_qualifier} 6411",
-               "quantity_rejected": "QTY+195", "unit_price": "PRI+AAA",
-               "amount": "MOA+203", "tax_rate": "TAX+7 5278", "currency": "CUX+2",
-               "invoice_type": "BGM 1001", "response_code": "BGM 1225",
-               "line_action": "LIN 1229"}
+    special = {
+        "note": "FTX+AAI",
+        "line_no": "LIN 1082",
+        "gtin": "LIN :SRV",
+        "product_name": "IMD+F",
+        "quantity": f"QTY+{schema.edifact.quantity_qualifier}",
+        "uom": f"QTY+{schema.edifact.quantity_qualifier} 6411",
+        "quantity_rejected": "QTY+195",
+        "unit_price": "PRI+AAA",
+        "amount": "MOA+203",
+        "tax_rate": "TAX+7 5278",
+        "currency": "CUX+2",
+        "invoice_type": "BGM 1001",
+        "response_code": "BGM 1225",
+        "line_action": "LIN 1229",
+    }
     return special.get(name, f"FTX+ZZZ++{name}")
 
 
@@ -76,9 +88,11 @@ def _table(fields, schema: Schema) -> list[str]:
     rows = [head, rule]
     for field in fields:
         aliases = ", ".join(field.aliases)
-        row = (f"| `{field.name}` | {field.label_zh} | {field.describe_type()} | "
-               f"{'yes' if field.required else ''} | {field.label}{', ' if aliases else ''}"
-               f"{aliases} |")
+        row = (
+            f"| `{field.name}` | {field.label_zh} | {field.describe_type()} | "
+            f"{'yes' if field.required else ''} | {field.label}{', ' if aliases else ''}"
+            f"{aliases} |"
+        )
         if edi:
             row += f" {_edifact_of(field, schema)} |"
         rows.append(row)
@@ -91,16 +105,19 @@ def _rules(schema: Schema) -> list[str]:
     if schema.lines_required:
         rules.append("- At least one line.")
     if schema.product_required:
-        rules.append("- Each line names its product: `product_code`, `gtin` or `di` "
-                     "(GTINs are checked with the GS1 mod-10 check digit).")
+        rules.append(
+            "- Each line names its product: `product_code`, `gtin` or `di` "
+            "(GTINs are checked with the GS1 mod-10 check digit)."
+        )
         rules.append("- No two lines with the same product, lot and serial number.")
     names = schema.line_names
     if "serial" in names and "quantity" in names:
         rules.append("- A line with a serial number has quantity 1.")
     if "expiry_date" in names:
         article = "an" if schema.expired_severity == "error" else "a"
-        rules.append(f"- An expiry date before the document date is {article} "
-                     f"{schema.expired_severity}.")
+        rules.append(
+            f"- An expiry date before the document date is {article} {schema.expired_severity}."
+        )
     if "production_date" in names:
         rules.append("- The production date is not after the expiry date.")
     if "closing_quantity" in names:
@@ -108,33 +125,47 @@ def _rules(schema: Schema) -> list[str]:
     if "difference" in names:
         rules.append("- difference = our_quantity - their_quantity.")
     if schema.line_amounts:
-        rules.append("- amount = quantity × unit_price within 0.01 (a warning otherwise); "
-                     "unit_price is the price of one unit: an EANCOM price per N units "
-                     "(PRI 5284 unit price basis N) is divided by N.")
-        rules.append("- lines_total = the sum of the line amounts when every line has one, "
-                     "and invoice_total = taxable_amount + tax_amount, within 0.01 "
-                     "(warnings).")
+        rules.append(
+            "- amount = quantity × unit_price within 0.01 (a warning otherwise); "
+            "unit_price is the price of one unit: an EANCOM price per N units "
+            "(PRI 5284 unit price basis N) is divided by N."
+        )
+        rules.append(
+            "- lines_total = the sum of the line amounts when every line has one, "
+            "and invoice_total = taxable_amount + tax_amount, within 0.01 "
+            "(warnings)."
+        )
     header = schema.header_names
     if "due_date" in header:
         rules.append("- A due date before the document date is a warning.")
     if "invoice_type" in header:
-        rules.append("- A credit note's quantities and amounts are positive, as EANCOM sends "
-                     "them: `credit_note` makes them a credit (`invoice_sign()` is -1); a "
-                     "negative value is an error.")
+        rules.append(
+            "- A credit note's quantities and amounts are positive, as EANCOM sends "
+            "them: `credit_note` makes them a credit (`invoice_sign()` is -1); a "
+            "negative value is an error."
+        )
     if "response_code" in header:
-        rules.append("- `changed` needs lines saying how; a line whose `line_action` "
-                     "contradicts an `accepted` or `not_accepted` response is a warning.")
+        rules.append(
+            "- `changed` needs lines saying how; a line whose `line_action` "
+            "contradicts an `accepted` or `not_accepted` response is a warning."
+        )
     return rules
 
 
 def page(schema: Schema) -> str:
     files = example_files(schema)
     message = example_message(schema.name)
-    direction = ("inbound: from the consignor" if schema.direction == "inbound"
-                 else "outbound: to the consignor")
-    edifact = (f"EANCOM {schema.edifact.message} (BGM {schema.edifact.document_code}, "
-               f"line quantity QTY+{schema.edifact.quantity_qualifier})"
-               if schema.edifact else "not available (CSV, XLSX or JSON)")
+    direction = (
+        "inbound: from the consignor"
+        if schema.direction == "inbound"
+        else "outbound: to the consignor"
+    )
+    edifact = (
+        f"EANCOM {schema.edifact.message} (BGM {schema.edifact.document_code}, "
+        f"line quantity QTY+{schema.edifact.quantity_qualifier})"
+        if schema.edifact
+        else "not available (CSV, XLSX or JSON)"
+    )
     lines = [
         "<!-- Generated by `python -m medtrace edi docs`; edit medtrace/edi/schemas.py. -->",
         "",
@@ -148,8 +179,7 @@ def page(schema: Schema) -> str:
         "",
         "## Header fields",
         "",
-        "In CSV and XLSX they are repeated on every line; in JSON they are the top-level "
-        "keys.",
+        "In CSV and XLSX they are repeated on every line; in JSON they are the top-level keys.",
         "",
         *_table(schema.header, schema),
         "",
@@ -182,8 +212,14 @@ def page(schema: Schema) -> str:
         "```",
     ]
     if schema.edifact:
-        lines += ["", "EDIFACT:", "", "```",
-                  files[f"{schema.name}.edi"][2].decode("utf-8").rstrip(), "```"]
+        lines += [
+            "",
+            "EDIFACT:",
+            "",
+            "```",
+            files[f"{schema.name}.edi"][2].decode("utf-8").rstrip(),
+            "```",
+        ]
     return "\n".join(lines) + "\n"
 
 

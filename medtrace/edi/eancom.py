@@ -17,8 +17,13 @@ from .errors import ERROR, WARNING, EdiError, problem
 from .message import Line, Message
 
 # header field -> DTM 2005 qualifier
-HEADER_DATES = {"date": "137", "expected_date": "2", "shipment_date": "11",
-                "receipt_date": "50", "due_date": "13"}
+HEADER_DATES = {
+    "date": "137",
+    "expected_date": "2",
+    "shipment_date": "11",
+    "receipt_date": "50",
+    "due_date": "13",
+}
 #: DTM 2005 qualifiers also read as a header date: 140 payment due date
 HEADER_DATES_READ = {"140": "due_date"}
 # line field -> DTM 2005 qualifier (written; read: the profile's lists for expiry and
@@ -26,11 +31,20 @@ HEADER_DATES_READ = {"140": "due_date"}
 LINE_DATES = {"expiry_date": "36", "production_date": "94", "delivery_date": "2"}
 LINE_DATES_READ = {"2": "delivery_date", "69": "delivery_date"}
 # header field -> RFF 1153 qualifier
-REFERENCES = {"order_ref": "ON", "origin_ref": "ACW", "tracking_no": "CN",
-              "delivery_note_ref": "DQ"}
+REFERENCES = {
+    "order_ref": "ON",
+    "origin_ref": "ACW",
+    "tracking_no": "CN",
+    "delivery_note_ref": "DQ",
+}
 # header field -> NAD 3035 party qualifier
-PARTIES = {"consignor_code": "SU", "partner_code": "BY", "customer_code": "DP",
-           "warehouse_code": "WH", "invoicee_code": "IV"}
+PARTIES = {
+    "consignor_code": "SU",
+    "partner_code": "BY",
+    "customer_code": "DP",
+    "warehouse_code": "WH",
+    "invoicee_code": "IV",
+}
 PARTY_NAMES = {"customer_name": "DP"}
 # line field -> PIA 7143 item type code (in PIA+1)
 ITEM_IDS = {"product_code": "SA", "lot": "NB", "serial": "SN", "di": "ZZZ"}
@@ -47,44 +61,125 @@ CURRENCY_QUALIFIER = "2"
 #: 77 invoice amount (86 message total), 79 total line items amount, 125 taxable amount,
 #: 176 message total duty/tax/fee amount (else 124 tax amount: one per tax rate, added
 #: up when there are several); the first one is written
-HEADER_AMOUNTS = {"invoice_total": ("77", "86"), "lines_total": ("79",),
-                  "taxable_amount": ("125",), "tax_amount": ("176", "124")}
+HEADER_AMOUNTS = {
+    "invoice_total": ("77", "86"),
+    "lines_total": ("79",),
+    "taxable_amount": ("125",),
+    "tax_amount": ("176", "124"),
+}
 #: summary MOA qualifiers given once per tax rate (after each TAX): their sum is the field
 PER_RATE_AMOUNTS = {"124"}
 #: line field -> QTY 6063 qualifier, besides the main quantity
 LINE_QUANTITIES = {"ordered_quantity": "21"}
 #: BGM 1001 -> invoice_type (invoice), and back
-INVOICE_TYPES = {"380": "invoice", "381": "credit_note", "383": "debit_note",
-                 "384": "corrected_invoice"}
+INVOICE_TYPES = {
+    "380": "invoice",
+    "381": "credit_note",
+    "383": "debit_note",
+    "384": "corrected_invoice",
+}
 #: BGM 1225 message function -> response_code (order_response), and back
 RESPONSE_CODES = {"29": "accepted", "4": "changed", "27": "not_accepted"}
 #: LIN 1229 action -> line_action (order_response), and back
-LINE_ACTIONS = {"5": "accepted", "3": "changed", "7": "not_accepted", "1": "added",
-                "2": "deleted"}
+LINE_ACTIONS = {"5": "accepted", "3": "changed", "7": "not_accepted", "1": "added", "2": "deleted"}
 #: main line quantity (QTY 6063) by message type, in order of preference
 MAIN_QUANTITIES = {
-    "purchase_order": ("21",), "sales_order": ("21",),
-    "purchase_return": ("61", "21"), "sales_return": ("61", "21"),
-    "stock_statement": ("145", "17", "156"), "stock_status": ("145", "17", "156"),
+    "purchase_order": ("21",),
+    "sales_order": ("21",),
+    "purchase_return": ("61", "21"),
+    "sales_return": ("61", "21"),
+    "stock_statement": ("145", "17", "156"),
+    "stock_status": ("145", "17", "156"),
     "receipt_confirmation": ("48", "194", "46", "12"),
-    "shipment_confirmation": ("12",), "usage_report": ("153",),
-    "invoice": ("47", "12", "46"), "order_response": ("113",),
+    "shipment_confirmation": ("12",),
+    "usage_report": ("153",),
+    "invoice": ("47", "12", "46"),
+    "order_response": ("113",),
 }
 #: BGM 1001 codes accepted besides the one we write
-OTHER_DOCUMENT_CODES = {"receipt_confirmation": ("352",), "usage_report": ("73",),
-                        "invoice": tuple(c for c in INVOICE_TYPES if c != "380")}
+OTHER_DOCUMENT_CODES = {
+    "receipt_confirmation": ("352",),
+    "usage_report": ("73",),
+    "invoice": tuple(c for c in INVOICE_TYPES if c != "380"),
+}
 #: segments the EANCOM guides list for these messages: kept in extra without a warning
-KNOWN = {"ALI", "ALC", "CPS", "CTA", "COM", "CUX", "DOC", "FTX", "GIR", "GIN", "HAN", "IMD",
-         "INV", "LIN", "LOC", "MEA", "MOA", "NAD", "PAC", "PAI", "PAT", "PCD", "PCI", "PIA",
-         "PRI", "QTY", "QVR", "RCS", "RFF", "RNG", "SCC", "SEQ", "STS", "TAX", "TDT", "TOD",
-         "DTM", "BGM", "CNT", "UNS", "EQD", "SGP", "DGS", "ERC", "APR", "IDE", "FII"}
+KNOWN = {
+    "ALI",
+    "ALC",
+    "CPS",
+    "CTA",
+    "COM",
+    "CUX",
+    "DOC",
+    "FTX",
+    "GIR",
+    "GIN",
+    "HAN",
+    "IMD",
+    "INV",
+    "LIN",
+    "LOC",
+    "MEA",
+    "MOA",
+    "NAD",
+    "PAC",
+    "PAI",
+    "PAT",
+    "PCD",
+    "PCI",
+    "PIA",
+    "PRI",
+    "QTY",
+    "QVR",
+    "RCS",
+    "RFF",
+    "RNG",
+    "SCC",
+    "SEQ",
+    "STS",
+    "TAX",
+    "TDT",
+    "TOD",
+    "DTM",
+    "BGM",
+    "CNT",
+    "UNS",
+    "EQD",
+    "SGP",
+    "DGS",
+    "ERC",
+    "APR",
+    "IDE",
+    "FII",
+}
 _GROUP_START = {"SLSRPT": ("LOC",), "DESADV": ("CPS",)}
-_SPECIFIC = (set(HEADER_DATES) | set(LINE_DATES) | set(REFERENCES) | set(PARTIES)
-             | set(PARTY_NAMES) | set(ITEM_IDS)
-             | set(HEADER_AMOUNTS) | set(LINE_QUANTITIES)
-             | {"message_id", "note", "line_no", "gtin", "product_name", "quantity", "uom",
-                "quantity_rejected", "unit_price", "amount", "tax_rate", "currency",
-                "invoice_type", "response_code", "line_action"})
+_SPECIFIC = (
+    set(HEADER_DATES)
+    | set(LINE_DATES)
+    | set(REFERENCES)
+    | set(PARTIES)
+    | set(PARTY_NAMES)
+    | set(ITEM_IDS)
+    | set(HEADER_AMOUNTS)
+    | set(LINE_QUANTITIES)
+    | {
+        "message_id",
+        "note",
+        "line_no",
+        "gtin",
+        "product_name",
+        "quantity",
+        "uom",
+        "quantity_rejected",
+        "unit_price",
+        "amount",
+        "tax_rate",
+        "currency",
+        "invoice_type",
+        "response_code",
+        "line_action",
+    }
+)
 
 
 def number(text: str) -> str:
@@ -116,12 +211,15 @@ def tax_segment(rate: str, category: str = "") -> str:
 
 def raw_segment(segment) -> str:
     """A segment as EDIFACT text with the standard separators (releases escaped)."""
+
     def esc(text):
         for char in "?:+'":
             text = text.replace(char, "?" + char)
         return text
-    elements = "+".join(":".join(esc(c) for c in element).rstrip(":")
-                        for element in segment.elements)
+
+    elements = "+".join(
+        ":".join(esc(c) for c in element).rstrip(":") for element in segment.elements
+    )
     return f"{segment.tag}+{elements}".rstrip("+")
 
 
@@ -156,12 +254,15 @@ class _Reader:
         self.names: list = []
         self.base: dict = {}
         self.summary = False
-        self.amounts: list = []     # (qualifier, amount) of the summary section
-        self.lin_segments = 0       # LIN segments read, for CNT+2
-        self.counts: list = []      # (6069 qualifier, value, segment number) of CNT
+        self.amounts: list = []  # (qualifier, amount) of the summary section
+        self.lin_segments = 0  # LIN segments read, for CNT+2
+        self.counts: list = []  # (6069 qualifier, value, segment number) of CNT
         mains = profile["quantity_qualifiers"].get(schema.name)
-        self.mains = tuple(mains) if mains else MAIN_QUANTITIES.get(
-            schema.name, (schema.edifact.quantity_qualifier,))
+        self.mains = (
+            tuple(mains)
+            if mains
+            else MAIN_QUANTITIES.get(schema.name, (schema.edifact.quantity_qualifier,))
+        )
 
     # -- helpers ---------------------------------------------------------------------------
     def put(self, name, value, number_) -> bool:
@@ -170,7 +271,7 @@ class _Reader:
             return True
         if self.current is None and name in self.header_names:
             if self.header.get(name) not in (None, "", value):
-                return False    # a second, different value: kept in extra by the caller
+                return False  # a second, different value: kept in extra by the caller
             self.header[name] = value
             return True
         if self.current is not None and name in self.line_names:
@@ -256,10 +357,17 @@ class _Reader:
         self.problems += [item for item, _code in envelope]
         mapping = schema.edifact
         if edi.type != mapping.message:
-            raise EdiError("edifact_wrong_message", found=edi.type[:20],
-                           message_type=schema.name, expected=mapping.message)
-        codes = (mapping.document_code, *OTHER_DOCUMENT_CODES.get(schema.name, ()),
-                 *self.profile["document_codes"].get(schema.name, ()))
+            raise EdiError(
+                "edifact_wrong_message",
+                found=edi.type[:20],
+                message_type=schema.name,
+                expected=mapping.message,
+            )
+        codes = (
+            mapping.document_code,
+            *OTHER_DOCUMENT_CODES.get(schema.name, ()),
+            *self.profile["document_codes"].get(schema.name, ()),
+        )
         group_start = _GROUP_START.get(edi.type, ())
         for segment in edi.segments[1:-1]:
             tag = segment.tag
@@ -275,15 +383,23 @@ class _Reader:
             else:
                 key = f"{tag}+{segment.get(0)}".rstrip("+")
                 self.keep(key, raw_segment(segment))
-                self.problems.append(problem("edifact_ignored_segment", line=segment.number,
-                                             value=tag[:10], key=key[:20], severity=WARNING))
+                self.problems.append(
+                    problem(
+                        "edifact_ignored_segment",
+                        line=segment.number,
+                        value=tag[:10],
+                        key=key[:20],
+                        severity=WARNING,
+                    )
+                )
         self.close_line()
         self.finish()
         self.check_counts()
         if self.extra:
             self.header["extra"] = self.extra
-        return Message(schema.name, self.header, self.lines, format="edifact",
-                       problems=self.problems)
+        return Message(
+            schema.name, self.header, self.lines, format="edifact", problems=self.problems
+        )
 
     def finish(self):
         name = self.schema.name
@@ -293,9 +409,8 @@ class _Reader:
                 if not found or field not in self.header_names or self.header.get(field):
                     continue
                 if len(found) > 1 and qualifier in PER_RATE_AMOUNTS:
-                    try:   # one per tax rate: the field is their sum, each one kept
-                        self.header[field] = plain(sum((Decimal(a[1]) for a in found),
-                                                       Decimal(0)))
+                    try:  # one per tax rate: the field is their sum, each one kept
+                        self.header[field] = plain(sum((Decimal(a[1]) for a in found), Decimal(0)))
                     except InvalidOperation:
                         continue
                     break
@@ -304,25 +419,35 @@ class _Reader:
                 break
         for qualifier, amount in self.amounts:
             keep(self.extra, f"MOA+{qualifier}", amount)
-        if "order_ref" in self.header_names and not self.header.get("order_ref") and \
-                self.edi.type == "ORDERS":
+        if (
+            "order_ref" in self.header_names
+            and not self.header.get("order_ref")
+            and self.edi.type == "ORDERS"
+        ):
             self.header["order_ref"] = self.header.get("message_id")
-        if "receipt_date" in self.header_names and not self.header.get("receipt_date") and \
-                name == "receipt_confirmation" and self.header.get("date"):
+        if (
+            "receipt_date" in self.header_names
+            and not self.header.get("receipt_date")
+            and name == "receipt_confirmation"
+            and self.header.get("date")
+        ):
             self.header["receipt_date"] = self.header["date"]
 
     def seg_BGM(self, segment, codes):
         code = segment.get(0)
         if code not in codes:
-            raise EdiError("edifact_wrong_document", found=code[:20],
-                           message_type=self.schema.name,
-                           expected=self.schema.edifact.document_code)
+            raise EdiError(
+                "edifact_wrong_document",
+                found=code[:20],
+                message_type=self.schema.name,
+                expected=self.schema.edifact.document_code,
+            )
         self.put("message_id", segment.get(1), segment.number)
         if "invoice_type" in self.header_names:
             if code in INVOICE_TYPES:
                 self.put("invoice_type", INVOICE_TYPES[code], segment.number)
             else:
-                keep(self.extra, "BGM+1001", code)    # a profile's own code: kept
+                keep(self.extra, "BGM+1001", code)  # a profile's own code: kept
         function = segment.get(2)
         if "response_code" in self.header_names and function in RESPONSE_CODES:
             self.put("response_code", RESPONSE_CODES[function], segment.number)
@@ -339,8 +464,10 @@ class _Reader:
             else:
                 name = LINE_DATES_READ.get(qualifier)
         elif self.context is None:
-            name = next((n for n, q in HEADER_DATES.items() if q == qualifier),
-                        HEADER_DATES_READ.get(qualifier))
+            name = next(
+                (n for n, q in HEADER_DATES.items() if q == qualifier),
+                HEADER_DATES_READ.get(qualifier),
+            )
         else:
             name = None
         if name and (name in self.line_names or name in self.header_names):
@@ -348,8 +475,9 @@ class _Reader:
                 if self.put(name, value[:8], segment.number):
                     return
             else:
-                self.problems.append(problem("edifact_date_format", line=segment.number,
-                                             field=name, value=form))
+                self.problems.append(
+                    problem("edifact_date_format", line=segment.number, field=name, value=form)
+                )
                 return
         self.keep(f"DTM+{qualifier}", edi_date(value, form))
 
@@ -362,15 +490,15 @@ class _Reader:
 
     def seg_NAD(self, segment, _codes):
         qualifier, code = segment.get(0), segment.get(1)
-        party_name = " ".join(c for c in (segment.elements[3] if len(segment.elements) > 3
-                                          else []) if c) or \
-            " ".join(c for c in (segment.elements[2] if len(segment.elements) > 2 else [])
-                     if c)
+        party_name = " ".join(
+            c for c in (segment.elements[3] if len(segment.elements) > 3 else []) if c
+        ) or " ".join(c for c in (segment.elements[2] if len(segment.elements) > 2 else []) if c)
         names = [n for n, q in PARTIES.items() if q == qualifier and n in self.header_names]
         if names and self.current is None and self.context is None:
             self.put(names[0], code, segment.number)
-            labels = [n for n, q in PARTY_NAMES.items() if q == qualifier
-                      and n in self.header_names]
+            labels = [
+                n for n, q in PARTY_NAMES.items() if q == qualifier and n in self.header_names
+            ]
             if labels:
                 self.put(labels[0], party_name, segment.number)
                 return
@@ -392,21 +520,29 @@ class _Reader:
                 return
             names = self.line_names if self.current is not None else self.header_names
             if field not in names:
-                self.problems.append(problem("unknown_column", line=segment.number,
-                                             value=field, severity=WARNING,
-                                             message_type=self.schema.name))
+                self.problems.append(
+                    problem(
+                        "unknown_column",
+                        line=segment.number,
+                        value=field,
+                        severity=WARNING,
+                        message_type=self.schema.name,
+                    )
+                )
                 return
         self.keep(f"FTX+{qualifier}", text)
 
     def seg_CUX(self, segment, _codes):
-        if not (self.current is None and self.put("currency", segment.get(0, 1),
-                                                  segment.number)):
+        if not (self.current is None and self.put("currency", segment.get(0, 1), segment.number)):
             self.keep(f"CUX+{segment.get(0)}", segment.get(0, 1))
 
     def seg_LOC(self, segment, _codes):
         qualifier, place = segment.get(0), segment.get(1)
-        if self.current is not None and qualifier in ("14", "18", "19", "7") and \
-                self.put("location", place, segment.number):
+        if (
+            self.current is not None
+            and qualifier in ("14", "18", "19", "7")
+            and self.put("location", place, segment.number)
+        ):
             return
         self.keep(f"LOC+{qualifier}", place)
 
@@ -418,18 +554,25 @@ class _Reader:
         item, kind = segment.get(2), segment.get(2, 1)
         mode = self.profile["lin_item_id"]
         if item:
-            if mode == "gtin" or (mode == "typed" and (kind in self.profile["gtin_types"] or (
-                    not kind and item.isdigit() and len(item) in (8, 12, 13, 14)))):
+            if mode == "gtin" or (
+                mode == "typed"
+                and (
+                    kind in self.profile["gtin_types"]
+                    or (not kind and item.isdigit() and len(item) in (8, 12, 13, 14))
+                )
+            ):
                 self.put("gtin", item, segment.number)
-            elif mode == "product_code" or kind in self.profile["product_code_types"] or \
-                    not kind:
+            elif mode == "product_code" or kind in self.profile["product_code_types"] or not kind:
                 if not self.put("product_code", item, segment.number):
                     self.keep(f"PIA+{kind or 'LIN'}", item)
             else:
                 self.keep(f"PIA+{kind}", item)
         action = segment.get(1)
-        if action and not ("line_action" in self.line_names and action in LINE_ACTIONS
-                           and self.put("line_action", LINE_ACTIONS[action], segment.number)):
+        if action and not (
+            "line_action" in self.line_names
+            and action in LINE_ACTIONS
+            and self.put("line_action", LINE_ACTIONS[action], segment.number)
+        ):
             keep(self.line_extra, "LIN+1229", action)
         self.base = dict(self.current.values)
 
@@ -471,9 +614,12 @@ class _Reader:
         if self.current is None:
             self.keep(f"QTY+{qualifier}", value)
             return
-        if qualifier in self.mains and any(q[0] == qualifier for q in self.quantities) and \
-                self.edi.type == "INVRPT":
-            self.close_line()              # a second stock quantity: a sub-line
+        if (
+            qualifier in self.mains
+            and any(q[0] == qualifier for q in self.quantities)
+            and self.edi.type == "INVRPT"
+        ):
+            self.close_line()  # a second stock quantity: a sub-line
             self.open_line(segment.number, self.base)
         self.quantities.append((qualifier, value, unit))
 
@@ -490,12 +636,17 @@ class _Reader:
             try:
                 price = plain(Decimal(price) / Decimal(basis))
             except (InvalidOperation, ArithmeticError):
-                self.problems.append(problem("edifact_price_basis", line=segment.number,
-                                             value=basis, price=price))
+                self.problems.append(
+                    problem("edifact_price_basis", line=segment.number, value=basis, price=price)
+                )
         sent = None
         if basis or segment.get(0, 5):
-            sent = {"qualifier": qualifier, "amount": number(segment.get(0, 1)),
-                    "basis": basis, "unit": segment.get(0, 5)}
+            sent = {
+                "qualifier": qualifier,
+                "amount": number(segment.get(0, 1)),
+                "basis": basis,
+                "unit": segment.get(0, 5),
+            }
             sent = {k: v for k, v in sent.items() if v}
         if self.current is None:
             self.keep(f"PRI+{qualifier}", price)
@@ -504,13 +655,21 @@ class _Reader:
 
     def seg_MOA(self, segment, _codes):
         qualifier, amount = segment.get(0), number(segment.get(0, 1))
-        if self.current is None and self.summary and any(
+        if (
+            self.current is None
+            and self.summary
+            and any(
                 qualifier in qualifiers and field in self.header_names
-                for field, qualifiers in HEADER_AMOUNTS.items()):
-            self.amounts.append((qualifier, amount))    # resolved by finish()
+                for field, qualifiers in HEADER_AMOUNTS.items()
+            )
+        ):
+            self.amounts.append((qualifier, amount))  # resolved by finish()
             return
-        if not (self.current is not None and qualifier == LINE_AMOUNT_QUALIFIER and
-                self.put("amount", amount, segment.number)):
+        if not (
+            self.current is not None
+            and qualifier == LINE_AMOUNT_QUALIFIER
+            and self.put("amount", amount, segment.number)
+        ):
             self.keep(f"MOA+{qualifier}", amount)
 
     def seg_TAX(self, segment, _codes):
@@ -518,23 +677,27 @@ class _Reader:
         ``extra["TAX+7 category"]``); any other TAX is kept whole."""
         rate, category = segment.get(4, 3), segment.get(5)
         plain_rate = raw_segment(segment) == tax_segment(rate, category)
-        if self.current is not None and plain_rate and rate and \
-                "tax_rate" in self.line_names and \
-                self.put("tax_rate", number(rate), segment.number):
+        if (
+            self.current is not None
+            and plain_rate
+            and rate
+            and "tax_rate" in self.line_names
+            and self.put("tax_rate", number(rate), segment.number)
+        ):
             keep(self.line_extra, "TAX+7 category", category)
             return
         self.keep(f"TAX+{segment.get(0)}", raw_segment(segment))
 
     def seg_GIN(self, segment, _codes):
         qualifier = segment.get(0)
-        name = {"BX": "lot" if "GIN" in self.profile["lot_segments"] else None,
-                "BN": "serial"}.get(qualifier)
+        name = {"BX": "lot" if "GIN" in self.profile["lot_segments"] else None, "BN": "serial"}.get(
+            qualifier
+        )
         for index in range(1, len(segment.elements)):
             for component in segment.elements[index]:
                 if not component:
                     continue
-                if name and self.current is not None and self.put(name, component,
-                                                                  segment.number):
+                if name and self.current is not None and self.put(name, component, segment.number):
                     continue
                 self.keep(f"GIN+{qualifier}", component)
 
@@ -558,8 +721,13 @@ class _Reader:
                 found, severity = Decimal(self.lin_segments), ERROR
             elif qualifier == COUNT_QUANTITY:
                 try:
-                    found = sum((Decimal(number(str(line.values.get("quantity") or 0)))
-                                 for line in self.lines), Decimal(0))
+                    found = sum(
+                        (
+                            Decimal(number(str(line.values.get("quantity") or 0)))
+                            for line in self.lines
+                        ),
+                        Decimal(0),
+                    )
                 except InvalidOperation:
                     continue
                 severity = WARNING
@@ -570,10 +738,16 @@ class _Reader:
             except InvalidOperation:
                 expected, severity = None, ERROR
             if expected != found:
-                self.problems.append(problem("edifact_control_total", line=number_,
-                                             value=f"CNT+{qualifier}",
-                                             expected=value[:20], found=plain(found),
-                                             severity=severity))
+                self.problems.append(
+                    problem(
+                        "edifact_control_total",
+                        line=number_,
+                        value=f"CNT+{qualifier}",
+                        expected=value[:20],
+                        found=plain(found),
+                        severity=severity,
+                    )
+                )
 
 
 def read_message(edi_message, schema, profile, limits) -> Message:

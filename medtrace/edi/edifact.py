@@ -44,12 +44,19 @@ from .schemas import Schema
 from .values import ValueProblem, format_value, parse_value
 
 REJECTED_QUALIFIER = REJECTED_QUALIFIERS[0]
-__all__ = ["HEADER_DATES", "ITEM_IDS", "LINE_DATES", "PARTIES", "PARTY_NAMES", "REFERENCES",
-           "decode_edifact", "encode_edifact"]
+__all__ = [
+    "HEADER_DATES",
+    "ITEM_IDS",
+    "LINE_DATES",
+    "PARTIES",
+    "PARTY_NAMES",
+    "REFERENCES",
+    "decode_edifact",
+    "encode_edifact",
+]
 
 
-def decode_edifact(data: bytes, schema: Schema, mapping, limits: Limits,
-                   profile=None) -> Message:
+def decode_edifact(data: bytes, schema: Schema, mapping, limits: Limits, profile=None) -> Message:
     """The one message of an interchange as ``schema``'s Message (EdiError otherwise)."""
     if schema.edifact is None:
         raise EdiError("format_unsupported", message_type=schema.name, format="EDIFACT")
@@ -60,6 +67,7 @@ def decode_edifact(data: bytes, schema: Schema, mapping, limits: Limits,
 
 
 # -- writing -----------------------------------------------------------------------------
+
 
 def _date(value) -> str:
     text = format_value(value)
@@ -81,9 +89,14 @@ def _interchange_class():
         def get_header_segment(self):
             if self.syntax_identifier[1] < 4:
                 return super().get_header_segment()
-            return Segment(self.HEADER_TAG, [self.syntax_identifier[0], "4"], self.sender,
-                           self.recipient, [f"{self.timestamp:%Y%m%d}", f"{self.timestamp:%H%M}"],
-                           self.control_reference)
+            return Segment(
+                self.HEADER_TAG,
+                [self.syntax_identifier[0], "4"],
+                self.sender,
+                self.recipient,
+                [f"{self.timestamp:%Y%m%d}", f"{self.timestamp:%H%M}"],
+                self.control_reference,
+            )
 
     return _Interchange
 
@@ -100,10 +113,16 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
         raise EdiError("unwritable", format="EDIFACT", reason="message_id is empty")
     header_extra = message.header.get("extra")
     header_extra = dict(header_extra) if isinstance(header_extra, dict) else {}
-    document = _code(INVOICE_TYPES, head.get("invoice_type")) or \
-        _first(header_extra.pop("BGM+1001", None)) or mapping.document_code
-    function = _code(RESPONSE_CODES, head.get("response_code")) or \
-        _first(header_extra.pop("BGM+1225", None)) or "9"
+    document = (
+        _code(INVOICE_TYPES, head.get("invoice_type"))
+        or _first(header_extra.pop("BGM+1001", None))
+        or mapping.document_code
+    )
+    function = (
+        _code(RESPONSE_CODES, head.get("response_code"))
+        or _first(header_extra.pop("BGM+1225", None))
+        or "9"
+    )
     segments = [Segment("BGM", document, head["message_id"], function)]
     for name, qualifier in HEADER_DATES.items():
         if head.get(name):
@@ -112,8 +131,7 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
         segments.append(Segment("FTX", NOTE_QUALIFIER, "", "", head["note"]))
     for field in schema.header:
         if field.name not in _SPECIFIC and head.get(field.name):
-            segments.append(Segment("FTX", FALLBACK_QUALIFIER, "", field.name,
-                                    head[field.name]))
+            segments.append(Segment("FTX", FALLBACK_QUALIFIER, "", field.name, head[field.name]))
     for name, qualifier in REFERENCES.items():
         if head.get(name):
             segments.append(Segment("RFF", [qualifier, head[name]]))
@@ -137,10 +155,12 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
             group = extra.get("LOC+162")
             if group is not None:
                 segments.append(Segment("LOC", "162", str(group)))
-        extra = {k: v for k, v in extra.items()
-                 if not (k == "LOC+162" and mapping.message == "SLSRPT")}
-        action = _code(LINE_ACTIONS, row.get("line_action")) or \
-            _first(extra.pop("LIN+1229", None)) or ""
+        extra = {
+            k: v for k, v in extra.items() if not (k == "LOC+162" and mapping.message == "SLSRPT")
+        }
+        action = (
+            _code(LINE_ACTIONS, row.get("line_action")) or _first(extra.pop("LIN+1229", None)) or ""
+        )
         lin = ["LIN", row.get("line_no") or str(index)]
         if action or row.get("gtin"):
             lin.append(action)
@@ -167,8 +187,7 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
                 segments.append(Segment("DTM", [qualifier, _date(row[name]), "102"]))
         for field in schema.lines:
             if field.name not in _SPECIFIC and row.get(field.name):
-                segments.append(Segment("FTX", FALLBACK_QUALIFIER, "", field.name,
-                                        row[field.name]))
+                segments.append(Segment("FTX", FALLBACK_QUALIFIER, "", field.name, row[field.name]))
         if row.get("amount"):
             segments.append(Segment("MOA", [LINE_AMOUNT_QUALIFIER, row["amount"]]))
         if row.get("unit_price"):
@@ -183,8 +202,11 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
         if head.get(name):
             segments.append(Segment("MOA", [qualifiers[0], head[name]]))
 
-    texts = [str(v) for v in list(head.values()) + [
-        format_value(v) for line in message.lines for v in line.values.values()]]
+    texts = [
+        str(v)
+        for v in list(head.values())
+        + [format_value(v) for line in message.lines for v in line.values.values()]
+    ]
     latin = all(_encodable(t, "latin-1") for t in texts)
     syntax = ("UNOC", 3) if latin else ("UNOW", 4)
     if schema.direction == "inbound":
@@ -196,11 +218,14 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
     except ValueProblem:
         date = None
     timestamp = datetime.datetime.combine(date or datetime.date(2000, 1, 1), datetime.time())
-    reference = str(int(hashlib.sha256(head["message_id"].encode()).hexdigest(), 16)
-                    % 10**14)
+    reference = str(int(hashlib.sha256(head["message_id"].encode()).hexdigest(), 16) % 10**14)
     interchange = _interchange_class()(
-        [sender or "UNKNOWN", "ZZZ"], [recipient or "UNKNOWN", "ZZZ"], reference, syntax,
-        timestamp=timestamp)
+        [sender or "UNKNOWN", "ZZZ"],
+        [recipient or "UNKNOWN", "ZZZ"],
+        reference,
+        syntax,
+        timestamp=timestamp,
+    )
     interchange.has_una_segment = True
     edi_message = EdiMessage("1", [mapping.message, "D", "96A", "UN", mapping.association])
     edi_message.add_segments(segments)
@@ -213,8 +238,7 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
 
 def _code(table: dict, value) -> str | None:
     """The EDIFACT code of ``value`` in a code -> value ``table``."""
-    return next((code for code, name in table.items() if name == value), None) \
-        if value else None
+    return next((code for code, name in table.items() if name == value), None) if value else None
 
 
 def _first(value) -> str | None:
@@ -225,8 +249,7 @@ def _first(value) -> str | None:
 def _parsed(text: str, segment_class) -> list:
     from .envelope import DEFAULT_SEPARATORS, tokenize
 
-    return [segment_class(s.tag, *s.elements) for s in tokenize(text + "'",
-                                                                DEFAULT_SEPARATORS)]
+    return [segment_class(s.tag, *s.elements) for s in tokenize(text + "'", DEFAULT_SEPARATORS)]
 
 
 def _encodable(text: str, encoding: str) -> bool:
@@ -238,8 +261,11 @@ def _encodable(text: str, encoding: str) -> bool:
 
 
 def _values(value) -> list:
-    return [format_value(v) for v in (value if isinstance(value, list) else [value])
-            if format_value(v) != ""]
+    return [
+        format_value(v)
+        for v in (value if isinstance(value, list) else [value])
+        if format_value(v) != ""
+    ]
 
 
 def _dtm(qualifier: str, text: str) -> list:
@@ -276,8 +302,7 @@ def extra_segments(extra, segment_class) -> list:
                 segments.append(segment_class("CUX", [qualifier, text, "9"]))
             elif tag == "NAD":
                 name = key.endswith(" name")
-                party = ["NAD", qualifier[:-5] if name else qualifier,
-                         "" if name else _party(text)]
+                party = ["NAD", qualifier[:-5] if name else qualifier, "" if name else _party(text)]
                 label = text if name else next(iter(_values(names.get(key))), "")
                 if label:
                     party += ["", label]

@@ -21,10 +21,22 @@ from .errors import EdiError, Problem, problem
 
 #: syntax identifier (UNB S001 0001) -> Python codec of its character repertoire
 SYNTAX_ENCODINGS = {
-    "UNOA": "latin-1", "UNOB": "latin-1", "UNOC": "latin-1", "UNOD": "iso8859-2",
-    "UNOE": "iso8859-5", "UNOF": "iso8859-7", "UNOG": "iso8859-3", "UNOH": "iso8859-4",
-    "UNOI": "iso8859-6", "UNOJ": "iso8859-8", "UNOK": "iso8859-9", "UNOL": "iso8859-15",
-    "UNOM": "iso8859-15", "UNOW": "utf-8", "UNOX": "iso2022_jp", "UNOY": "utf-8",
+    "UNOA": "latin-1",
+    "UNOB": "latin-1",
+    "UNOC": "latin-1",
+    "UNOD": "iso8859-2",
+    "UNOE": "iso8859-5",
+    "UNOF": "iso8859-7",
+    "UNOG": "iso8859-3",
+    "UNOH": "iso8859-4",
+    "UNOI": "iso8859-6",
+    "UNOJ": "iso8859-8",
+    "UNOK": "iso8859-9",
+    "UNOL": "iso8859-15",
+    "UNOM": "iso8859-15",
+    "UNOW": "utf-8",
+    "UNOX": "iso2022_jp",
+    "UNOY": "utf-8",
 }
 DEFAULT_SEPARATORS = (":", "+", ".", "?", "'")
 # UN/EDIFACT 0085 syntax error codes used in CONTRL
@@ -60,14 +72,14 @@ class Segment:
 class EdifactMessage:
     """One UNH..UNT message of an interchange, not yet mapped to a message type."""
 
-    reference: str          # UNH 0062
-    type: str               # UNH S009 0065: ORDERS, DESADV...
-    version: str            # 0052
-    release: str            # 0054
-    agency: str             # 0051
-    association: str        # 0057: EAN008...
-    position: int           # 1 = first message of the interchange
-    segments: list          # UNH..UNT, Segment objects
+    reference: str  # UNH 0062
+    type: str  # UNH S009 0065: ORDERS, DESADV...
+    version: str  # 0052
+    release: str  # 0054
+    agency: str  # 0051
+    association: str  # 0057: EAN008...
+    position: int  # 1 = first message of the interchange
+    segments: list  # UNH..UNT, Segment objects
     group: str | None = None  # UNG 0048 of its functional group
     #: envelope problems of this message (UNT count or reference), as (Problem, 0085 code)
     problems: list = field(default_factory=list)
@@ -110,14 +122,14 @@ class Interchange:
     sender_qualifier: str
     recipient: str
     recipient_qualifier: str
-    date: str               # ISO date of UNB S004, "" when unreadable
-    time: str               # HH:MM
+    date: str  # ISO date of UNB S004, "" when unreadable
+    time: str  # HH:MM
     control_reference: str
     separators: tuple = DEFAULT_SEPARATORS
     application_reference: str = ""
     test: bool = False
     messages: list = field(default_factory=list)
-    groups: list = field(default_factory=list)   # (UNG 0038, 0048) per group
+    groups: list = field(default_factory=list)  # (UNG 0038, 0048) per group
     problems: list = field(default_factory=list)  # envelope problems when strict=False
     has_unb: bool = True
 
@@ -140,8 +152,7 @@ def text_of(data: bytes) -> str:
                     return data.decode(candidate)
                 except UnicodeDecodeError:
                     continue
-        raise EdiError("encoding", position=first.start,
-                       value=data[first.start:first.start + 1])
+        raise EdiError("encoding", position=first.start, value=data[first.start : first.start + 1])
 
 
 def _separators(text: str):
@@ -159,8 +170,11 @@ def _separators(text: str):
         components, elements, decimal, release, _reserved, terminator = chars
         if len({components, elements, release, terminator}) < 4:
             raise EdiError("edifact_syntax", reason=f"UNA repeats a separator: {chars!r}")
-        return (components, elements, decimal, release, terminator), \
-            offset + len(stripped) - len(rest), True
+        return (
+            (components, elements, decimal, release, terminator),
+            offset + len(stripped) - len(rest),
+            True,
+        )
     first_line = stripped.split("\n", 1)[0]
     if "'" not in first_line and "\n" in stripped:
         return (":", "+", ".", "?", "\n"), offset, False
@@ -175,11 +189,13 @@ def tokenize(text: str, separators, start: int = 0, first_number: int = 1) -> li
     if released:
         if any(ch in body for ch in _PLACEHOLDERS):
             raise EdiError("edifact_syntax", reason="private-use characters U+E000-U+E004")
-        for placeholder, char in zip(_PLACEHOLDERS, (release, components, elements,
-                                                      terminator, "\n"), strict=True):
+        for placeholder, char in zip(
+            _PLACEHOLDERS, (release, components, elements, terminator, "\n"), strict=True
+        ):
             body = body.replace(release + char, placeholder)
-        restore = str.maketrans(dict(zip(_PLACEHOLDERS, (release, components, elements,
-                                                          terminator, "\n"), strict=True)))
+        restore = str.maketrans(
+            dict(zip(_PLACEHOLDERS, (release, components, elements, terminator, "\n"), strict=True))
+        )
     segments = []
     number = first_number
     for raw in body.split(terminator):
@@ -208,14 +224,28 @@ def _iso_date(text: str) -> str:
 
 
 def _count_problem(strict, problems, segment, what, expected, found, code=ERR_COUNT):
-    item = problem("edifact_control_count", line=segment.number, segment=segment.tag,
-                   what=what, expected=expected, found=found, value=found)
+    item = problem(
+        "edifact_control_count",
+        line=segment.number,
+        segment=segment.tag,
+        what=what,
+        expected=expected,
+        found=found,
+        value=found,
+    )
     _report(strict, problems, item, code)
 
 
 def _reference_problem(strict, problems, segment, opening, expected, found):
-    item = problem("edifact_control_reference", line=segment.number, segment=segment.tag,
-                   opening=opening, expected=expected, found=found, value=found)
+    item = problem(
+        "edifact_control_reference",
+        line=segment.number,
+        segment=segment.tag,
+        opening=opening,
+        expected=expected,
+        found=found,
+        value=found,
+    )
     _report(strict, problems, item, ERR_REFERENCES)
 
 
@@ -227,8 +257,7 @@ def _report(strict: bool, problems: list, item: Problem, code: str) -> None:
     problems.append((item, code))
 
 
-def decode_interchange(data, *, strict: bool = False,
-                       max_messages: int = 10_000) -> Interchange:
+def decode_interchange(data, *, strict: bool = False, max_messages: int = 10_000) -> Interchange:
     """Split an interchange's bytes (or text) into its envelope and its messages.
 
     Each message of :attr:`Interchange.messages` knows its UNH reference, its position and
@@ -247,24 +276,37 @@ def decode_interchange(data, *, strict: bool = False,
     problems: list = []
     unb = segments[0] if segments[0].tag == "UNB" else None
     if unb is None and any(s.tag == "UNB" for s in segments):
-        raise EdiError("edifact_misplaced", segment="UNB", position=segments[0].number,
-                       value=segments[0].tag)
+        raise EdiError(
+            "edifact_misplaced", segment="UNB", position=segments[0].number, value=segments[0].tag
+        )
     syntax = unb.get(0) if unb else ""
     interchange = Interchange(
-        syntax=syntax, syntax_version=unb.get(0, 1) if unb else "",
-        sender=unb.get(1) if unb else "", sender_qualifier=unb.get(1, 1) if unb else "",
-        recipient=unb.get(2) if unb else "", recipient_qualifier=unb.get(2, 1) if unb else "",
+        syntax=syntax,
+        syntax_version=unb.get(0, 1) if unb else "",
+        sender=unb.get(1) if unb else "",
+        sender_qualifier=unb.get(1, 1) if unb else "",
+        recipient=unb.get(2) if unb else "",
+        recipient_qualifier=unb.get(2, 1) if unb else "",
         date=_iso_date(unb.get(3)) if unb else "",
-        time=(lambda t: f"{t[:2]}:{t[2:4]}" if len(t) == 4 else "")(unb.get(3, 1) if unb
-                                                                     else ""),
-        control_reference=unb.get(4) if unb else "", separators=separators,
+        time=(lambda t: f"{t[:2]}:{t[2:4]}" if len(t) == 4 else "")(unb.get(3, 1) if unb else ""),
+        control_reference=unb.get(4) if unb else "",
+        separators=separators,
         application_reference=unb.get(6) if unb else "",
-        test=bool(unb and unb.get(10) == "1"), has_unb=unb is not None)
+        test=bool(unb and unb.get(10) == "1"),
+        has_unb=unb is not None,
+    )
     if unb and syntax and syntax not in SYNTAX_ENCODINGS:
-        _report(strict, problems, problem("edifact_syntax_identifier", line=unb.number,
-                                          value=syntax[:10],
-                                          expected=", ".join(SYNTAX_ENCODINGS)),
-                ERR_INVALID_VALUE)
+        _report(
+            strict,
+            problems,
+            problem(
+                "edifact_syntax_identifier",
+                line=unb.number,
+                value=syntax[:10],
+                expected=", ".join(SYNTAX_ENCODINGS),
+            ),
+            ERR_INVALID_VALUE,
+        )
     index = 1 if unb else 0
     group = None
     group_segment = None
@@ -275,28 +317,45 @@ def decode_interchange(data, *, strict: bool = False,
         tag = segment.tag
         if tag == "UNH":
             end = index + 1
-            while end < len(segments) and segments[end].tag not in ("UNT", "UNH", "UNZ",
-                                                                    "UNE", "UNG"):
+            while end < len(segments) and segments[end].tag not in (
+                "UNT",
+                "UNH",
+                "UNZ",
+                "UNE",
+                "UNG",
+            ):
                 end += 1
             if end >= len(segments) or segments[end].tag != "UNT":
-                raise EdiError("edifact_incomplete", value=f"UNT of message "
-                               f"{segment.get(0)[:14]!r} (UNH at segment {segment.number})")
+                raise EdiError(
+                    "edifact_incomplete",
+                    value=f"UNT of message "
+                    f"{segment.get(0)[:14]!r} (UNH at segment {segment.number})",
+                )
             unt = segments[end]
             own: list = []
             if unt.get(0) != str(end - index + 1):
-                _count_problem(strict, own, unt, "segments", str(end - index + 1),
-                               unt.get(0)[:10] or "nothing")
+                _count_problem(
+                    strict, own, unt, "segments", str(end - index + 1), unt.get(0)[:10] or "nothing"
+                )
             if unt.get(1) != segment.get(0):
-                _reference_problem(strict, own, unt, "UNH", segment.get(0)[:14],
-                                   unt.get(1)[:14])
+                _reference_problem(strict, own, unt, "UNH", segment.get(0)[:14], unt.get(1)[:14])
             if len(interchange.messages) >= max_messages:
                 raise EdiError("edifact_too_many_messages", maximum=max_messages)
-            interchange.messages.append(EdifactMessage(
-                reference=segment.get(0), type=segment.get(1), version=segment.get(1, 1),
-                release=segment.get(1, 2), agency=segment.get(1, 3),
-                association=segment.get(1, 4), position=len(interchange.messages) + 1,
-                segments=segments[index:end + 1], group=group, interchange=interchange,
-                problems=own))
+            interchange.messages.append(
+                EdifactMessage(
+                    reference=segment.get(0),
+                    type=segment.get(1),
+                    version=segment.get(1, 1),
+                    release=segment.get(1, 2),
+                    agency=segment.get(1, 3),
+                    association=segment.get(1, 4),
+                    position=len(interchange.messages) + 1,
+                    segments=segments[index : end + 1],
+                    group=group,
+                    interchange=interchange,
+                    problems=own,
+                )
+            )
             group_count += 1
             index = end + 1
             continue
@@ -305,38 +364,62 @@ def decode_interchange(data, *, strict: bool = False,
             interchange.groups.append((segment.get(0), segment.get(4)))
         elif tag == "UNE":
             if group_segment is None:
-                raise EdiError("edifact_misplaced", segment="UNE", position=segment.number,
-                               value="UNE")
+                raise EdiError(
+                    "edifact_misplaced", segment="UNE", position=segment.number, value="UNE"
+                )
             if segment.get(0) != str(group_count):
-                _count_problem(strict, problems, segment, "messages", str(group_count),
-                               segment.get(0)[:10] or "nothing")
+                _count_problem(
+                    strict,
+                    problems,
+                    segment,
+                    "messages",
+                    str(group_count),
+                    segment.get(0)[:10] or "nothing",
+                )
             if segment.get(1) != group_segment.get(4):
-                _reference_problem(strict, problems, segment, "UNG", group_segment.get(4)[:14],
-                                   segment.get(1)[:14])
+                _reference_problem(
+                    strict, problems, segment, "UNG", group_segment.get(4)[:14], segment.get(1)[:14]
+                )
             group, group_segment = None, None
         elif tag == "UNZ":
             unz_seen = True
             expected = len(interchange.groups) or len(interchange.messages)
             if segment.get(0) != str(expected):
                 what = "groups" if interchange.groups else "messages"
-                _count_problem(strict, problems, segment, what, str(expected),
-                               segment.get(0)[:10] or "nothing")
+                _count_problem(
+                    strict, problems, segment, what, str(expected), segment.get(0)[:10] or "nothing"
+                )
             if unb and segment.get(1) != interchange.control_reference:
-                _reference_problem(strict, problems, segment, "UNB",
-                                   interchange.control_reference[:14], segment.get(1)[:14])
+                _reference_problem(
+                    strict,
+                    problems,
+                    segment,
+                    "UNB",
+                    interchange.control_reference[:14],
+                    segment.get(1)[:14],
+                )
             if index != len(segments) - 1:
-                raise EdiError("edifact_misplaced", segment=segments[index + 1].tag,
-                               position=segments[index + 1].number, value="after UNZ")
+                raise EdiError(
+                    "edifact_misplaced",
+                    segment=segments[index + 1].tag,
+                    position=segments[index + 1].number,
+                    value="after UNZ",
+                )
         else:
-            raise EdiError("edifact_misplaced", segment=tag, position=segment.number,
-                           value="outside a message")
+            raise EdiError(
+                "edifact_misplaced", segment=tag, position=segment.number, value="outside a message"
+            )
         index += 1
     if not interchange.messages:
         raise EdiError("edifact_no_message")
     if group_segment is not None:
         raise EdiError("edifact_incomplete", value="UNE")
     if unb and not unz_seen:
-        _report(strict, problems, problem("edifact_incomplete", line=segments[-1].number,
-                                          value="UNZ"), ERR_MISSING)
+        _report(
+            strict,
+            problems,
+            problem("edifact_incomplete", line=segments[-1].number, value="UNZ"),
+            ERR_MISSING,
+        )
     interchange.problems = problems
     return interchange

@@ -46,15 +46,12 @@ MESSAGES = {
         "The file has more than %(maximum)s rows (blank rows included), the most allowed: "
         "split it into smaller files"
     ),
-    "too_many_columns": (
-        "Line %(line)s has %(count)s columns, more than the %(maximum)s allowed"
-    ),
+    "too_many_columns": ("Line %(line)s has %(count)s columns, more than the %(maximum)s allowed"),
     "field_too_large": (
         "Line %(line)s: a value of %(size)s characters is longer than the %(maximum)s allowed"
     ),
     "unzipped_too_large": (
-        "The workbook's part %(member)s unzips to %(size)s bytes, more than the %(maximum)s "
-        "allowed"
+        "The workbook's part %(member)s unzips to %(size)s bytes, more than the %(maximum)s allowed"
     ),
     "compression_ratio": (
         "The workbook's part %(member)s inflates %(ratio)s times (%(size)s bytes from "
@@ -70,7 +67,7 @@ MESSAGES = {
     "nul_character": "JSON: %(value)s holds a NUL character, which is not text",
     "encoding": (
         "The file is neither UTF-8 nor GB18030/GBK text (undecodable byte %(value)r at "
-        "position %(position)s): save it as \"CSV UTF-8\""
+        'position %(position)s): save it as "CSV UTF-8"'
     ),
     "binary": (
         "The file holds binary data (a NUL byte at position %(position)s), not %(format)s text"
@@ -95,10 +92,10 @@ MESSAGES = {
     ),
     "bad_json": "Line %(line)s: not valid JSON: %(reason)s",
     "json_not_object": (
-        "JSON: the top level must be an object holding the header fields and a \"lines\" list, "
+        'JSON: the top level must be an object holding the header fields and a "lines" list, '
         "not %(kind)s"
     ),
-    "json_lines_not_list": "JSON: \"lines\" must be a list, not %(kind)s",
+    "json_lines_not_list": 'JSON: "lines" must be a list, not %(kind)s',
     "type_mismatch": "The file is a %(found)s message, not %(expected)s",
     "bad_xlsx": "The file is not a readable Excel workbook (.xlsx): %(reason)s",
     "edifact_syntax": "EDIFACT syntax error: %(reason)s",
@@ -134,12 +131,8 @@ MESSAGES = {
     "edifact_price_basis": (
         "EDIFACT: price %(price)s has unit price basis %(value)r, which is not a number"
     ),
-    "profile_unknown_key": (
-        "EDIFACT profile: unknown key %(key)r (known keys: %(expected)s)"
-    ),
-    "profile_bad_value": (
-        "EDIFACT profile: %(key)s is %(value)s, expected %(expected)s"
-    ),
+    "profile_unknown_key": ("EDIFACT profile: unknown key %(key)r (known keys: %(expected)s)"),
+    "profile_bad_value": ("EDIFACT profile: %(key)s is %(value)s, expected %(expected)s"),
     "profile_unreadable": "EDIFACT profile %(value)s cannot be read: %(reason)s",
     "edifact_incomplete": (
         "EDIFACT: the interchange is incomplete (%(value)s missing or wrong): the file was "
@@ -194,9 +187,7 @@ MESSAGES = {
     "gtin_check_digit": (
         "%(field)s: GTIN %(value)r has check digit %(found)s, %(expected)s expected"
     ),
-    "bad_di": (
-        "%(field)s: %(value)r is not a UDI-DI (letters, digits and - . / + $ %% * only)"
-    ),
+    "bad_di": ("%(field)s: %(value)r is not a UDI-DI (letters, digits and - . / + $ %% * only)"),
     "bad_choice": "%(field)s: %(value)r is not one of %(expected)s",
     "not_positive": "%(field)s: %(value)s must be greater than zero",
     "negative": "%(field)s: %(value)s must not be negative",
@@ -218,8 +209,7 @@ MESSAGES = {
         "%(expected)s"
     ),
     "difference_mismatch": (
-        "%(field)s: %(value)s, but our quantity %(ours)s - their quantity %(theirs)s = "
-        "%(expected)s"
+        "%(field)s: %(value)s, but our quantity %(ours)s - their quantity %(theirs)s = %(expected)s"
     ),
     "line_amount_mismatch": (
         "%(field)s: %(value)s, but quantity %(quantity)s × unit price %(price)s = %(expected)s"
@@ -228,8 +218,7 @@ MESSAGES = {
         "%(field)s: %(value)s, but the amounts of the %(count)s lines add up to %(expected)s"
     ),
     "invoice_total_mismatch": (
-        "%(field)s: %(value)s, but taxable amount %(taxable)s + tax amount %(tax)s = "
-        "%(expected)s"
+        "%(field)s: %(value)s, but taxable amount %(taxable)s + tax amount %(tax)s = %(expected)s"
     ),
     "credit_note_negative": (
         "%(field)s: %(value)s is negative; a credit note states its quantities and amounts "
@@ -265,8 +254,15 @@ class EdiError(MedtraceError):
 
     def as_problem(self) -> Problem:
         """The error as a :class:`Problem`, to list it with validation findings."""
-        return Problem(self.code, self.params, line=self.line, field=self.field,
-                       value=self.params.get("value"), severity=ERROR, located=False)
+        return Problem(
+            self.code,
+            self.params,
+            line=self.line,
+            field=self.field,
+            value=self.params.get("value"),
+            severity=ERROR,
+            located=False,
+        )
 
 
 @dataclass(frozen=True)

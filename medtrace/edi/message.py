@@ -63,5 +63,8 @@ class Message:
 
     def as_dict(self) -> dict:
         """Nested JSON-like form: header fields, then ``lines``."""
-        return {"message_type": self.message_type, **self.header,
-                "lines": [dict(line.values) for line in self.lines]}
+        return {
+            "message_type": self.message_type,
+            **self.header,
+            "lines": [dict(line.values) for line in self.lines],
+        }

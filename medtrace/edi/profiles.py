@@ -43,34 +43,47 @@ _CODE = re.compile(r"[A-Z0-9]{1,3}")
 
 def _codes(key, value, allowed=None) -> list:
     if not isinstance(value, list) or not value:
-        raise EdiError("profile_bad_value", key=key, value=_shown(value),
-                       expected="a non-empty list of codes")
+        raise EdiError(
+            "profile_bad_value", key=key, value=_shown(value), expected="a non-empty list of codes"
+        )
     for item in value:
-        if not isinstance(item, str) or not _CODE.fullmatch(item) or (
-                allowed and item not in allowed):
-            raise EdiError("profile_bad_value", key=key, value=_shown(item),
-                           expected=", ".join(allowed) if allowed
-                           else "EDIFACT codes of 1 to 3 capital letters or digits")
+        if (
+            not isinstance(item, str)
+            or not _CODE.fullmatch(item)
+            or (allowed and item not in allowed)
+        ):
+            raise EdiError(
+                "profile_bad_value",
+                key=key,
+                value=_shown(item),
+                expected=", ".join(allowed)
+                if allowed
+                else "EDIFACT codes of 1 to 3 capital letters or digits",
+            )
     return list(value)
 
 
 def _shown(value) -> str:
-    return json.dumps(value, ensure_ascii=False)[:80] if not isinstance(value, str) \
-        else value[:80]
+    return json.dumps(value, ensure_ascii=False)[:80] if not isinstance(value, str) else value[:80]
 
 
 def _per_type(key, value) -> dict:
     from .schemas import SCHEMAS
 
     if not isinstance(value, dict):
-        raise EdiError("profile_bad_value", key=key, value=_shown(value),
-                       expected="an object keyed by message type")
+        raise EdiError(
+            "profile_bad_value",
+            key=key,
+            value=_shown(value),
+            expected="an object keyed by message type",
+        )
     typed = [name for name, schema in SCHEMAS.items() if schema.edifact]
     result = {}
     for message_type, codes in value.items():
         if message_type not in typed:
-            raise EdiError("profile_bad_value", key=key, value=_shown(message_type),
-                           expected=", ".join(typed))
+            raise EdiError(
+                "profile_bad_value", key=key, value=_shown(message_type), expected=", ".join(typed)
+            )
         result[message_type] = _codes(f"{key}.{message_type}", codes)
     return result
 
@@ -78,23 +91,30 @@ def _per_type(key, value) -> dict:
 def validate_profile(profile) -> dict:
     """The complete profile (defaults filled in), or EdiError naming the wrong key/value."""
     if not isinstance(profile, dict):
-        raise EdiError("profile_bad_value", key="(profile)", value=_shown(profile),
-                       expected="a JSON object")
-    result = {k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v)
-              for k, v in DEFAULT_PROFILE.items()}
+        raise EdiError(
+            "profile_bad_value", key="(profile)", value=_shown(profile), expected="a JSON object"
+        )
+    result = {
+        k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v)
+        for k, v in DEFAULT_PROFILE.items()
+    }
     for key, value in profile.items():
         if key not in DEFAULT_PROFILE:
-            raise EdiError("profile_unknown_key", key=str(key)[:60],
-                           expected=", ".join(DEFAULT_PROFILE))
+            raise EdiError(
+                "profile_unknown_key", key=str(key)[:60], expected=", ".join(DEFAULT_PROFILE)
+            )
         if key == "name":
             if not isinstance(value, str):
-                raise EdiError("profile_bad_value", key=key, value=_shown(value),
-                               expected="a text")
+                raise EdiError("profile_bad_value", key=key, value=_shown(value), expected="a text")
             result[key] = value
         elif key == "lin_item_id":
             if value not in LIN_ITEM_IDS:
-                raise EdiError("profile_bad_value", key=key, value=_shown(value),
-                               expected=", ".join(LIN_ITEM_IDS))
+                raise EdiError(
+                    "profile_bad_value",
+                    key=key,
+                    value=_shown(value),
+                    expected=", ".join(LIN_ITEM_IDS),
+                )
             result[key] = value
         elif key == "lot_segments":
             result[key] = _codes(key, value, LOT_SEGMENTS)
@@ -113,8 +133,9 @@ def load_profile(profile) -> dict:
         try:
             text = Path(profile).read_text(encoding="utf-8-sig")
         except OSError as exc:
-            raise EdiError("profile_unreadable", value=str(profile)[:200],
-                           reason=exc.strerror or str(exc))
+            raise EdiError(
+                "profile_unreadable", value=str(profile)[:200], reason=exc.strerror or str(exc)
+            )
         try:
             profile = json.loads(text)
         except ValueError as exc:

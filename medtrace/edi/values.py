@@ -42,8 +42,12 @@ def mod10_check_digit(digits: str) -> int:
 
 
 def gtin_is_valid(text: str) -> bool:
-    return (text.isascii() and text.isdigit() and len(text) in (8, 12, 13, 14)
-            and mod10_check_digit(text[:-1]) == int(text[-1]))
+    return (
+        text.isascii()
+        and text.isdigit()
+        and len(text) in (8, 12, 13, 14)
+        and mod10_check_digit(text[:-1]) == int(text[-1])
+    )
 
 
 def is_empty(raw) -> bool:

@@ -38,6 +38,7 @@ def _cell(value):
 
 # -- the zip: declared sizes checked before reading, actual bytes while reading ----------
 
+
 def check_archive(archive: zipfile.ZipFile, limits: Limits) -> None:
     """Refuse a workbook whose parts declare more inflated bytes than allowed (each and in
     total) or inflate more times than an ordinary workbook does, before reading any."""
@@ -45,16 +46,26 @@ def check_archive(archive: zipfile.ZipFile, limits: Limits) -> None:
     for info in archive.infolist():
         size, compressed = info.file_size, max(info.compress_size, 1)
         if size > limits.max_unzipped_bytes:
-            raise EdiError("unzipped_too_large", member=info.filename[:100], size=size,
-                           maximum=limits.max_unzipped_bytes)
+            raise EdiError(
+                "unzipped_too_large",
+                member=info.filename[:100],
+                size=size,
+                maximum=limits.max_unzipped_bytes,
+            )
         if size > _RATIO_FLOOR and size > limits.max_ratio * compressed:
-            raise EdiError("compression_ratio", member=info.filename[:100],
-                           ratio=size // compressed, size=size, compressed=info.compress_size,
-                           maximum=limits.max_ratio)
+            raise EdiError(
+                "compression_ratio",
+                member=info.filename[:100],
+                ratio=size // compressed,
+                size=size,
+                compressed=info.compress_size,
+                maximum=limits.max_ratio,
+            )
         total += size
     if total > limits.max_unzipped_bytes:
-        raise EdiError("unzipped_too_large", member="*", size=total,
-                       maximum=limits.max_unzipped_bytes)
+        raise EdiError(
+            "unzipped_too_large", member="*", size=total, maximum=limits.max_unzipped_bytes
+        )
 
 
 class _Budget:
@@ -85,9 +96,12 @@ class _BoundedPart(io.RawIOBase):
         self._read += count
         self._budget.used += count
         if self._read > self._info.file_size or self._budget.used > self._budget.maximum:
-            raise EdiError("unzipped_too_large", member=self._info.filename[:100],
-                           size=f"> {max(self._read, self._budget.used)}",
-                           maximum=min(self._info.file_size, self._budget.maximum))
+            raise EdiError(
+                "unzipped_too_large",
+                member=self._info.filename[:100],
+                size=f"> {max(self._read, self._budget.used)}",
+                maximum=min(self._info.file_size, self._budget.maximum),
+            )
         return count
 
     def close(self):
@@ -156,17 +170,25 @@ class _Workbook:
         raise EdiError("empty")
 
     def shared_strings(self, workbook_rels):
-        path = next((target for rel_type, target in workbook_rels.values()
-                     if rel_type.endswith("/sharedStrings")), "xl/sharedStrings.xml")
+        path = next(
+            (
+                target
+                for rel_type, target in workbook_rels.values()
+                if rel_type.endswith("/sharedStrings")
+            ),
+            "xl/sharedStrings.xml",
+        )
         strings = []
         maximum = self.limits.max_field_chars
         for _event, element in self.events(path):
             if element.tag != _MAIN + "si":
                 continue
             text = "".join(
-                t.text or "" for child in element
+                t.text or ""
+                for child in element
                 if child.tag in (_MAIN + "t", _MAIN + "r")
-                for t in ([child] if child.tag == _MAIN + "t" else child.iter(_MAIN + "t")))
+                for t in ([child] if child.tag == _MAIN + "t" else child.iter(_MAIN + "t"))
+            )
             if len(text) > maximum:
                 raise EdiError("field_too_large", line=0, size=len(text), maximum=maximum)
             strings.append(text)
@@ -177,8 +199,10 @@ class _Workbook:
         """Indexes of the cell styles that show a number as a date or a time."""
         from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
-        path = next((target for rel_type, target in workbook_rels.values()
-                     if rel_type.endswith("/styles")), "xl/styles.xml")
+        path = next(
+            (target for rel_type, target in workbook_rels.values() if rel_type.endswith("/styles")),
+            "xl/styles.xml",
+        )
         codes = dict(BUILTIN_FORMATS)
         styles = []
         in_xfs = False
@@ -195,8 +219,11 @@ class _Workbook:
                     styles.append(int(element.get("numFmtId", 0)))
                 except ValueError:
                     styles.append(0)
-        return {index for index, fmt_id in enumerate(styles)
-                if fmt_id in codes and is_date_format(codes[fmt_id])}
+        return {
+            index
+            for index, fmt_id in enumerate(styles)
+            if fmt_id in codes and is_date_format(codes[fmt_id])
+        }
 
 
 def _column(reference: str, default: int) -> int:
@@ -213,8 +240,7 @@ def _value(cell, strings, date_styles, epoch):
     kind = cell.get("t", "n")
     if kind == "inlineStr":
         node = cell.find(_MAIN + "is")
-        return "".join(t.text or "" for t in node.iter(_MAIN + "t")) if node is not None \
-            else None  # fmt: skip
+        return "".join(t.text or "" for t in node.iter(_MAIN + "t")) if node is not None else None
     node = cell.find(_MAIN + "v")
     text = node.text if node is not None else None
     if text is None:
@@ -287,8 +313,9 @@ def iter_sheet_rows(data: bytes, limits: Limits):
                 if value is None:
                     continue
                 if position > column_limit:
-                    raise EdiError("too_many_columns", line=number, count=position,
-                                   maximum=column_limit)
+                    raise EdiError(
+                        "too_many_columns", line=number, count=position, maximum=column_limit
+                    )
                 cells[position] = value
             element.clear()
             if sheet_data is not None:
@@ -320,8 +347,15 @@ def encode_xlsx(message: Message, schema: Schema, lang="en") -> bytes:
     import xlsxwriter
 
     out = io.BytesIO()
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(
+        out,
+        {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     workbook.set_properties({"title": schema.title, "created": datetime.datetime(2000, 1, 1)})
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     required = workbook.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
@@ -350,8 +384,11 @@ def encode_xlsx(message: Message, schema: Schema, lang="en") -> bytes:
             if isinstance(value, datetime.date):
                 sheet.write_datetime(row, col, value, date_format)
                 continue
-            if field.type in ("int", "decimal") and isinstance(value, int | Decimal) \
-                    and not isinstance(value, bool):
+            if (
+                field.type in ("int", "decimal")
+                and isinstance(value, int | Decimal)
+                and not isinstance(value, bool)
+            ):
                 number = _exact_float(Decimal(value))
                 if number is not None:
                     sheet.write_number(row, col, number)

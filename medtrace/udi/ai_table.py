@@ -75,7 +75,7 @@ def _spec(entry) -> AISpec:
     ai = entry.ai
     pattern = entry.pattern
     prefix = "^" + ai
-    body = "^" + pattern[len(prefix):] if pattern.startswith(prefix) else pattern
+    body = "^" + pattern[len(prefix) :] if pattern.startswith(prefix) else pattern
     exact, maximum, numeric = _lengths(entry.format)
     date_match = _DATE_RE.search(entry.description)
     date = 0
@@ -96,9 +96,7 @@ def _spec(entry) -> AISpec:
 
 
 #: AI -> AISpec for every application identifier biip knows.
-SPECS: dict[str, AISpec] = {
-    ai: _spec(entry) for ai, entry in _GS1_APPLICATION_IDENTIFIERS.items()
-}
+SPECS: dict[str, AISpec] = {ai: _spec(entry) for ai, entry in _GS1_APPLICATION_IDENTIFIERS.items()}
 
 #: first two digits -> length of every AI starting with them (GS1 keeps it unique).
 AI_LENGTH: dict[str, int] = {ai[:2]: len(ai) for ai in SPECS}

@@ -23,8 +23,9 @@ def _date(field: str, value) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(value))
     except ValueError:
-        raise UdiError("build_bad", field=field, data=str(value),
-                       reason="is not a date YYYY-MM-DD") from None
+        raise UdiError(
+            "build_bad", field=field, data=str(value), reason="is not a date YYYY-MM-DD"
+        ) from None
 
 
 def _gtin14(gtin) -> str:
@@ -32,12 +33,17 @@ def _gtin14(gtin) -> str:
     if not text:
         raise UdiError("build_missing", field="gtin")
     if not (text.isascii() and text.isdigit() and len(text) in (8, 12, 13, 14)):
-        raise UdiError("build_bad", field="gtin", data=text,
-                       reason="must be 8, 12, 13 or 14 digits")
+        raise UdiError(
+            "build_bad", field="gtin", data=text, reason="must be 8, 12, 13 or 14 digits"
+        )
     expected = mod10_check_digit(text[:-1])
     if int(text[-1]) != expected:
-        raise UdiError("build_bad", field="gtin", data=text,
-                       reason=f"has a wrong check digit ({expected} expected)")
+        raise UdiError(
+            "build_bad",
+            field="gtin",
+            data=text,
+            reason=f"has a wrong check digit ({expected} expected)",
+        )
     return text.zfill(14)
 
 
@@ -86,8 +92,9 @@ def gs1_hri(gtin, lot=None, serial=None, expiry=None, manufactured=None) -> str:
     return "".join(f"({ai}){value}" for ai, value in elements)
 
 
-def gs1_digital_link(gtin, lot=None, serial=None, expiry=None, manufactured=None,
-                     domain: str = "https://id.gs1.org") -> str:
+def gs1_digital_link(
+    gtin, lot=None, serial=None, expiry=None, manufactured=None, domain: str = "https://id.gs1.org"
+) -> str:
     """GS1 Digital Link URI: GTIN, lot and serial in the path, dates in the query."""
     elements = dict(gs1_elements(gtin, lot, serial, expiry, manufactured))
     parse(_join(list(elements.items())))
@@ -99,8 +106,16 @@ def gs1_digital_link(gtin, lot=None, serial=None, expiry=None, manufactured=None
     return "/".join(path) + ("?" + query if query else "")
 
 
-def hibcc_string(lic: str, pcn: str, uom="0", lot=None, serial=None, expiry=None,
-                 manufactured=None, quantity=None) -> str:
+def hibcc_string(
+    lic: str,
+    pcn: str,
+    uom="0",
+    lot=None,
+    serial=None,
+    expiry=None,
+    manufactured=None,
+    quantity=None,
+) -> str:
     """Concatenated HIBCC code ``+LIC PCN U/secondary C`` with its Mod 43 check.
 
     Expiry is written ``$$3YYMMDD`` before the lot (or serial), a serial next
@@ -131,8 +146,11 @@ def hibcc_string(lic: str, pcn: str, uom="0", lot=None, serial=None, expiry=None
     try:
         text = body + check_character(body)
     except KeyError:
-        raise UdiError("build_bad", field="HIBCC data", data=body,
-                       reason="has characters outside the HIBC set (A-Z 0-9 - . space $ / + %)"
-                       ) from None
+        raise UdiError(
+            "build_bad",
+            field="HIBCC data",
+            data=body,
+            reason="has characters outside the HIBC set (A-Z 0-9 - . space $ / + %)",
+        ) from None
     parse(text)
     return text

@@ -12,8 +12,17 @@ from .parser import parse
 from .render import SYMBOLOGIES, save_label
 from .zpl import DPIS, zpl_label
 
-_FIELDS = ("issuer", "di", "gtin", "lot", "serial", "expiry", "manufactured", "quantity",
-           "symbology")
+_FIELDS = (
+    "issuer",
+    "di",
+    "gtin",
+    "lot",
+    "serial",
+    "expiry",
+    "manufactured",
+    "quantity",
+    "symbology",
+)
 
 
 def _inputs(args) -> list[str]:
@@ -53,13 +62,19 @@ def cmd_parse(args) -> int:
 
 def cmd_label(args) -> int:
     """Write one label file; exit status 2 on bad data."""
-    fields = {"gtin": args.gtin, "lot": args.lot, "serial": args.serial,
-              "expiry": args.expiry, "manufactured": args.manufactured}
+    fields = {
+        "gtin": args.gtin,
+        "lot": args.lot,
+        "serial": args.serial,
+        "expiry": args.expiry,
+        "manufactured": args.manufactured,
+    }
     try:
         if args.out.lower().endswith(".zpl"):
             path = Path(args.out)
-            path.write_bytes(zpl_label(args.symbology, title=args.title, dpi=args.dpi,
-                                       **fields).encode("utf-8"))
+            path.write_bytes(
+                zpl_label(args.symbology, title=args.title, dpi=args.dpi, **fields).encode("utf-8")
+            )
         else:
             path = save_label(args.out, args.symbology, domain=args.domain, **fields)
     except UdiError as exc:
@@ -76,12 +91,16 @@ def register(subparsers) -> None:
     udi.set_defaults(func=lambda args: (udi.print_help(), 2)[1])
 
     parser = commands.add_parser(
-        "parse", help="parse GS1 / HIBCC / ISBT 128 / MA barcodes (arguments, or lines on "
-        "standard input)")
+        "parse",
+        help="parse GS1 / HIBCC / ISBT 128 / MA barcodes (arguments, or lines on standard input)",
+    )
     parser.add_argument("barcode", nargs="*", help="scanned data; none: read standard input")
     parser.add_argument("--json", action="store_true", help="one JSON object per input")
-    parser.add_argument("--separator", metavar="C",
-                        help="character the scanner sends for FNC1 instead of GS (ASCII 29)")
+    parser.add_argument(
+        "--separator",
+        metavar="C",
+        help="character the scanner sends for FNC1 instead of GS (ASCII 29)",
+    )
     parser.set_defaults(func=cmd_parse)
 
     label = commands.add_parser("label", help="write a GS1 label (PNG, SVG or Zebra ZPL)")
@@ -92,11 +111,17 @@ def register(subparsers) -> None:
     label.add_argument("--serial")
     label.add_argument("--expiry", metavar="YYYY-MM-DD")
     label.add_argument("--manufactured", metavar="YYYY-MM-DD")
-    label.add_argument("--domain", default="https://id.gs1.org",
-                       help="Digital Link domain for --symbology qr")
+    label.add_argument(
+        "--domain", default="https://id.gs1.org", help="Digital Link domain for --symbology qr"
+    )
     label.add_argument("--title", help="product name printed on a .zpl label")
-    label.add_argument("--dpi", type=int, choices=DPIS, default=203,
-                       help="printer resolution of a .zpl label (default 203)")
+    label.add_argument(
+        "--dpi",
+        type=int,
+        choices=DPIS,
+        default=203,
+        help="printer resolution of a .zpl label (default 203)",
+    )
     label.set_defaults(func=cmd_label)
 
 

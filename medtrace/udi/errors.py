@@ -51,8 +51,7 @@ MESSAGES = {
     ),
     "gs1_bad_date": "GS1 element (%(ai)s) %(title)s: %(data)r is not a valid date (%(reason)s)",
     "gs1_duplicate": (
-        "GS1 element (%(ai)s) %(title)s appears twice with different values: %(first)r and "
-        "%(data)r"
+        "GS1 element (%(ai)s) %(title)s appears twice with different values: %(first)r and %(data)r"
     ),
     "gs1_no_element": "GS1 element string %(value)r holds no element",
     "gs1_bad_gtin": (

@@ -108,8 +108,9 @@ def _diagnose(spec: AISpec, data: str, years: tuple[int, ...]) -> UdiError:
             return _fail("gs1_truncated", spec, data, expected=spec.exact)
         return _fail("gs1_bad_length", spec, data, length=len(data), expected=spec.exact)
     if bad:
-        return _fail("gs1_bad_chars", spec, data, chars=", ".join(map(repr, bad)),
-                     format=spec.format)
+        return _fail(
+            "gs1_bad_chars", spec, data, chars=", ".join(map(repr, bad)), format=spec.format
+        )
     if spec.date == 6 and _ascii_digits(data[:6], 6):
         _date, reason = yymmdd(data, years)
         if reason:
@@ -175,10 +176,10 @@ def read_element_string(text: str, raw: str, years: tuple[int, ...]) -> tuple[di
         if text[i] == GS:
             i += 1
             continue
-        size = AI_LENGTH.get(text[i:i + 2])
-        spec = SPECS.get(text[i:i + size]) if size else None
+        size = AI_LENGTH.get(text[i : i + 2])
+        spec = SPECS.get(text[i : i + size]) if size else None
         if spec is None:
-            raise UdiError("gs1_unknown_ai", value=raw, rest=text[i:i + 12], position=i)
+            raise UdiError("gs1_unknown_ai", value=raw, rest=text[i : i + 12], position=i)
         i += size
         if spec.fixed:
             end = i + spec.fixed
@@ -211,21 +212,55 @@ def read_hri(text: str, raw: str, years: tuple[int, ...]) -> tuple[dict, dict]:
     dates: dict = {}
     for index, mark in enumerate(marks):
         end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
-        data = text[mark.end():end].strip(" ")
+        data = text[mark.end() : end].strip(" ")
         _store(elements, dates, SPECS[mark.group(1)], data, years)
     return elements, dates
 
 
 #: Digital Link primary keys and the short names GS1 allows in URIs.
 DL_KEYS = frozenset(
-    ("01", "00", "253", "255", "401", "402", "414", "417", "8003", "8004", "8006", "8010",
-     "8013", "8017", "8018")
+    (
+        "01",
+        "00",
+        "253",
+        "255",
+        "401",
+        "402",
+        "414",
+        "417",
+        "8003",
+        "8004",
+        "8006",
+        "8010",
+        "8013",
+        "8017",
+        "8018",
+    )
 )
 DL_NAMES = {
-    "gtin": "01", "sscc": "00", "gdti": "253", "gcn": "255", "ginc": "401", "gsin": "402",
-    "gln": "414", "party": "417", "grai": "8003", "giai": "8004", "itip": "8006",
-    "cpid": "8010", "gmn": "8013", "gsrnp": "8017", "gsrn": "8018", "lot": "10", "ser": "21",
-    "cpv": "22", "exp": "17", "glnx": "254", "cpsn": "8011", "srin": "8019", "tpx": "235",
+    "gtin": "01",
+    "sscc": "00",
+    "gdti": "253",
+    "gcn": "255",
+    "ginc": "401",
+    "gsin": "402",
+    "gln": "414",
+    "party": "417",
+    "grai": "8003",
+    "giai": "8004",
+    "itip": "8006",
+    "cpid": "8010",
+    "gmn": "8013",
+    "gsrnp": "8017",
+    "gsrn": "8018",
+    "lot": "10",
+    "ser": "21",
+    "cpv": "22",
+    "exp": "17",
+    "glnx": "254",
+    "cpsn": "8011",
+    "srin": "8019",
+    "tpx": "235",
 }
 
 

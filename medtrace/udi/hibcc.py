@@ -32,8 +32,13 @@ CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%"
 _VALUE = {char: index for index, char in enumerate(CHARSET)}
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DATA = _ALNUM | frozenset("-.")
-_FORMATS = {"2": ("MMDDYY", 6), "3": ("YYMMDD", 6), "4": ("YYMMDDHH", 8), "5": ("YYJJJ", 5),
-            "6": ("YYJJJHH", 7)}
+_FORMATS = {
+    "2": ("MMDDYY", 6),
+    "3": ("YYMMDD", 6),
+    "4": ("YYMMDDHH", 8),
+    "5": ("YYJJJ", 5),
+    "6": ("YYJJJHH", 7),
+}
 
 
 def check_character(text: str) -> str:
@@ -66,20 +71,23 @@ class _Reader:
         year = self.years[int(text[:2])]
         day = int(text[2:5])
         if not 1 <= day <= (366 if calendar.isleap(year) else 365):
-            raise self.error("hibcc_date", field=field, data=text, format=fmt,
-                             reason=f"day {day} of {year}")
+            raise self.error(
+                "hibcc_date", field=field, data=text, format=fmt, reason=f"day {day} of {year}"
+            )
         return datetime.date(year, 1, 1) + datetime.timedelta(days=day - 1)
 
     def _hour(self, field: str, text: str, fmt: str) -> None:
         if int(text[-2:]) > 23:
-            raise self.error("hibcc_date", field=field, data=text, format=fmt,
-                             reason=f"hour {text[-2:]}")
+            raise self.error(
+                "hibcc_date", field=field, data=text, format=fmt, reason=f"hour {text[-2:]}"
+            )
 
     def date(self, field: str, text: str, fmt: str) -> datetime.date:
         """Read ``text`` in HIBC date format ``fmt``."""
         if not (text.isascii() and text.isdigit()):
-            raise self.error("hibcc_date", field=field, data=text, format=fmt,
-                             reason="digits expected")
+            raise self.error(
+                "hibcc_date", field=field, data=text, format=fmt, reason="digits expected"
+            )
         if fmt in ("YYJJJ", "YYJJJHH"):
             if fmt == "YYJJJHH":
                 self._hour(field, text, fmt)
@@ -88,8 +96,9 @@ class _Reader:
             try:
                 return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
             except ValueError as exc:
-                raise self.error("hibcc_date", field=field, data=text, format=fmt,
-                                 reason=str(exc)) from None
+                raise self.error(
+                    "hibcc_date", field=field, data=text, format=fmt, reason=str(exc)
+                ) from None
         if fmt == "MMYY":
             ymd = text[2:4] + text[0:2] + "00"
         elif fmt == "MMDDYY":
@@ -109,8 +118,12 @@ class _Reader:
         found = self.date("expiry", text, fmt)
         if self.expiry is not None:
             if self.expiry != found:
-                raise self.error("hibcc_duplicate", field="expiry",
-                                 first=self.expiry.isoformat(), second=found.isoformat())
+                raise self.error(
+                    "hibcc_duplicate",
+                    field="expiry",
+                    first=self.expiry.isoformat(),
+                    second=found.isoformat(),
+                )
             return
         self.expiry = found
         self.put("EXPIRY", text)
@@ -123,8 +136,12 @@ class _Reader:
         if not text and not required:
             return
         if not 1 <= len(text) <= 18 or not set(text) <= _DATA:
-            raise self.error("hibcc_field", field=name.lower(), data=text,
-                             reason="must be 1 to 18 of A-Z, 0-9, '-' and '.'")
+            raise self.error(
+                "hibcc_field",
+                field=name.lower(),
+                data=text,
+                reason="must be 1 to 18 of A-Z, 0-9, '-' and '.'",
+            )
         self.put(name, text)
 
     def quantity(self, text: str) -> None:
@@ -135,15 +152,16 @@ class _Reader:
     def dated(self, text: str, name: str, quantity_allowed: bool = True) -> None:
         """Read ``[8QQ|9QQQQQ][format digit + date] value`` after ``$$`` or ``$$+``."""
         if not text:
-            raise self.error("hibcc_field", field=name.lower(), data=text,
-                             reason="is missing after the $$ flag")
+            raise self.error(
+                "hibcc_field", field=name.lower(), data=text, reason="is missing after the $$ flag"
+            )
         flag = text[0]
         if flag in "89" and quantity_allowed:
             size = 2 if flag == "8" else 5
             if len(text) < 1 + size:
                 raise self.error("hibcc_short", part=f"a {size}-digit quantity")
-            self.quantity(text[1:1 + size])
-            rest = text[1 + size:]
+            self.quantity(text[1 : 1 + size])
+            rest = text[1 + size :]
             if rest:
                 self.dated(rest, name, quantity_allowed=False)
             return
@@ -155,12 +173,16 @@ class _Reader:
             self.data_field(name, text[1:])
             return
         else:
-            raise self.error("hibcc_field", field="date format", data=flag,
-                             reason="must be a digit 0-7 (or 8/9 for a quantity)")
+            raise self.error(
+                "hibcc_field",
+                field="date format",
+                data=flag,
+                reason="must be a digit 0-7 (or 8/9 for a quantity)",
+            )
         if len(text) < skip + size:
             raise self.error("hibcc_short", part=f"a {fmt} date")
-        self.set_expiry(text[skip:skip + size], fmt)
-        self.data_field(name, text[skip + size:])
+        self.set_expiry(text[skip : skip + size], fmt)
+        self.data_field(name, text[skip + size :])
 
     def secondary(self, data: str) -> None:
         """Read the secondary data (without the leading ``+``, link and check)."""
@@ -177,8 +199,12 @@ class _Reader:
             self.set_expiry(main[:5], "YYJJJ")
             self.data_field("LOT", main[5:])
         else:
-            raise self.error("hibcc_field", field="secondary data", data=main,
-                             reason="must start with $, $$, $+, $$+ or a YYJJJ date")
+            raise self.error(
+                "hibcc_field",
+                field="secondary data",
+                data=main,
+                reason="must start with $, $$, $+, $$+ or a YYJJJ date",
+            )
         for segment in extra:
             self.supplemental(segment)
 
@@ -204,8 +230,10 @@ class _Reader:
     def primary(self, text: str) -> None:
         """Read ``+LIC PCN U`` (no check character)."""
         if len(text) < 7:
-            raise self.error("hibcc_short", part="a primary code (+, 4-character LIC, "
-                             "product number, unit of measure)")
+            raise self.error(
+                "hibcc_short",
+                part="a primary code (+, 4-character LIC, product number, unit of measure)",
+            )
         lic, pcn, uom = text[1:5], text[5:-1], text[-1]
         if not (lic[0].isalpha() and set(lic) <= _ALNUM):
             raise self.error("hibcc_lic", lic=lic)
@@ -225,9 +253,11 @@ def _split_symbols(text: str) -> list[tuple[str, str]]:
         if text[index] != "+":
             continue
         primary, secondary = text[:index], text[index:]
-        if (check_character(primary[:-1]) == primary[-1]
-                and check_character(secondary[:-1]) == secondary[-1]
-                and secondary[-2] == primary[-1]):
+        if (
+            check_character(primary[:-1]) == primary[-1]
+            and check_character(secondary[:-1]) == secondary[-1]
+            and secondary[-2] == primary[-1]
+        ):
             found.append((primary, secondary))
     return found
 

@@ -113,8 +113,9 @@ class _Reader:
         return UdiError(code, value=self.raw, **params)
 
     def bad(self, di: str, data: str, fmt: str, reason: str) -> UdiError:
-        return UdiError("isbt_bad_format", di=di, title=STRUCTURES[di][1], data=data,
-                        format=fmt, reason=reason)
+        return UdiError(
+            "isbt_bad_format", di=di, title=STRUCTURES[di][1], data=data, format=fmt, reason=reason
+        )
 
     # -- one structure ---------------------------------------------------------
 
@@ -122,10 +123,14 @@ class _Reader:
         """Check ``data`` group by group: each group is (length, allowed set, what)."""
         index = 0
         for size, allowed, what in groups:
-            part = data[index:index + size]
+            part = data[index : index + size]
             if not set(part) <= allowed:
-                raise self.bad(di, data, fmt, f"characters {index + 1}-{index + size} must be "
-                               f"{what}, got {part!r}")
+                raise self.bad(
+                    di,
+                    data,
+                    fmt,
+                    f"characters {index + 1}-{index + size} must be {what}, got {part!r}",
+                )
             index += size
 
     def date(self, di: str, data: str, fmt: str) -> datetime.date:
@@ -135,18 +140,34 @@ class _Reader:
         day = int(data[3:6])
         title = STRUCTURES[di][1]
         if not 1 <= day <= (366 if calendar.isleap(year) else 365):
-            raise UdiError("isbt_bad_date", di=di, title=title, data=data, format=fmt,
-                           reason=f"day {day} of {year}")
+            raise UdiError(
+                "isbt_bad_date",
+                di=di,
+                title=title,
+                data=data,
+                format=fmt,
+                reason=f"day {day} of {year}",
+            )
         if len(data) == 10 and (int(data[6:8]) > 23 or int(data[8:10]) > 59):
-            raise UdiError("isbt_bad_date", di=di, title=title, data=data, format=fmt,
-                           reason=f"time {data[6:8]}:{data[8:10]}")
+            raise UdiError(
+                "isbt_bad_date",
+                di=di,
+                title=title,
+                data=data,
+                format=fmt,
+                reason=f"time {data[6:8]}:{data[8:10]}",
+            )
         return datetime.date(year, 1, 1) + datetime.timedelta(days=day - 1)
 
     def set_date(self, kind: str, di: str, found: datetime.date) -> None:
         first = self.dates.get(kind)
         if first is not None and first != found:
-            raise self.error("isbt_duplicate", field=f"the {kind} date",
-                             first=first.isoformat(), second=found.isoformat())
+            raise self.error(
+                "isbt_duplicate",
+                field=f"the {kind} date",
+                first=first.isoformat(),
+                second=found.isoformat(),
+            )
         self.dates.setdefault(kind, found)
 
     def check(self, di: str, data: str, body: str, found: str) -> None:
@@ -154,23 +175,40 @@ class _Reader:
         expected = mod37_2(body)
         offset = 60 if di == "=" else 0
         if int(found) - offset != expected:
-            raise UdiError("isbt_check", di=di, title=STRUCTURES[di][1], data=data,
-                           found=found, expected=f"{expected + offset:02d}")
+            raise UdiError(
+                "isbt_check",
+                di=di,
+                title=STRUCTURES[di][1],
+                data=data,
+                found=found,
+                expected=f"{expected + offset:02d}",
+            )
 
     def validate(self, di: str, data: str) -> None:
         """Check the content of the structures a UDI uses; the others must be printable."""
         if di == "=":  # αppppyynnnnnnff
             fmt = "αppppyynnnnnnff"
-            self.chars(di, data, fmt, (1, _DIN_FIRST, "A-N, P-Z or 1-9"),
-                       (2, _NO_O, "A-N, P-Z or 0-9"), (10, _DIGITS, "digits"),
-                       (2, _FLAGS, "flag characters 0-9, A-H, J-N, P, R-Y"))
+            self.chars(
+                di,
+                data,
+                fmt,
+                (1, _DIN_FIRST, "A-N, P-Z or 1-9"),
+                (2, _NO_O, "A-N, P-Z or 0-9"),
+                (10, _DIGITS, "digits"),
+                (2, _FLAGS, "flag characters 0-9, A-H, J-N, P, R-Y"),
+            )
             flags = data[13:]
             # type 3: mod 37-2 check
             if flags.isascii() and flags.isdigit() and 60 <= int(flags) <= 96:
                 self.check(di, data, data[:13], flags)
         elif di == "=/":
-            self.chars(di, data, "nnnnnppppppqqqqq", (5, _NO_O, "A-N, P-Z or 0-9"),
-                       (11, _ALNUM, "A-Z or 0-9"))
+            self.chars(
+                di,
+                data,
+                "nnnnnppppppqqqqq",
+                (5, _NO_O, "A-N, P-Z or 0-9"),
+                (11, _ALNUM, "A-Z or 0-9"),
+            )
         elif di in ("=,", "&,1", "&,2", "=)", "&)", "&-", "=-"):
             self.chars(di, data, "A-Z 0-9", (len(data), _ALNUM, "A-Z or 0-9"))
         elif di in _DATES:
@@ -181,20 +219,40 @@ class _Reader:
             self.chars(di, data, "yyyymm", (6, _DIGITS, "digits"))
             month = int(data[4:])
             if not 1 <= month <= 12 or data[:4] == "0000":
-                raise UdiError("isbt_bad_date", di=di, title=STRUCTURES[di][1], data=data,
-                               format="yyyymm", reason=f"month {data[4:]}")
+                raise UdiError(
+                    "isbt_bad_date",
+                    di=di,
+                    title=STRUCTURES[di][1],
+                    data=data,
+                    format="yyyymm",
+                    reason=f"month {data[4:]}",
+                )
             year = int(data[:4])
-            self.set_date("expiry month", di, datetime.date(
-                year, month, calendar.monthrange(year, month)[1]))
+            self.set_date(
+                "expiry month", di, datetime.date(year, month, calendar.monthrange(year, month)[1])
+            )
         elif di == "=<":
-            self.chars(di, data, "αooootds", (1, _UPPER, "A-Z"), (4, _ALNUM, "A-Z or 0-9"),
-                       (1, _ANY_ALNUM, "a letter or digit"), (1, _ALNUM, "A-Z or 0-9"),
-                       (1, _ANY_ALNUM - _UPPER, "a-z or 0-9"))
+            self.chars(
+                di,
+                data,
+                "αooootds",
+                (1, _UPPER, "A-Z"),
+                (4, _ALNUM, "A-Z or 0-9"),
+                (1, _ANY_ALNUM, "a letter or digit"),
+                (1, _ALNUM, "A-Z or 0-9"),
+                (1, _ANY_ALNUM - _UPPER, "a-z or 0-9"),
+            )
         elif di == "=+":
             self.chars(di, data, "aabbb", (5, _DIGITS, "digits"))
         elif di == "&:":
-            self.chars(di, data, "nnnnaaaaaaaaaaaaabb", (4, _DIGITS, "digits"),
-                       (13, _ALNUM, "A-Z or 0-9"), (2, _DIGITS, "digits"))
+            self.chars(
+                di,
+                data,
+                "nnnnaaaaaaaaaaaaabb",
+                (4, _DIGITS, "digits"),
+                (13, _ALNUM, "A-Z or 0-9"),
+                (2, _DIGITS, "digits"),
+            )
             self.check(di, data, data[:17], data[17:])
         elif not set(data) <= _PRINTABLE:
             raise self.bad(di, data, "printable ASCII", "contains a space or control character")
@@ -203,18 +261,18 @@ class _Reader:
 
     def identifier(self, text: str, pos: int) -> tuple[str, int]:
         """Data identifier at ``pos`` and where its content starts."""
-        first, second = text[pos], text[pos + 1:pos + 2]
+        first, second = text[pos], text[pos + 1 : pos + 2]
         if first == "=" and second in _DIN_FIRST and second:
             return "=", pos + 1
         if first == "&" and second == ",":
-            di = text[pos:pos + 3]
+            di = text[pos : pos + 3]
             if di in STRUCTURES:
                 return di, pos + 3
         elif first == "&" and second in _NATIONAL and second:
             return "&" + second, pos + 2
         elif first + second in STRUCTURES:
             return first + second, pos + 2
-        raise self.error("isbt_unknown", rest=text[pos:pos + 8], position=pos)
+        raise self.error("isbt_unknown", rest=text[pos : pos + 8], position=pos)
 
     def length(self, di: str, text: str, start: int) -> int:
         size = STRUCTURES.get(di, (None, None, None))[2]
@@ -224,12 +282,16 @@ class _Reader:
             return len(text) - start
         count_size, item = {"&#": (2, None), "&$": (2, 14), "&%": (3, 10)}[di]
         head = 2 if di == "&#" else 0  # 025: aa (location) comes before ll
-        count = text[start + head:start + head + count_size]
+        count = text[start + head : start + head + count_size]
         if len(count) < count_size or not set(count) <= _DIGITS:
-            raise UdiError("isbt_bad_format", di=di, title=STRUCTURES[di][1],
-                           data=text[start:start + head + count_size],
-                           format="aall" if di == "&#" else "n" * count_size,
-                           reason="its length field must be digits")
+            raise UdiError(
+                "isbt_bad_format",
+                di=di,
+                title=STRUCTURES[di][1],
+                data=text[start : start + head + count_size],
+                format="aall" if di == "&#" else "n" * count_size,
+                reason="its length field must be digits",
+            )
         if di == "&#":
             return 4 + int(count)
         return count_size + item * int(count)
@@ -243,10 +305,10 @@ class _Reader:
                 pos += 1
                 continue
             if text[pos] not in "=&" or pos + 1 >= end:
-                raise self.error("isbt_unknown", rest=text[pos:pos + 8], position=pos)
+                raise self.error("isbt_unknown", rest=text[pos : pos + 8], position=pos)
             di, start = self.identifier(text, pos)
             size = self.length(di, text, start)
-            data = text[start:start + size]
+            data = text[start : start + size]
             if len(data) < size:
                 title = STRUCTURES[di][1] if di in STRUCTURES else "data structure"
                 raise UdiError("isbt_truncated", di=di, title=title, data=data, expected=size)
@@ -254,8 +316,9 @@ class _Reader:
                 self.validate(di, data)
             first = self.elements.get(di)
             if first is not None and first != data:
-                raise self.error("isbt_duplicate", field=f"data structure {di}",
-                                 first=first, second=data)
+                raise self.error(
+                    "isbt_duplicate", field=f"data structure {di}", first=first, second=data
+                )
             self.elements[di] = data
             order.append(di)
             pos = start + size
@@ -277,12 +340,15 @@ def parse_iccbba(raw: str, text: str, symbology: str | None) -> UdiResult:
     elements = reader.elements
     if "=+" in elements:
         if order[0] != "=+" or order.count("=+") != 1:
-            raise reader.error("isbt_compound", reason="the compound message header =+ must "
-                               "come first, once")
+            raise reader.error(
+                "isbt_compound", reason="the compound message header =+ must come first, once"
+            )
         announced = int(elements["=+"][:2])
         if announced != len(order) - 1:
-            raise reader.error("isbt_compound", reason=f"it announces {announced} data "
-                               f"structures but {len(order) - 1} follow")
+            raise reader.error(
+                "isbt_compound",
+                reason=f"it announces {announced} data structures but {len(order) - 1} follow",
+            )
     dates = reader.dates
     lot = elements.get("&,1") or elements.get("&)") or elements.get("&-")
     return UdiResult(

@@ -98,8 +98,9 @@ def parse(
         return _gtin_only(raw, text, symbology)
     if symbology in GS1_SYMBOLOGIES or first == GS or first.isdigit():
         if symbology is not None and symbology not in GS1_SYMBOLOGIES:
-            raise UdiError("bad_symbology", value=raw, symbology=symbology,
-                           what="a GS1 element string")
+            raise UdiError(
+                "bad_symbology", value=raw, symbology=symbology, what="a GS1 element string"
+            )
         elements, dates = read_element_string(text, raw, years)
         return _gs1_result(raw, elements, dates, symbology)
     if first == "+" or (first == "*" and text[1:2] == "+" and text.endswith("*")):

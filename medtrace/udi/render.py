@@ -20,8 +20,15 @@ _QUIET = {"datamatrix": 2, "gs1-128": 10, "qr": 4}
 _SCALE = {"datamatrix": 8, "gs1-128": 2, "qr": 6}
 
 
-def symbol_data(symbology: str, gtin, lot=None, serial=None, expiry=None, manufactured=None,
-                domain: str = "https://id.gs1.org") -> tuple[list[list[int]], str, list[str]]:
+def symbol_data(
+    symbology: str,
+    gtin,
+    lot=None,
+    serial=None,
+    expiry=None,
+    manufactured=None,
+    domain: str = "https://id.gs1.org",
+) -> tuple[list[list[int]], str, list[str]]:
     """(module matrix, encoded data, human-readable lines) of a unit's label."""
     fields = (gtin, lot, serial, expiry, manufactured)
     if symbology == "datamatrix":
@@ -31,8 +38,9 @@ def symbol_data(symbology: str, gtin, lot=None, serial=None, expiry=None, manufa
     elif symbology == "gs1-128":
         data = gs1_element_string(*fields)
         if len(data) > 48:
-            raise UdiError("render_too_long", data=data, symbology="GS1-128", length=len(data),
-                           maximum=48)
+            raise UdiError(
+                "render_too_long", data=data, symbology="GS1-128", length=len(data), maximum=48
+            )
         matrix = symbols.gs1_128(data)
         lines = [gs1_hri(*fields)]
     elif symbology == "qr":
@@ -133,9 +141,18 @@ def to_png(symbology: str, matrix: list[list[int]], lines: list[str], scale: int
     return buffer.getvalue()
 
 
-def render_label(symbology: str, fmt: str = "png", *, gtin, lot=None, serial=None, expiry=None,
-                 manufactured=None, scale: int | None = None,
-                 domain: str = "https://id.gs1.org") -> bytes:
+def render_label(
+    symbology: str,
+    fmt: str = "png",
+    *,
+    gtin,
+    lot=None,
+    serial=None,
+    expiry=None,
+    manufactured=None,
+    scale: int | None = None,
+    domain: str = "https://id.gs1.org",
+) -> bytes:
     """Label of one unit as PNG or SVG bytes.
 
     ``symbology``: ``datamatrix`` (GS1 DataMatrix, scanners report ``]d2``),
@@ -143,8 +160,9 @@ def render_label(symbology: str, fmt: str = "png", *, gtin, lot=None, serial=Non
     """
     if symbology not in SYMBOLOGIES:
         raise UdiError("render_symbology", symbology=symbology)
-    matrix, _data, lines = symbol_data(symbology, gtin, lot, serial, expiry, manufactured,
-                                       domain=domain)
+    matrix, _data, lines = symbol_data(
+        symbology, gtin, lot, serial, expiry, manufactured, domain=domain
+    )
     scale = scale or _SCALE[symbology]
     if fmt == "svg":
         return to_svg(symbology, matrix, lines, scale).encode("utf-8")

@@ -16,12 +16,29 @@ from .errors import UdiError
 
 # (symbol size, data codewords, error correction codewords, data region size, blocks)
 _SIZES = (
-    (10, 3, 5, 8, 1), (12, 5, 7, 10, 1), (14, 8, 10, 12, 1), (16, 12, 12, 14, 1),
-    (18, 18, 14, 16, 1), (20, 22, 18, 18, 1), (22, 30, 20, 20, 1), (24, 36, 24, 22, 1),
-    (26, 44, 28, 24, 1), (32, 62, 36, 14, 1), (36, 86, 42, 16, 1), (40, 114, 48, 18, 1),
-    (44, 144, 56, 20, 1), (48, 174, 68, 22, 1), (52, 204, 84, 24, 2), (64, 280, 112, 14, 2),
-    (72, 368, 144, 16, 4), (80, 456, 192, 18, 4), (88, 576, 224, 20, 4), (96, 696, 272, 22, 4),
-    (104, 816, 336, 24, 6), (120, 1050, 408, 18, 6), (132, 1304, 496, 20, 8),
+    (10, 3, 5, 8, 1),
+    (12, 5, 7, 10, 1),
+    (14, 8, 10, 12, 1),
+    (16, 12, 12, 14, 1),
+    (18, 18, 14, 16, 1),
+    (20, 22, 18, 18, 1),
+    (22, 30, 20, 20, 1),
+    (24, 36, 24, 22, 1),
+    (26, 44, 28, 24, 1),
+    (32, 62, 36, 14, 1),
+    (36, 86, 42, 16, 1),
+    (40, 114, 48, 18, 1),
+    (44, 144, 56, 20, 1),
+    (48, 174, 68, 22, 1),
+    (52, 204, 84, 24, 2),
+    (64, 280, 112, 14, 2),
+    (72, 368, 144, 16, 4),
+    (80, 456, 192, 18, 4),
+    (88, 576, 224, 20, 4),
+    (96, 696, 272, 22, 4),
+    (104, 816, 336, 24, 6),
+    (120, 1050, 408, 18, 6),
+    (132, 1304, 496, 20, 8),
 )
 
 _EXP = [0] * 512
@@ -70,9 +87,14 @@ def _ascii_codewords(text: str, gs1: bool) -> list[int]:
     index, size = 0, len(text)
     while index < size:
         char = text[index]
-        if char.isdigit() and index + 1 < size and text[index + 1].isdigit() and char.isascii() \
-                and text[index + 1].isascii():
-            words.append(130 + int(text[index:index + 2]))
+        if (
+            char.isdigit()
+            and index + 1 < size
+            and text[index + 1].isdigit()
+            and char.isascii()
+            and text[index + 1].isascii()
+        ):
+            words.append(130 + int(text[index : index + 2]))
             index += 2
             continue
         code = ord(char)
@@ -83,8 +105,12 @@ def _ascii_codewords(text: str, gs1: bool) -> list[int]:
         elif code < 256:
             words += [235, code - 127]
         else:
-            raise UdiError("build_bad", field="DataMatrix data", data=text,
-                           reason="has characters outside Latin-1")
+            raise UdiError(
+                "build_bad",
+                field="DataMatrix data",
+                data=text,
+                reason="has characters outside Latin-1",
+            )
         index += 1
     return words
 
@@ -103,8 +129,16 @@ def _place(nrow: int, ncol: int) -> list[list[int]]:
         array[row][col] = 10 * chr_ + bit
 
     def utah(row, col, chr_):
-        for r, c, bit in ((-2, -2, 1), (-2, -1, 2), (-1, -2, 3), (-1, -1, 4), (-1, 0, 5),
-                          (0, -2, 6), (0, -1, 7), (0, 0, 8)):
+        for r, c, bit in (
+            (-2, -2, 1),
+            (-2, -1, 2),
+            (-1, -2, 3),
+            (-1, -1, 4),
+            (-1, 0, 5),
+            (0, -2, 6),
+            (0, -1, 7),
+            (0, 0, 8),
+        ):
             module(row + r, col + c, chr_, bit)
 
     def corner(chr_, cells):
@@ -113,14 +147,46 @@ def _place(nrow: int, ncol: int) -> list[list[int]]:
 
     n, m = nrow, ncol
     corners = (
-        ((n - 1, 0), (n - 1, 1), (n - 1, 2), (0, m - 2), (0, m - 1), (1, m - 1), (2, m - 1),
-         (3, m - 1)),
-        ((n - 3, 0), (n - 2, 0), (n - 1, 0), (0, m - 4), (0, m - 3), (0, m - 2), (0, m - 1),
-         (1, m - 1)),
-        ((n - 3, 0), (n - 2, 0), (n - 1, 0), (0, m - 2), (0, m - 1), (1, m - 1), (2, m - 1),
-         (3, m - 1)),
-        ((n - 1, 0), (n - 1, m - 1), (0, m - 3), (0, m - 2), (0, m - 1), (1, m - 3), (1, m - 2),
-         (1, m - 1)),
+        (
+            (n - 1, 0),
+            (n - 1, 1),
+            (n - 1, 2),
+            (0, m - 2),
+            (0, m - 1),
+            (1, m - 1),
+            (2, m - 1),
+            (3, m - 1),
+        ),
+        (
+            (n - 3, 0),
+            (n - 2, 0),
+            (n - 1, 0),
+            (0, m - 4),
+            (0, m - 3),
+            (0, m - 2),
+            (0, m - 1),
+            (1, m - 1),
+        ),
+        (
+            (n - 3, 0),
+            (n - 2, 0),
+            (n - 1, 0),
+            (0, m - 2),
+            (0, m - 1),
+            (1, m - 1),
+            (2, m - 1),
+            (3, m - 1),
+        ),
+        (
+            (n - 1, 0),
+            (n - 1, m - 1),
+            (0, m - 3),
+            (0, m - 2),
+            (0, m - 1),
+            (1, m - 3),
+            (1, m - 2),
+            (1, m - 1),
+        ),
     )
     chr_, row, col = 1, 4, 0
     while True:
@@ -168,8 +234,13 @@ def datamatrix(text: str, gs1: bool = True) -> list[list[int]]:
     words = _ascii_codewords(text, gs1)
     fitting = [entry for entry in _SIZES if len(words) <= entry[1]]
     if not fitting:
-        raise UdiError("render_too_long", data=text, symbology="DataMatrix", length=len(text),
-                       maximum=_SIZES[-1][1])
+        raise UdiError(
+            "render_too_long",
+            data=text,
+            symbology="DataMatrix",
+            length=len(text),
+            maximum=_SIZES[-1][1],
+        )
     size, capacity, ecc_total, region, blocks = fitting[0]
     data = list(words)
     if len(data) < capacity:

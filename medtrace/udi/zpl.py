@@ -66,7 +66,8 @@ def _run(count: int, char: str) -> str:
         count -= 400
     if count > 2:
         code = (chr(ord("f") + count // 20) if count >= 20 else "") + (
-            chr(ord("F") + count % 20) if count % 20 else "")
+            chr(ord("F") + count % 20) if count % 20 else ""
+        )
         parts.append(code + char)
     else:
         parts.append(char * count)
@@ -99,7 +100,7 @@ def graphic_field(rows: list[list[int]], compress: bool = True) -> tuple[str, in
     data, previous = [], None
     for row in rows:
         bits = "".join("1" if dot else "0" for dot in row).ljust(per_row * 8, "0")
-        hex_row = "".join(f"{int(bits[i:i + 8], 2):02X}" for i in range(0, len(bits), 8))
+        hex_row = "".join(f"{int(bits[i : i + 8], 2):02X}" for i in range(0, len(bits), 8))
         data.append(_compress(hex_row, previous) if compress else hex_row)
         previous = hex_row
     total = per_row * len(rows)
@@ -127,16 +128,30 @@ def _native(symbology: str, data: str, fields: tuple, dpi: int) -> str:
         # UCC/EAN mode: the printer adds the leading FNC1; ">8" is FNC1 after a lot/serial
         elements = gs1_elements(*fields)
         last = len(elements) - 1
-        text = "".join(f"({ai}){value}" + (">8" if ai in ("10", "21") and index < last else "")
-                       for index, (ai, value) in enumerate(elements))
+        text = "".join(
+            f"({ai}){value}" + (">8" if ai in ("10", "21") and index < last else "")
+            for index, (ai, value) in enumerate(elements)
+        )
         return f"^BY{module}^BCN,{dots(_BAR_MM, dpi)},N,N,N,D^FD{text}^FS"
     return f"^BQN,2,{module}^FDMA,{data}^FS"  # error correction M, automatic mode
 
 
-def zpl_label(symbology: str = "datamatrix", *, gtin, lot=None, serial=None, expiry=None,
-              manufactured=None, title=None, dpi: int = 203, width_mm: float = 100.0,
-              height_mm: float = 60.0, font: str | None = None, native: bool = False,
-              domain: str = "https://id.gs1.org") -> str:
+def zpl_label(
+    symbology: str = "datamatrix",
+    *,
+    gtin,
+    lot=None,
+    serial=None,
+    expiry=None,
+    manufactured=None,
+    title=None,
+    dpi: int = 203,
+    width_mm: float = 100.0,
+    height_mm: float = 60.0,
+    font: str | None = None,
+    native: bool = False,
+    domain: str = "https://id.gs1.org",
+) -> str:
     """ZPL II label of one unit: title, symbol and the ``(AI) value`` lines.
 
     Raises :class:`UdiError` for data GS1 cannot carry, an unknown symbology or
@@ -145,8 +160,12 @@ def zpl_label(symbology: str = "datamatrix", *, gtin, lot=None, serial=None, exp
     if symbology not in SYMBOLOGIES:
         raise UdiError("render_symbology", symbology=symbology)
     if dpi not in DPIS:
-        raise UdiError("build_bad", field="dpi", data=str(dpi),
-                       reason="must be one of 152, 203, 300 or 600 (printer resolution)")
+        raise UdiError(
+            "build_bad",
+            field="dpi",
+            data=str(dpi),
+            reason="must be one of 152, 203, 300 or 600 (printer resolution)",
+        )
     fields = (gtin, lot, serial, expiry, manufactured)
     matrix, data, _lines = symbol_data(symbology, *fields, domain=domain)
     lines = [f"({ai}) {value}" for ai, value in gs1_elements(*fields)]
@@ -157,15 +176,24 @@ def zpl_label(symbology: str = "datamatrix", *, gtin, lot=None, serial=None, exp
     text_h, title_h = dots(_TEXT_MM, dpi), dots(_TITLE_MM, dpi)
     top = margin + (2 * title_h + 8 if title else 0)
     if width + 2 * margin > label_w or top + height + margin > label_h:
-        raise UdiError("build_bad", field="label size", data=f"{width_mm} x {height_mm} mm",
-                       reason=f"is too small for the {symbology} symbol "
-                              f"({width * 25.4 / dpi:.1f} x {height * 25.4 / dpi:.1f} mm)")
-    font_cmd = (lambda size: f"^A@N,{size},{size},{font}") if font else (
-        lambda size: f"^A0N,{size},{size}")
+        raise UdiError(
+            "build_bad",
+            field="label size",
+            data=f"{width_mm} x {height_mm} mm",
+            reason=f"is too small for the {symbology} symbol "
+            f"({width * 25.4 / dpi:.1f} x {height * 25.4 / dpi:.1f} mm)",
+        )
+    font_cmd = (
+        (lambda size: f"^A@N,{size},{size},{font}")
+        if font
+        else (lambda size: f"^A0N,{size},{size}")
+    )
     out = ["^XA", "^CI28", f"^PW{label_w}", f"^LL{label_h}", "^LH0,0"]
     if title:
-        out.append(f"^FO{margin},{margin}{font_cmd(title_h)}^FB{label_w - 2 * margin},2,0,L"
-                   f"{field_data(title)}^FS")
+        out.append(
+            f"^FO{margin},{margin}{font_cmd(title_h)}^FB{label_w - 2 * margin},2,0,L"
+            f"{field_data(title)}^FS"
+        )
     out.append(f"^FO{margin},{top}{symbol}" + ("" if native else "^FS"))
     if len(matrix) == 1:  # text under the bars
         x, y = margin, top + height + text_h // 2
@@ -173,8 +201,12 @@ def zpl_label(symbology: str = "datamatrix", *, gtin, lot=None, serial=None, exp
         x, y = margin + width + margin, top
     for line in lines:
         if y + text_h > label_h:
-            raise UdiError("build_bad", field="label size", data=f"{width_mm} x {height_mm} mm",
-                           reason="is too small for the human-readable text")
+            raise UdiError(
+                "build_bad",
+                field="label size",
+                data=f"{width_mm} x {height_mm} mm",
+                reason="is too small for the human-readable text",
+            )
         out.append(f"^FO{x},{y}{font_cmd(text_h)}{field_data(line)}^FS")
         y += text_h + text_h // 3
     out.append("^XZ")

@@ -74,9 +74,13 @@ def build(env, out_path):
     # the attacking nurse works in cardiology, like the demo's nurse (whose user stays)
     nurse_employee = env["hr.employee"].search([("user_id", "=", users["nurse"].id)], limit=1)
     if not nurse_employee:
-        nurse_employee = env["hr.employee"].create({
-            "name": "Atk Nurse", "department_id": cardiology.id, "user_id": users["nurse"].id,
-        })
+        nurse_employee = env["hr.employee"].create(
+            {
+                "name": "Atk Nurse",
+                "department_id": cardiology.id,
+                "user_id": users["nurse"].id,
+            }
+        )
     # the other company's user and its sales representative's authorisation
     users["other_company"] = _user(
         env, "atk_other_company", ["med_gsp_quality.group_gsp_quality_officer"], other

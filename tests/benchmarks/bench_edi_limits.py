@@ -64,8 +64,10 @@ def xlsx_bomb(inflated: int) -> bytes:
         for name, text in PARTS.items():
             archive.writestr(name, text)
         with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://'
-                        b'schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://'
+                b'schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            )
             chunk = b"<row/>" * 100_000
             for _ in range(inflated // len(chunk)):
                 sheet.write(chunk)
@@ -101,14 +103,26 @@ def main() -> int:
     small_bomb = xlsx_bomb(10 * 1024 * 1024)
     wide = wide_csv(100_000)
     rows = [
-        (f"XLSX bomb, {len(bomb) // 1024} KB -> 100 MiB", "medtrace.edi.decode",
-         *timed(lambda: edi.decode(bomb, "purchase_order", "xlsx"))),
-        (f"XLSX bomb, {len(small_bomb) // 1024} KB -> 10 MiB", "openpyxl read_only, all rows",
-         *timed(lambda: openpyxl_rows(small_bomb))),
-        (f"CSV, 100,000 columns, {len(wide) // 1024} KB", "medtrace.edi.decode",
-         *timed(lambda: edi.decode(wide, "purchase_order", "csv"))),
-        (f"CSV, 100,000 columns, {len(wide) // 1024} KB", "csv.reader, all rows",
-         *timed(lambda: list(csv.reader(io.StringIO(wide.decode()))))),
+        (
+            f"XLSX bomb, {len(bomb) // 1024} KB -> 100 MiB",
+            "medtrace.edi.decode",
+            *timed(lambda: edi.decode(bomb, "purchase_order", "xlsx")),
+        ),
+        (
+            f"XLSX bomb, {len(small_bomb) // 1024} KB -> 10 MiB",
+            "openpyxl read_only, all rows",
+            *timed(lambda: openpyxl_rows(small_bomb)),
+        ),
+        (
+            f"CSV, 100,000 columns, {len(wide) // 1024} KB",
+            "medtrace.edi.decode",
+            *timed(lambda: edi.decode(wide, "purchase_order", "csv")),
+        ),
+        (
+            f"CSV, 100,000 columns, {len(wide) // 1024} KB",
+            "csv.reader, all rows",
+            *timed(lambda: list(csv.reader(io.StringIO(wide.decode())))),
+        ),
     ]
     print(f"Python {platform.python_version()}, {platform.machine()}")
     print("| file | reader | seconds | outcome |")

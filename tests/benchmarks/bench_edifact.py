@@ -26,8 +26,13 @@ def make_orders(lines: int) -> bytes:
     first = message.lines[0]
     message.lines = []
     for number in range(1, lines + 1):
-        values = dict(first.values, line_no=number, lot=f"L{number:07d}",
-                      product_code=f"P-{number}", product_name="Stent 3.0?18 mm")
+        values = dict(
+            first.values,
+            line_no=number,
+            lot=f"L{number:07d}",
+            product_code=f"P-{number}",
+            product_name="Stent 3.0?18 mm",
+        )
         message.lines.append(edi.Line(number, values))
     return edi.encode(message, "edifact")
 
@@ -48,6 +53,7 @@ def run(sizes, repeat):
         import logging
 
         import edi_parser
+
         logging.getLogger("bots").setLevel(logging.CRITICAL)
         logging.getLogger("edi_parser").setLevel(logging.CRITICAL)
     except ImportError:
@@ -56,8 +62,10 @@ def run(sizes, repeat):
         from edicat.edi import readdocument
     except ImportError:
         readdocument = None
-    print(f"{'lines':>7} {'medtrace l/s':>13} {'pydifact l/s':>13} {'edicat l/s':>11} "
-          f"{'bots l/s':>10} {'medtrace/pydifact':>18}")
+    print(
+        f"{'lines':>7} {'medtrace l/s':>13} {'pydifact l/s':>13} {'edicat l/s':>11} "
+        f"{'bots l/s':>10} {'medtrace/pydifact':>18}"
+    )
     for size in sizes:
         data = make_orders(size)
         text = data.decode("utf-8")
@@ -65,7 +73,8 @@ def run(sizes, repeat):
         def medtrace():
             interchange = edi.decode_interchange(data)
             message = interchange.messages[0].decode(
-                "purchase_order", limits=edi.Limits(max_lines=10**6, max_bytes=10**9))
+                "purchase_order", limits=edi.Limits(max_lines=10**6, max_bytes=10**9)
+            )
             assert len(message.lines) == size
             edi.validate(message)
 
@@ -74,7 +83,7 @@ def run(sizes, repeat):
                 warnings.simplefilter("ignore")
                 list(Parser().parse(text))
 
-        latin = data.decode("latin-1")   # edicat reads bytes one by one as latin-1
+        latin = data.decode("latin-1")  # edicat reads bytes one by one as latin-1
 
         def edicat():
             assert sum(1 for s in readdocument(latin) if s.startswith("LIN+")) == size
@@ -88,8 +97,10 @@ def run(sizes, repeat):
                 bots = _best(lambda: edi_parser.parse_edi(text, "edifact", "ORDERSD96AUN"), 1)
         bots_rate = f"{size / bots:10.0f}" if bots else f"{'-':>10}"
         edicat_rate = f"{size / segmenter:11.0f}" if segmenter else f"{'-':>11}"
-        print(f"{size:7d} {size / ours:13.0f} {size / theirs:13.0f} {edicat_rate} "
-              f"{bots_rate} {ours / theirs:17.2f}x")
+        print(
+            f"{size:7d} {size / ours:13.0f} {size / theirs:13.0f} {edicat_rate} "
+            f"{bots_rate} {ours / theirs:17.2f}x"
+        )
 
 
 def main():

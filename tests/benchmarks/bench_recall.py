@@ -57,8 +57,11 @@ class Bench:
         return time.perf_counter() - start, self.cr.sql_log_count - queries, result
 
     def random_lots(self, salt, limit):
-        self.cr.execute("SELECT id FROM stock_lot WHERE med_state IS NOT NULL "
-                        "ORDER BY hashint4(id + %s) LIMIT %s", [salt, limit])
+        self.cr.execute(
+            "SELECT id FROM stock_lot WHERE med_state IS NOT NULL "
+            "ORDER BY hashint4(id + %s) LIMIT %s",
+            [salt, limit],
+        )
         return self.env["stock.lot"].browse([row[0] for row in self.cr.fetchall()])
 
     # ------------------------------------------------------------------ recall
@@ -98,19 +101,20 @@ class Bench:
              GROUP BY med_mfr_lot ORDER BY hashint4(MIN(id)) LIMIT 50
         """)
         mfr_lots = [row[0] for row in self.cr.fetchall()]
-        recalls = self.env["med.recall"].create([
-            {"reason": "bench", "mfr_lots": mfr_lots[0]},
-            {"reason": "bench", "mfr_lots": ",".join(mfr_lots)},
-        ])
+        recalls = self.env["med.recall"].create(
+            [
+                {"reason": "bench", "mfr_lots": mfr_lots[0]},
+                {"reason": "bench", "mfr_lots": ",".join(mfr_lots)},
+            ]
+        )
         self.env.flush_all()
         mfr = []
         for recall in recalls:
             seconds, queries, (units, rows) = self.measure(self.mfr_lot_recall, recall)
-            mfr.append((len(recall.mfr_lots.split(",")), len(units), seconds, queries,
-                        len(rows)))
+            mfr.append((len(recall.mfr_lots.split(",")), len(units), seconds, queries, len(rows)))
         seconds, queries, rows = self.measure(
-            self.traceability, self.env["stock.lot"].search(
-                [("med_mfr_lot", "=", mfr_lots[0])]))
+            self.traceability, self.env["stock.lot"].search([("med_mfr_lot", "=", mfr_lots[0])])
+        )
         mfr_trace = (seconds, queries, len(rows))
         return {"one": one, "fifty": fifty, "mfr": mfr, "mfr_trace": mfr_trace}
 
@@ -152,14 +156,18 @@ class Bench:
                 kinds[kind] = kinds.get(kind, 0) + 1
             self.cr.execute("SELECT COUNT(*) FROM med_device_quarantine WHERE expiry_move")
             quarantined = self.cr.fetchone()[0]
-            self.cr.execute("SELECT COUNT(*) FROM mail_activity WHERE res_model = 'med.alert' "
-                            "AND res_id = ANY(%s)", [alerts.ids])
+            self.cr.execute(
+                "SELECT COUNT(*) FROM mail_activity WHERE res_model = 'med.alert' "
+                "AND res_id = ANY(%s)",
+                [alerts.ids],
+            )
             kinds["activities"] = self.cr.fetchone()[0]
             runs.append((name, seconds, queries, len(alerts), kinds, quarantined))
 
         # the activities go to the device managers (no department has a manager here)
         self.env.ref("base.user_admin").groups_id += self.env.ref(
-            "med_device_stock.group_med_manager")
+            "med_device_stock.group_med_manager"
+        )
         self.env.flush_all()
         self.cr.execute("SELECT COUNT(*) FROM med_device_quarantine WHERE expiry_move")
         before = self.cr.fetchone()[0]
@@ -179,18 +187,24 @@ class Bench:
         run("next day, default settings")
         # the quarantine job the alert job triggered, over every document prepared
         seconds, queries, moved = self.measure(
-            self.env["med.device.quarantine"]._cron_med_move_expired, 10**6)
+            self.env["med.device.quarantine"]._cron_med_move_expired, 10**6
+        )
         self.env.flush_all()
-        self.cr.execute("SELECT COUNT(DISTINCT ml.picking_id) FROM stock_move_line ml "
-                        "JOIN med_device_quarantine q ON q.lot_id = ml.lot_id "
-                        "WHERE q.id = ANY(%s) AND ml.location_dest_id = ANY(ARRAY("
-                        "SELECT med_quarantine_location_id FROM res_company))", [moved.ids])
+        self.cr.execute(
+            "SELECT COUNT(DISTINCT ml.picking_id) FROM stock_move_line ml "
+            "JOIN med_device_quarantine q ON q.lot_id = ml.lot_id "
+            "WHERE q.id = ANY(%s) AND ml.location_dest_id = ANY(ARRAY("
+            "SELECT med_quarantine_location_id FROM res_company))",
+            [moved.ids],
+        )
         transfers = self.cr.fetchone()[0]
         job = (seconds, queries, len(moved), transfers)
         run("same day again")
         prepared = [before] + [run[5] for run in runs]
-        runs = [(name, seconds, queries, number, kinds, prepared[index + 1] - prepared[index])
-                for index, (name, seconds, queries, number, kinds, _done) in enumerate(runs)]
+        runs = [
+            (name, seconds, queries, number, kinds, prepared[index + 1] - prepared[index])
+            for index, (name, seconds, queries, number, kinds, _done) in enumerate(runs)
+        ]
         return {"runs": runs, "quarantine_job": job}
 
     # ------------------------------------------------------------------ count
@@ -204,51 +218,82 @@ class Bench:
         count._med_system_write({"date_start": start})
         env.flush_all()
         locations = count._med_location_ids()
-        self.cr.execute("""
+        self.cr.execute(
+            """
             SELECT q.lot_id, SUM(q.quantity) FROM stock_quant q
              WHERE q.location_id = ANY(%s) AND q.lot_id IS NOT NULL
              GROUP BY q.lot_id HAVING SUM(q.quantity) > 0 ORDER BY hashint4(q.lot_id)
-        """, [locations])
+        """,
+            [locations],
+        )
         held = self.cr.fetchall()
         missing = max(len(held) // 100, 1)
         found = held[missing:units]
         # units found there but recorded elsewhere (in the main store)
-        self.cr.execute("""
+        self.cr.execute(
+            """
             SELECT q.lot_id, q.quantity FROM stock_quant q
               JOIN stock_location l ON l.id = q.location_id
              WHERE l.usage = 'internal' AND NOT (q.location_id = ANY(%s)) AND q.quantity > 0
              ORDER BY hashint4(q.lot_id) LIMIT %s
-        """, [locations, max(units - len(found), 0)])
+        """,
+            [locations, max(units - len(found), 0)],
+        )
         elsewhere = self.cr.fetchall()
-        scans = [{"lot_id": lot_id, "quantity": float(quantity), "raw": f"bench-{lot_id}"}
-                 for lot_id, quantity in found + elsewhere]
+        scans = [
+            {"lot_id": lot_id, "quantity": float(quantity), "raw": f"bench-{lot_id}"}
+            for lot_id, quantity in found + elsewhere
+        ]
         record_seconds, record_queries, _scans = self.measure(count._med_record_scans, scans)
         env.flush_all()
         seconds, queries, _result = self.measure(count.action_reconcile)
         env.flush_all()
-        self.cr.execute("""
+        self.cr.execute(
+            """
             SELECT difference_type, COUNT(*) FROM med_count_line WHERE count_id = %s
              GROUP BY 1 ORDER BY 2 DESC
-        """, [count.id])
+        """,
+            [count.id],
+        )
         types = dict(self.cr.fetchall())
-        self.cr.execute("""
+        self.cr.execute(
+            """
             SELECT COUNT(*) FROM stock_move_line WHERE state = 'done' AND date > %s
                AND (location_id = ANY(%s) OR location_dest_id = ANY(%s))
-        """, [start, locations, locations])
+        """,
+            [start, locations, locations],
+        )
         moves_since = self.cr.fetchone()[0]
-        return {"held": len(held), "scans": len(scans), "elsewhere": len(elsewhere),
-                "missing": len(held) - len(found), "record": (record_seconds, record_queries),
-                "reconcile": (seconds, queries), "lines": sum(types.values()),
-                "types": types, "moves_since": moves_since}
+        return {
+            "held": len(held),
+            "scans": len(scans),
+            "elsewhere": len(elsewhere),
+            "missing": len(held) - len(found),
+            "record": (record_seconds, record_queries),
+            "reconcile": (seconds, queries),
+            "lines": sum(types.values()),
+            "types": types,
+            "moves_since": moves_since,
+        }
 
     def scale(self):
         counts = {}
-        for table in ("stock_lot", "stock_move_line", "stock_move", "stock_picking",
-                      "stock_quant", "med_unit_event", "med_device_use", "med_device_issue"):
+        for table in (
+            "stock_lot",
+            "stock_move_line",
+            "stock_move",
+            "stock_picking",
+            "stock_quant",
+            "med_unit_event",
+            "med_device_use",
+            "med_device_issue",
+        ):
             self.cr.execute(f"SELECT COUNT(*) FROM {table}")
             counts[table] = self.cr.fetchone()[0]
-        self.cr.execute("SELECT med_state, COUNT(*) FROM stock_lot WHERE med_state IS NOT NULL "
-                        "GROUP BY 1 ORDER BY 2 DESC")
+        self.cr.execute(
+            "SELECT med_state, COUNT(*) FROM stock_lot WHERE med_state IS NOT NULL "
+            "GROUP BY 1 ORDER BY 2 DESC"
+        )
         counts["states"] = self.cr.fetchall()
         self.cr.execute("SELECT key, value FROM med_bench_state WHERE key LIKE 'seconds:%%'")
         steps = dict(self.cr.fetchall())
@@ -282,9 +327,11 @@ def report(args, scale, recall, alerts, count, no_index):
                 break
     except OSError:
         pass
-    command = (f"$PY tests/benchmarks/bench_recall.py -c <odoo.conf> -d med_bench_scale "
-               f"--singles {args.singles} --count-units {args.count_units}"
-               + (f" --write {args.write}" if args.write else ""))
+    command = (
+        f"$PY tests/benchmarks/bench_recall.py -c <odoo.conf> -d med_bench_scale "
+        f"--singles {args.singles} --count-units {args.count_units}"
+        + (f" --write {args.write}" if args.write else "")
+    )
     states = ", ".join(f"{state} {number:,}" for state, number in scale["states"])
     lines = [
         SECTION,
@@ -318,7 +365,7 @@ def report(args, scale, recall, alerts, count, no_index):
         "session (planning the query took longer than running it for a few units); the "
         "alert job preparing quarantine documents and leaving the moves to the quarantine "
         "job; the alert job's "
-        "\"expired\" and \"slow-moving\" messages translated once instead of once per "
+        '"expired" and "slow-moving" messages translated once instead of once per '
         "unit inside a list comprehension, where `_()` finds no language and logged a "
         "warning with a stack trace for each unit (70,000 of them on the backlog).",
         "",
@@ -388,8 +435,7 @@ def report(args, scale, recall, alerts, count, no_index):
         "The admin user is made a device manager (rolled back with the rest), so the new "
         "alerts get activities.",
         "",
-        "| run | seconds | queries | new alerts | activities | quarantines prepared "
-        "| by kind |",
+        "| run | seconds | queries | new alerts | activities | quarantines prepared | by kind |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     activity_counts = {}
@@ -397,8 +443,10 @@ def report(args, scale, recall, alerts, count, no_index):
         activities = kinds.pop("activities", 0)
         activity_counts[name] = activities
         by_kind = ", ".join(f"{kind} {n:,}" for kind, n in sorted(kinds.items())) or "-"
-        lines.append(f"| {name} | {seconds:.2f} | {queries:,} | {number:,} | "
-                     f"{activities:,} | {quarantined:,} | {by_kind} |")
+        lines.append(
+            f"| {name} | {seconds:.2f} | {queries:,} | {number:,} | "
+            f"{activities:,} | {quarantined:,} | {by_kind} |"
+        )
     backlog, next_day, _again = alerts["runs"]
     per_unit = (
         f" The backlog's {backlog[3]:,} alerts are inserted by one SQL statement and "
@@ -410,15 +458,22 @@ def report(args, scale, recall, alerts, count, no_index):
         "Quarantine job (`med.device.quarantine._cron_med_move_expired`, triggered by the "
         f"next day's run): {moved:,} units moved by {transfers:,} Odoo transfer(s) in "
         f"{job_seconds:.2f} s and {job_queries:,} queries"
-        + (f", about {job_seconds / moved * 1000:.0f} ms and {job_queries / moved:.0f} "
-           "queries per unit: Odoo's own work on each move line (quants, lot), which "
-           "the job leaves to Odoo rather than copy." if moved else ".")
+        + (
+            f", about {job_seconds / moved * 1000:.0f} ms and {job_queries / moved:.0f} "
+            "queries per unit: Odoo's own work on each move line (quants, lot), which "
+            "the job leaves to Odoo rather than copy."
+            if moved
+            else "."
+        )
     )
     lines += [
         "",
-        "Goal under 10 s: " + "; ".join(
-            f"{ok(seconds < ALERT_GOAL)} ({name})"
-            for name, seconds, *_rest in alerts["runs"]) + "." + per_unit,
+        "Goal under 10 s: "
+        + "; ".join(
+            f"{ok(seconds < ALERT_GOAL)} ({name})" for name, seconds, *_rest in alerts["runs"]
+        )
+        + "."
+        + per_unit,
         "",
         job_text,
         "",
@@ -437,8 +492,7 @@ def report(args, scale, recall, alerts, count, no_index):
         f"| `action_reconcile` ({count['lines']:,} result lines) | "
         f"{count['reconcile'][0]:.2f} | {count['reconcile'][1]} |",
         "",
-        "Result lines: " + ", ".join(f"{kind} {n:,}" for kind, n in count["types"].items())
-        + ".",
+        "Result lines: " + ", ".join(f"{kind} {n:,}" for kind, n in count["types"].items()) + ".",
         "",
         f"Goal under {COUNT_GOAL:.0f} s (reconciliation): "
         f"{ok(count['reconcile'][0] < COUNT_GOAL)}.",
@@ -462,11 +516,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
     parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--singles", type=int, default=20,
-                        help="units measured one at a time (median reported)")
+    parser.add_argument(
+        "--singles", type=int, default=20, help="units measured one at a time (median reported)"
+    )
     parser.add_argument("--count-units", type=int, default=20_000)
-    parser.add_argument("--only", choices=("recall", "no_index", "alerts", "count"),
-                        help="run one part (nothing written)")
+    parser.add_argument(
+        "--only",
+        choices=("recall", "no_index", "alerts", "count"),
+        help="run one part (nothing written)",
+    )
     parser.add_argument("--write", help="markdown file to record the results in")
     args = parser.parse_args(argv)
     args.load = os.getloadavg()
@@ -478,21 +536,23 @@ def main(argv=None):
         try:
             scale = bench.scale()
             results = {}
-            for part, function in (("recall", lambda: bench.recall(args.singles)),
-                                   ("no_index", lambda: bench.without_lot_index(args.singles)),
-                                   ("alerts", bench.alerts),
-                                   ("count", lambda: bench.count(args.count_units))):
+            for part, function in (
+                ("recall", lambda: bench.recall(args.singles)),
+                ("no_index", lambda: bench.without_lot_index(args.singles)),
+                ("alerts", bench.alerts),
+                ("count", lambda: bench.count(args.count_units)),
+            ):
                 if args.only in (None, part):
                     start = time.perf_counter()
                     results[part] = function()
-                    print(f"{part}: {time.perf_counter() - start:.1f}s {results[part]}",
-                          flush=True)
+                    print(f"{part}: {time.perf_counter() - start:.1f}s {results[part]}", flush=True)
         finally:
             cr.rollback()
     if args.only:
         return 0
-    text = report(args, scale, results["recall"], results["alerts"], results["count"],
-                  results["no_index"])
+    text = report(
+        args, scale, results["recall"], results["alerts"], results["count"], results["no_index"]
+    )
     print(text)
     if args.write:
         write_section(args.write, text)

@@ -35,21 +35,36 @@ def setup(env, units):
     ward = env["stock.location"].create(
         {"name": "Bench ward store", "usage": "internal", "location_id": stock.id}
     )
-    department = env["hr.department"].create({
-        "name": "Bench ward", "med_is_device_department": True, "med_location_id": ward.id,
-    })
-    product = env["product.product"].create({
-        "name": "Bench stent", "is_storable": True, "tracking": "serial",
-        "med_is_device": True, "med_implantable": True,
-    })
+    department = env["hr.department"].create(
+        {
+            "name": "Bench ward",
+            "med_is_device_department": True,
+            "med_location_id": ward.id,
+        }
+    )
+    product = env["product.product"].create(
+        {
+            "name": "Bench stent",
+            "is_storable": True,
+            "tracking": "serial",
+            "med_is_device": True,
+            "med_implantable": True,
+        }
+    )
     env["med.product.di"].create(
         {"di": GTIN, "product_tmpl_id": product.product_tmpl_id.id, "product_id": product.id}
     )
-    lots = env["stock.lot"].create([
-        {"name": f"BENCH{index:06d}", "product_id": product.id, "med_serial": f"BENCH{index:06d}",
-         "med_di": GTIN}
-        for index in range(units)
-    ])
+    lots = env["stock.lot"].create(
+        [
+            {
+                "name": f"BENCH{index:06d}",
+                "product_id": product.id,
+                "med_serial": f"BENCH{index:06d}",
+                "med_di": GTIN,
+            }
+            for index in range(units)
+        ]
+    )
     for lot in lots:
         env["stock.quant"]._update_available_quantity(product, stock, 1, lot_id=lot)
     env["med.unit.event"].create(
@@ -69,9 +84,9 @@ def by_scan(env, lot, department):
 
 
 def by_picking_form(env, lot, product, stock, ward):
-    picking_type = env["stock.warehouse"].search(
-        [("company_id", "=", env.company.id)], limit=1
-    ).int_type_id
+    picking_type = (
+        env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1).int_type_id
+    )
     form = Form(env["stock.picking"].with_context(default_picking_type_id=picking_type.id))
     form.location_id = stock
     form.location_dest_id = ward

@@ -44,14 +44,21 @@ class Rpc:
     def __init__(self, url, db, login, password):
         self.url, self.db = url, db
         self.session = requests.Session()
-        response = self.session.post(f"{url}/web/session/authenticate", json={
-            "jsonrpc": "2.0", "params": {"db": db, "login": login, "password": password}})
+        response = self.session.post(
+            f"{url}/web/session/authenticate",
+            json={"jsonrpc": "2.0", "params": {"db": db, "login": login, "password": password}},
+        )
         self.uid = response.json()["result"]["uid"]
 
     def call(self, model, method, *args, **kwargs):
-        response = self.session.post(f"{self.url}/web/dataset/call_kw/{model}/{method}", json={
-            "jsonrpc": "2.0", "method": "call",
-            "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs}})
+        response = self.session.post(
+            f"{self.url}/web/dataset/call_kw/{model}/{method}",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+            },
+        )
         body = response.json()
         if "error" in body:
             raise RuntimeError(body["error"]["data"]["message"])
@@ -62,31 +69,60 @@ def prepare(rpc, units):
     """A device, a department and ``units`` serial units received and in stock."""
     stamp = uuid.uuid4().hex[:6].upper()
     di = gtin(GTIN_BODY)
-    product = rpc.call("med.product.di", "search_read", [("di", "in", [di, "0" + di])],
-                       ["product_id"])
+    product = rpc.call(
+        "med.product.di", "search_read", [("di", "in", [di, "0" + di])], ["product_id"]
+    )
     if product:
         product_id = product[0]["product_id"][0]
     else:
-        template = rpc.call("product.template", "create", {
-            "name": "Bench station stent", "type": "consu", "is_storable": True,
-            "tracking": "serial", "use_expiration_date": True, "med_is_device": True,
-            "med_implantable": True, "med_device_class": "III",
-            "med_udi_di_ids": [(0, 0, {"di": di, "packaging_level": "each", "quantity": 1})]})
-        product_id = rpc.call("product.template", "read", [template], ["product_variant_id"])[
-            0]["product_variant_id"][0]
-    department = rpc.call("hr.department", "create", {
-        "name": f"Bench station ward {stamp}", "med_is_device_department": True})
-    partner = rpc.call("res.partner", "create", {"name": f"Bench supplier {stamp}",
-                                                 "is_company": True})
-    order = rpc.call("purchase.order", "create", {"partner_id": partner, "order_line": [
-        (0, 0, {"product_id": product_id, "product_qty": units, "price_unit": 10.0})]})
+        template = rpc.call(
+            "product.template",
+            "create",
+            {
+                "name": "Bench station stent",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+                "use_expiration_date": True,
+                "med_is_device": True,
+                "med_implantable": True,
+                "med_device_class": "III",
+                "med_udi_di_ids": [(0, 0, {"di": di, "packaging_level": "each", "quantity": 1})],
+            },
+        )
+        product_id = rpc.call("product.template", "read", [template], ["product_variant_id"])[0][
+            "product_variant_id"
+        ][0]
+    department = rpc.call(
+        "hr.department",
+        "create",
+        {"name": f"Bench station ward {stamp}", "med_is_device_department": True},
+    )
+    partner = rpc.call(
+        "res.partner", "create", {"name": f"Bench supplier {stamp}", "is_company": True}
+    )
+    order = rpc.call(
+        "purchase.order",
+        "create",
+        {
+            "partner_id": partner,
+            "order_line": [
+                (0, 0, {"product_id": product_id, "product_qty": units, "price_unit": 10.0})
+            ],
+        },
+    )
     rpc.call("purchase.order", "button_confirm", [order])
     expiry = datetime.date.today() + datetime.timedelta(days=700)
     codes = []
     for index in range(units):
         code = gs1_element_string(di, serial=f"BS{stamp}{index:04d}", expiry=expiry)
-        result = rpc.call("med.device.scan", "scan", code, "receipt",
-                          {"purchase_id": order, "certificate_number": "CoC-BENCH"})
+        result = rpc.call(
+            "med.device.scan",
+            "scan",
+            code,
+            "receipt",
+            {"purchase_id": order, "certificate_number": "CoC-BENCH"},
+        )
         assert result["ok"], result["message"]
         codes.append(code)
     checks = rpc.call("med.receipt.check", "search", [("purchase_id", "=", order)])
@@ -103,9 +139,15 @@ def server_phase(rpc, codes, department):
             result = rpc.call("med.device.scan", "scan", code, "issue", values)
             times["scan"].append(time.perf_counter() - start)
         else:
-            result = rpc.call("med.device.scan", "station_scan", code, "issue", values,
-                              key=str(uuid.uuid4()),
-                              scanned_at=datetime.datetime.utcnow().isoformat())
+            result = rpc.call(
+                "med.device.scan",
+                "station_scan",
+                code,
+                "issue",
+                values,
+                key=str(uuid.uuid4()),
+                scanned_at=datetime.datetime.utcnow().isoformat(),
+            )
             times["station_scan"].append(time.perf_counter() - start)
         assert result["ok"], result["message"]
     return times
@@ -117,15 +159,17 @@ def station_phase(args, codes):
     scans = [codes[index % len(codes)] for index in range(args.wedge)]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=args.chromium, args=["--no-sandbox", "--disable-gpu"])
+            executable_path=args.chromium, args=["--no-sandbox", "--disable-gpu"]
+        )
         page = browser.new_page()
         page.goto(f"{args.url}/web/login?db={args.database}", wait_until="load")
         page.fill("input[name=login]", args.login)
         page.fill("input[name=password]", args.password)
         page.click("button[type=submit]")
         page.wait_for_url(re.compile(r".*/odoo.*"))
-        page.goto(f"{args.url}/odoo/action-med_device_stock.med_scan_station_action",
-                  wait_until="load")
+        page.goto(
+            f"{args.url}/odoo/action-med_device_stock.med_scan_station_action", wait_until="load"
+        )
         page.click('.o_med_station_mode[data-operation="trace"]')
         page.evaluate("document.activeElement && document.activeElement.blur()")
         per_key = 50 / 30  # ms: 30 characters in 50 ms
@@ -136,16 +180,23 @@ def station_phase(args, codes):
         typed = time.perf_counter() - start
         page.wait_for_function(
             f"document.querySelectorAll('.o_med_station_entry[data-status=\"done\"]').length"
-            f" >= {len(scans)}", timeout=600_000)
+            f" >= {len(scans)}",
+            timeout=600_000,
+        )
         elapsed = time.perf_counter() - start
         listed = page.evaluate("""() => [...document.querySelectorAll('.o_med_station_entry')]
             .map((li) => [li.dataset.raw, li.dataset.status]).reverse()""")
         browser.close()
     statuses = [status for _raw, status in listed]
-    return {"scans": len(scans), "typed_s": typed, "elapsed_s": elapsed,
-            "listed": len(listed), "refused": statuses.count("refused"),
-            "pending": statuses.count("pending"),
-            "in_order": [raw for raw, _status in listed] == scans}
+    return {
+        "scans": len(scans),
+        "typed_s": typed,
+        "elapsed_s": elapsed,
+        "listed": len(listed),
+        "refused": statuses.count("refused"),
+        "pending": statuses.count("pending"),
+        "in_order": [raw for raw, _status in listed] == scans,
+    }
 
 
 def main(argv=None):
@@ -170,13 +221,17 @@ def main(argv=None):
             return statistics.median(values) * 1000
         return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] * 1000
 
-    command = (f"PYTHONPATH=. $PY tests/benchmarks/bench_station.py --url <server> -d <db> "
-               f"--units {args.units} --wedge {args.wedge}"
-               + (f" --write {args.write}" if args.write else ""))
+    command = (
+        f"PYTHONPATH=. $PY tests/benchmarks/bench_station.py --url <server> -d <db> "
+        f"--units {args.units} --wedge {args.wedge}"
+        + (f" --write {args.write}" if args.write else "")
+    )
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         f"Command: `{command}` (run {datetime.date.today()}, one Odoo server with "
-        "`--workers 2` on this 2-core machine, client on the same machine).", "",
+        "`--workers 2` on this 2-core machine, client on the same machine).",
+        "",
         "| Issue of one serial unit, JSON-RPC round trip | median ms | p95 ms | calls |",
         "|---|---:|---:|---:|",
         f"| station: `station_scan` (idempotency key recorded) | "
@@ -200,8 +255,11 @@ def main(argv=None):
         path = Path(args.write)
         current = path.read_text(encoding="utf-8")
         pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-        current = pattern.sub(text + "\n", current) if pattern.search(current) else (
-            current.rstrip("\n") + "\n\n" + text)
+        current = (
+            pattern.sub(text + "\n", current)
+            if pattern.search(current)
+            else (current.rstrip("\n") + "\n\n" + text)
+        )
         path.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
     return 0
 

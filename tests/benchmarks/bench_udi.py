@@ -100,6 +100,7 @@ def _safe(function):
             function(raw)
         except Exception:
             pass
+
     return call
 
 

@@ -73,10 +73,13 @@ class Generator:
         return json.loads(row[0]) if row else default
 
     def set_state(self, key, value):
-        self.cr.execute("""
+        self.cr.execute(
+            """
             INSERT INTO med_bench_state (key, value) VALUES (%s, %s)
             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
-        """, [key, json.dumps(value)])
+        """,
+            [key, json.dumps(value)],
+        )
 
     def step(self, name, function):
         if self.state(f"done:{name}"):
@@ -87,16 +90,20 @@ class Generator:
         self.set_state(f"done:{name}", True)
         self.set_state(f"seconds:{name}", round(time.perf_counter() - start, 1))
         self.cr.commit()
-        self.log(f"{name}: {rows if rows is not None else ''} rows, "
-                 f"{time.perf_counter() - start:.1f}s")
+        self.log(
+            f"{name}: {rows if rows is not None else ''} rows, {time.perf_counter() - start:.1f}s"
+        )
 
     def reserve_ids(self, table, count):
         """First id of ``count`` ids reserved in the table's sequence."""
-        self.cr.execute(f"""
+        self.cr.execute(
+            f"""
             SELECT setval('{table}_id_seq', GREATEST(
                 (SELECT COALESCE(MAX(id), 0) FROM {table}),
                 (SELECT last_value FROM {table}_id_seq)) + %s)
-        """, [count])
+        """,
+            [count],
+        )
         return self.cr.fetchone()[0] - count + 1
 
     # ------------------------------------------------------------------ steps
@@ -107,8 +114,10 @@ class Generator:
         self.cr.commit()
         scale = self.state("scale")
         if scale and scale != [self.units, self.move_lines]:
-            sys.exit(f"this database was generated with units, move lines = {scale}; "
-                     "use a new database for another scale")
+            sys.exit(
+                f"this database was generated with units, move lines = {scale}; "
+                "use a new database for another scale"
+            )
         self.set_state("scale", [self.units, self.move_lines])
         self.cr.commit()
         self.step("masters", self.masters)
@@ -132,8 +141,10 @@ class Generator:
         """Recompute the stored fields of a sample of units with the addon's own compute
         (from their timeline) and Odoo's (single location): they must equal the SQL's."""
         fields = ("med_state", "med_location_id", "med_department_id", "location_id")
-        self.cr.execute("SELECT id FROM stock_lot WHERE med_state IS NOT NULL "
-                        "ORDER BY hashint4(id) LIMIT %s", [sample])
+        self.cr.execute(
+            "SELECT id FROM stock_lot WHERE med_state IS NOT NULL ORDER BY hashint4(id) LIMIT %s",
+            [sample],
+        )
         lots = self.env["stock.lot"].browse([row[0] for row in self.cr.fetchall()])
         stored = {lot.id: tuple(lot[name] for name in fields) for lot in lots}
         lots.invalidate_recordset()
@@ -144,10 +155,14 @@ class Generator:
         self.env.invalidate_all()
         self.cr.rollback()
         if wrong:
-            sys.exit(f"check: {len(wrong)} of {len(lots)} units differ from the ORM's "
-                     f"compute, e.g. {wrong[:5]}")
-        self.log(f"check: the ORM computes the same {', '.join(fields)} on {len(lots)} "
-                 "units taken at random")
+            sys.exit(
+                f"check: {len(wrong)} of {len(lots)} units differ from the ORM's "
+                f"compute, e.g. {wrong[:5]}"
+            )
+        self.log(
+            f"check: the ORM computes the same {', '.join(fields)} on {len(lots)} "
+            "units taken at random"
+        )
 
     def masters(self):
         """Departments, suppliers, products and their identifiers through the ORM."""
@@ -157,32 +172,50 @@ class Generator:
         quarantine = company._med_quarantine_location()
         patient = company._med_patient_location()
         scrap = env["stock.location"].search(
-            [("scrap_location", "=", True), ("company_id", "in", [company.id, False])],
-            limit=1)
+            [("scrap_location", "=", True), ("company_id", "in", [company.id, False])], limit=1
+        )
         supplier_location = env.ref("stock.stock_location_suppliers")
-        departments = env["hr.department"].create([
-            {"name": "Operating Theatre" if index == 0 else f"Ward {index:02d}",
-             "med_is_device_department": True, "company_id": company.id}
-            for index in range(DEPARTMENTS)
-        ])
-        suppliers = env["res.partner"].create([
-            {"name": f"Device Supplier {index:02d}", "is_company": True}
-            for index in range(SUPPLIERS)
-        ])
-        products = env["product.product"].create([
-            {"name": f"Bench device {index:03d}", "default_code": f"BD{index:03d}",
-             "is_storable": True, "med_is_device": True,
-             "tracking": "serial" if index < SERIAL_PRODUCTS else "lot",
-             "med_implantable": index < SERIAL_PRODUCTS,
-             "med_device_class": "III" if index < SERIAL_PRODUCTS else "II",
-             "use_expiration_date": True}
-            for index in range(PRODUCTS)
-        ])
-        env["med.product.di"].create([
-            {"di": f"0950600{index:06d}0", "product_tmpl_id": product.product_tmpl_id.id,
-             "product_id": product.id}
-            for index, product in enumerate(products)
-        ])
+        departments = env["hr.department"].create(
+            [
+                {
+                    "name": "Operating Theatre" if index == 0 else f"Ward {index:02d}",
+                    "med_is_device_department": True,
+                    "company_id": company.id,
+                }
+                for index in range(DEPARTMENTS)
+            ]
+        )
+        suppliers = env["res.partner"].create(
+            [
+                {"name": f"Device Supplier {index:02d}", "is_company": True}
+                for index in range(SUPPLIERS)
+            ]
+        )
+        products = env["product.product"].create(
+            [
+                {
+                    "name": f"Bench device {index:03d}",
+                    "default_code": f"BD{index:03d}",
+                    "is_storable": True,
+                    "med_is_device": True,
+                    "tracking": "serial" if index < SERIAL_PRODUCTS else "lot",
+                    "med_implantable": index < SERIAL_PRODUCTS,
+                    "med_device_class": "III" if index < SERIAL_PRODUCTS else "II",
+                    "use_expiration_date": True,
+                }
+                for index in range(PRODUCTS)
+            ]
+        )
+        env["med.product.di"].create(
+            [
+                {
+                    "di": f"0950600{index:06d}0",
+                    "product_tmpl_id": product.product_tmpl_id.id,
+                    "product_id": product.id,
+                }
+                for index, product in enumerate(products)
+            ]
+        )
         config = {
             "company": company.id,
             "user": env.ref("base.user_admin").id,
@@ -220,7 +253,8 @@ class Generator:
                 first_step int)
         """)
         product = h("i", 1, PRODUCTS)
-        self.cr.execute(f"""
+        self.cr.execute(
+            f"""
             INSERT INTO med_bench_unit (i, product_index, k, last_kind, dept, received,
                                         expiry)
             SELECT i, {product}, 1 + mod(i, {max_k}),
@@ -239,8 +273,11 @@ class Generator:
                        - make_interval(secs => {h("i", 3, 730 * 86400)} + 3600),
                    NULL
               FROM generate_series(1, %(units)s) i
-        """, {"units": self.units})
-        self.cr.execute("""
+        """,
+            {"units": self.units},
+        )
+        self.cr.execute(
+            """
             UPDATE med_bench_unit u SET
                 product_id = (%(products)s::int[])[u.product_index + 1],
                 serial = u.product_index < %(serial_products)s,
@@ -248,9 +285,16 @@ class Generator:
                 supplier_id = (%(suppliers)s::int[])[mod(u.product_index, %(nsup)s) + 1],
                 dept_location = (%(dept_locations)s::int[])[u.dept + 1],
                 expiry = u.received + make_interval(days => 200 + mod(u.i * 7919, 900))
-        """, {"products": c["products"], "serial_products": SERIAL_PRODUCTS,
-              "lot_qty": LOT_QUANTITY, "suppliers": c["suppliers"], "nsup": SUPPLIERS,
-              "dept_locations": c["department_locations"]})
+        """,
+            {
+                "products": c["products"],
+                "serial_products": SERIAL_PRODUCTS,
+                "lot_qty": LOT_QUANTITY,
+                "suppliers": c["suppliers"],
+                "nsup": SUPPLIERS,
+                "dept_locations": c["department_locations"],
+            },
+        )
         # the first step number of each unit (steps are numbered unit after unit)
         self.cr.execute("ANALYZE med_bench_unit")
         self.cr.execute("""
@@ -271,7 +315,8 @@ class Generator:
         """)
         # one picking per kind of step, route (and supplier) and day: numbered with
         # dense_rank in the same pass
-        self.cr.execute("""
+        self.cr.execute(
+            """
             INSERT INTO med_bench_step (sid, i, j, kind, src, dest, date, department_id,
                                         partner_id, picking_key)
             SELECT t.*, dense_rank() OVER (
@@ -300,9 +345,16 @@ class Generator:
                         WHEN j = u.k THEN u.last_kind
                         WHEN mod(j, 2) = 0 THEN 'issue' ELSE 'return' END AS kind) x
               ) t
-        """, {"supplier": c["supplier_location"], "stock": c["stock"],
-              "patient": c["patient"], "scrap": c["scrap"], "quarantine": c["quarantine"],
-              "departments": c["departments"]})
+        """,
+            {
+                "supplier": c["supplier_location"],
+                "stock": c["stock"],
+                "patient": c["patient"],
+                "scrap": c["scrap"],
+                "quarantine": c["quarantine"],
+                "departments": c["departments"],
+            },
+        )
         rows = self.cr.rowcount
         self.cr.execute("CREATE INDEX ON med_bench_step (i)")
         self.cr.execute("ANALYZE med_bench_step")
@@ -320,7 +372,8 @@ class Generator:
         c = self.config
         base = self.reserve_ids("stock_lot", self.units)
         self.cr.execute("UPDATE med_bench_unit SET lot_id = %s + i - 1", [base])
-        self.cr.execute("""
+        self.cr.execute(
+            """
             INSERT INTO stock_lot (
                 id, name, product_id, product_uom_id, company_id, create_uid, write_uid,
                 create_date, write_date, expiration_date, med_di, med_mfr_lot, med_serial,
@@ -335,7 +388,9 @@ class Generator:
                    CASE WHEN u.serial THEN 'SN' || lpad(u.i::text, 7, '0') END,
                    (u.received - interval '30 days')::date, u.supplier_id, 'qualified', false
               FROM med_bench_unit u
-        """, {"uom": c["uom"], "company": c["company"], "user": c["user"], "dis": c["dis"]})
+        """,
+            {"uom": c["uom"], "company": c["company"], "user": c["user"], "dis": c["dis"]},
+        )
         return self.cr.rowcount
 
     def insert_pickings(self):
@@ -345,7 +400,8 @@ class Generator:
         base = self.reserve_ids("stock_picking", count)
         self.cr.execute("ALTER TABLE med_bench_picking ADD COLUMN IF NOT EXISTS picking_id int")
         self.cr.execute("UPDATE med_bench_picking SET picking_id = %s + n - 1", [base])
-        self.cr.execute("""
+        self.cr.execute(
+            """
             INSERT INTO stock_picking (
                 id, name, origin, location_id, location_dest_id, picking_type_id,
                 partner_id, company_id, user_id, move_type, state, priority, scheduled_date,
@@ -362,8 +418,15 @@ class Generator:
                    p.partner_id, %(company)s, %(user)s, 'direct', 'done', '0', p.date, p.date,
                    p.date, true, false, %(user)s, %(user)s, p.date, p.date
               FROM med_bench_picking p
-        """, {"in_type": c["in_type"], "out_type": c["out_type"], "int_type": c["int_type"],
-              "company": c["company"], "user": c["user"]})
+        """,
+            {
+                "in_type": c["in_type"],
+                "out_type": c["out_type"],
+                "int_type": c["int_type"],
+                "company": c["company"],
+                "user": c["user"],
+            },
+        )
         return self.cr.rowcount
 
     def _chunks(self, name, insert):
@@ -380,8 +443,10 @@ class Generator:
             rows += insert(first, min(first + size - 1, last))
             self.set_state(key, True)
             self.cr.commit()
-            self.log(f"  {name} steps {first}..{min(first + size - 1, last)}: "
-                     f"{time.perf_counter() - start:.1f}s")
+            self.log(
+                f"  {name} steps {first}..{min(first + size - 1, last)}: "
+                f"{time.perf_counter() - start:.1f}s"
+            )
         return rows
 
     def _bases(self):
@@ -389,8 +454,10 @@ class Generator:
         if not bases:
             self.cr.execute("SELECT MAX(sid) FROM med_bench_step")
             count = self.cr.fetchone()[0]
-            bases = {table: self.reserve_ids(table, count)
-                     for table in ("stock_move", "stock_move_line", "med_unit_event")}
+            bases = {
+                table: self.reserve_ids(table, count)
+                for table in ("stock_move", "stock_move_line", "med_unit_event")
+            }
             self.set_state("bases", bases)
             self.cr.commit()
         return bases
@@ -400,7 +467,8 @@ class Generator:
         base = self._bases()["stock_move"]
 
         def insert(first, last):
-            self.cr.execute("""
+            self.cr.execute(
+                """
                 INSERT INTO stock_move (
                     id, name, sequence, company_id, product_id, product_uom, location_id,
                     location_dest_id, partner_id, picking_id, picking_type_id, state,
@@ -418,8 +486,16 @@ class Generator:
                   JOIN med_bench_picking p ON p.n = s.picking_key
                   JOIN stock_picking sp ON sp.id = p.picking_id
                  WHERE s.sid BETWEEN %(first)s AND %(last)s
-            """, {"base": base, "company": c["company"], "uom": c["uom"], "user": c["user"],
-                  "first": first, "last": last})
+            """,
+                {
+                    "base": base,
+                    "company": c["company"],
+                    "uom": c["uom"],
+                    "user": c["user"],
+                    "first": first,
+                    "last": last,
+                },
+            )
             return self.cr.rowcount
 
         return self._chunks("stock_move", insert)
@@ -429,7 +505,8 @@ class Generator:
         bases = self._bases()
 
         def insert(first, last):
-            self.cr.execute("""
+            self.cr.execute(
+                """
                 INSERT INTO stock_move_line (
                     id, picking_id, move_id, company_id, product_id, product_uom_id, lot_id,
                     location_id, location_dest_id, state, reference, quantity,
@@ -443,8 +520,15 @@ class Generator:
                   JOIN med_bench_unit u ON u.i = s.i
                   JOIN stock_move m ON m.id = %(move)s + s.sid - 1
                  WHERE s.sid BETWEEN %(first)s AND %(last)s
-            """, {"ml": bases["stock_move_line"], "move": bases["stock_move"],
-                  "user": c["user"], "first": first, "last": last})
+            """,
+                {
+                    "ml": bases["stock_move_line"],
+                    "move": bases["stock_move"],
+                    "user": c["user"],
+                    "first": first,
+                    "last": last,
+                },
+            )
             return self.cr.rowcount
 
         return self._chunks("stock_move_line", insert)
@@ -452,7 +536,8 @@ class Generator:
     def insert_uses(self):
         """A done use record for every unit whose last move took it to a patient."""
         c = self.config
-        self.cr.execute("""
+        self.cr.execute(
+            """
             INSERT INTO med_device_use (
                 name, company_id, user_id, lot_id, product_id, department_id, state,
                 patient_identifier, encounter_ref, surgery_ref, med_implantable, date_use,
@@ -465,13 +550,16 @@ class Generator:
               FROM med_bench_unit u
               JOIN med_bench_step s ON s.i = u.i AND s.j = u.k
              WHERE u.last_kind = 'use'
-        """.format(patient=h("u.i", 7, 50000)), {"company": c["company"], "user": c["user"]})
+        """.format(patient=h("u.i", 7, 50000)),
+            {"company": c["company"], "user": c["user"]},
+        )
         return self.cr.rowcount
 
     def insert_borrows(self):
         """A done borrow (due back 14 days after) for every unit whose last move lent it."""
         c = self.config
-        self.cr.execute("""
+        self.cr.execute(
+            """
             WITH issues AS (
                 INSERT INTO med_device_issue (
                     name, company_id, user_id, department_id, operation_type, state,
@@ -492,7 +580,9 @@ class Generator:
                    now() at time zone 'UTC', now() at time zone 'UTC'
               FROM issues i
               JOIN med_bench_unit u ON 'BENCH/BOR/' || lpad(u.i::text, 7, '0') = i.name
-        """, {"company": c["company"], "user": c["user"]})
+        """,
+            {"company": c["company"], "user": c["user"]},
+        )
         return self.cr.rowcount
 
     def insert_events(self):
@@ -501,7 +591,8 @@ class Generator:
         bases = self._bases()
 
         def insert(first, last):
-            self.cr.execute("""
+            self.cr.execute(
+                """
                 INSERT INTO med_unit_event (
                     id, lot_id, product_id, user_id, location_src_id, location_id,
                     department_id, partner_id, move_line_id, res_model, res_id, company_id,
@@ -525,8 +616,16 @@ class Generator:
                                                     AND dl.lot_id = u.lot_id
                   LEFT JOIN med_device_issue di ON di.id = dl.issue_id
                  WHERE s.sid BETWEEN %(first)s AND %(last)s
-            """, {"ev": bases["med_unit_event"], "ml": bases["stock_move_line"],
-                  "user": c["user"], "company": c["company"], "first": first, "last": last})
+            """,
+                {
+                    "ev": bases["med_unit_event"],
+                    "ml": bases["stock_move_line"],
+                    "user": c["user"],
+                    "company": c["company"],
+                    "first": first,
+                    "last": last,
+                },
+            )
             return self.cr.rowcount
 
         return self._chunks("med_unit_event", insert)
@@ -535,7 +634,8 @@ class Generator:
         """Each unit at its last location, and minus its quantity at the supplier's
         (unless it went back there), as Odoo's quants are after these moves."""
         c = self.config
-        self.cr.execute("""
+        self.cr.execute(
+            """
             INSERT INTO stock_quant (
                 product_id, company_id, location_id, lot_id, quantity, reserved_quantity,
                 in_date, inventory_quantity_set, create_uid, write_uid, create_date,
@@ -550,8 +650,9 @@ class Generator:
                    false, %(user)s, %(user)s, u.received, u.received
               FROM med_bench_unit u
              WHERE u.last_kind != 'return_supplier'
-        """, {"company": c["company"], "user": c["user"],
-              "supplier": c["supplier_location"]})
+        """,
+            {"company": c["company"], "user": c["user"], "supplier": c["supplier_location"]},
+        )
         return self.cr.rowcount
 
     def compute_lot_state(self):
@@ -579,16 +680,31 @@ class Generator:
         return self.cr.rowcount
 
     def analyze(self):
-        for table in ("stock_lot", "stock_quant", "stock_picking", "stock_move",
-                      "stock_move_line", "med_unit_event", "med_device_use",
-                      "med_device_issue", "med_device_issue_line"):
+        for table in (
+            "stock_lot",
+            "stock_quant",
+            "stock_picking",
+            "stock_move",
+            "stock_move_line",
+            "med_unit_event",
+            "med_device_use",
+            "med_device_issue",
+            "med_device_issue_line",
+        ):
             self.cr.execute(f"ANALYZE {table}")
 
     def report(self):
         counts = {}
-        for table in ("stock_lot", "stock_quant", "stock_picking", "stock_move",
-                      "stock_move_line", "med_unit_event", "med_device_use",
-                      "med_device_issue"):
+        for table in (
+            "stock_lot",
+            "stock_quant",
+            "stock_picking",
+            "stock_move",
+            "stock_move_line",
+            "med_unit_event",
+            "med_device_use",
+            "med_device_issue",
+        ):
             self.cr.execute(f"SELECT COUNT(*) FROM {table}")
             counts[table] = self.cr.fetchone()[0]
         self.cr.execute("SELECT med_state, COUNT(*) FROM stock_lot GROUP BY 1 ORDER BY 2 DESC")
@@ -603,8 +719,12 @@ def main(argv=None):
     parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--units", type=int, default=200_000)
-    parser.add_argument("--move-lines", type=int, default=1_000_000,
-                        help="about 5 per unit at most (lives of 1 to 9 moves)")
+    parser.add_argument(
+        "--move-lines",
+        type=int,
+        default=1_000_000,
+        help="about 5 per unit at most (lives of 1 to 9 moves)",
+    )
     args = parser.parse_args(argv)
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
     registry = odoo.modules.registry.Registry(args.database)

@@ -22,20 +22,26 @@ class TestCoreFormsStayOpen(TransactionCase):
             {"name": "Plain Widget", "is_storable": True, "tracking": "lot"}
         )
         cls.lot = env["stock.lot"].create({"name": "LOT-PLAIN-1", "product_id": cls.product.id})
-        cls.purchase = env["purchase.order"].create({
-            "partner_id": cls.partner.id,
-            "order_line": [(0, 0, {"product_id": cls.product.id, "product_qty": 2})],
-        })
+        cls.purchase = env["purchase.order"].create(
+            {
+                "partner_id": cls.partner.id,
+                "order_line": [(0, 0, {"product_id": cls.product.id, "product_qty": 2})],
+            }
+        )
         salesperson = new_test_user(env, "plain_sales", "sales_team.group_sale_salesman")
-        cls.sale = env["sale.order"].create({
-            "user_id": salesperson.id,
-            "partner_id": cls.partner.id,
-            "order_line": [(0, 0, {"product_id": cls.product.id, "product_uom_qty": 1})],
-        })
-        cls.picking = env["stock.picking"].create({
-            "picking_type_id": env.ref("stock.picking_type_in").id,
-            "partner_id": cls.partner.id,
-        })
+        cls.sale = env["sale.order"].create(
+            {
+                "user_id": salesperson.id,
+                "partner_id": cls.partner.id,
+                "order_line": [(0, 0, {"product_id": cls.product.id, "product_uom_qty": 1})],
+            }
+        )
+        cls.picking = env["stock.picking"].create(
+            {
+                "picking_type_id": env.ref("stock.picking_type_in").id,
+                "partner_id": cls.partner.id,
+            }
+        )
         cls.users = {
             "salesperson": salesperson,
             "purchaser": new_test_user(env, "plain_purchase", "purchase.group_purchase_user"),
@@ -54,8 +60,7 @@ class TestCoreFormsStayOpen(TransactionCase):
             "purchaser": [self.partner, self.product.product_tmpl_id, self.purchase],
             # (stock_account's lot valuation is shown to inventory managers only)
             "stock user": [self.product.product_tmpl_id, self.lot, self.picking],
-            "inventory admin": [self.product.product_tmpl_id, self.product, self.lot,
-                                self.picking],
+            "inventory admin": [self.product.product_tmpl_id, self.product, self.lot, self.picking],
         }
         for role, records in cases.items():
             for record in records:
@@ -67,7 +72,9 @@ class TestCoreFormsStayOpen(TransactionCase):
 
     def test_device_fields_are_not_shown_to_them(self):
         """The device page is for Medical Devices users; others don't get its fields."""
-        view = self.env["product.template"].with_user(self.users["purchaser"]).get_views(
-            [(False, "form")]
+        view = (
+            self.env["product.template"]
+            .with_user(self.users["purchaser"])
+            .get_views([(False, "form")])
         )
         self.assertNotIn("med_udi_di_ids", view["views"]["form"]["arch"])

@@ -19,8 +19,9 @@ from medtrace.edi import Line, Message
 
 DATA = Path(__file__).parent / "data" / "edi"
 EDIFACT_TYPES = [t for t in edi.MESSAGE_TYPES if edi.get_schema(t).edifact]
-CASES = [(t, f) for t in edi.MESSAGE_TYPES for f in edi.FORMATS
-         if f != "edifact" or t in EDIFACT_TYPES]
+CASES = [
+    (t, f) for t in edi.MESSAGE_TYPES for f in edi.FORMATS if f != "edifact" or t in EDIFACT_TYPES
+]
 
 
 def _typed(message):
@@ -29,8 +30,13 @@ def _typed(message):
 
 
 def _po(lines=None, **header):
-    values = {"message_id": "PO-1", "consignor_code": "C1", "date": "2025-06-01",
-              "order_ref": "R1", **header}
+    values = {
+        "message_id": "PO-1",
+        "consignor_code": "C1",
+        "date": "2025-06-01",
+        "order_ref": "R1",
+        **header,
+    }
     rows = lines if lines is not None else [{"product_code": "P-1", "quantity": "1"}]
     return Message("purchase_order", values, [Line(i, row) for i, row in enumerate(rows, 1)])
 
@@ -40,6 +46,7 @@ def _csv(text, encoding="utf-8"):
 
 
 # -- round trips -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("message_type", "fmt"), CASES)
 def test_round_trip_keeps_every_value(message_type, fmt):
@@ -61,26 +68,39 @@ def test_round_trip_with_chinese_column_titles(fmt):
     assert _typed(edi.decode(data, "usage_report")) == _typed(original)
 
 
-_text = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
-                min_size=1, max_size=30).map(str.strip).filter(bool)
-_line = st.fixed_dictionaries({
-    "product_code": _text.filter(lambda s: len(s) <= 40),
-    "product_name": _text,
-    "lot": _text.filter(lambda s: len(s) <= 40),
-    "expiry_date": st.dates(datetime.date(2025, 6, 2), datetime.date(2099, 12, 31)),
-    "quantity": st.decimals(min_value=Decimal("0.001"), max_value=Decimal(10**9), places=3),
-    "unit_price": st.one_of(st.none(), st.decimals(min_value=0, max_value=10**7, places=2)),
-})
+_text = (
+    st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30)
+    .map(str.strip)
+    .filter(bool)
+)
+_line = st.fixed_dictionaries(
+    {
+        "product_code": _text.filter(lambda s: len(s) <= 40),
+        "product_name": _text,
+        "lot": _text.filter(lambda s: len(s) <= 40),
+        "expiry_date": st.dates(datetime.date(2025, 6, 2), datetime.date(2099, 12, 31)),
+        "quantity": st.decimals(min_value=Decimal("0.001"), max_value=Decimal(10**9), places=3),
+        "unit_price": st.one_of(st.none(), st.decimals(min_value=0, max_value=10**7, places=2)),
+    }
+)
 
 
 @pytest.mark.parametrize("fmt", edi.FORMATS)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=st.lists(_line, min_size=1, max_size=5,
-                     unique_by=lambda row: (row["product_code"], row["lot"])))
+@given(
+    rows=st.lists(
+        _line, min_size=1, max_size=5, unique_by=lambda row: (row["product_code"], row["lot"])
+    )
+)
 def test_round_trip_of_any_line_values(fmt, rows):
     lines = [Line(i, {"line_no": i, **row}) for i, row in enumerate(rows, start=1)]
-    header = {"message_id": "PR-1", "consignor_code": "C1", "date": datetime.date(2025, 6, 1),
-              "order_ref": "R1", "reason": "包装破损, \"quoted\"; a|b 'x'+y:z?"}
+    header = {
+        "message_id": "PR-1",
+        "consignor_code": "C1",
+        "date": datetime.date(2025, 6, 1),
+        "order_ref": "R1",
+        "reason": "包装破损, \"quoted\"; a|b 'x'+y:z?",
+    }
     original = Message("purchase_return", header, lines)
     assert edi.validate(original) == []
     decoded = edi.decode(edi.encode(original, fmt), "purchase_return", format=fmt)
@@ -88,6 +108,7 @@ def test_round_trip_of_any_line_values(fmt, rows):
 
 
 # -- CSV as spreadsheets save it ---------------------------------------------------------
+
 
 def test_gbk_csv_from_a_chinese_spreadsheet():
     data = (DATA / "purchase_order_gbk.csv").read_bytes()
@@ -144,8 +165,10 @@ def test_utf8_without_bom_and_utf16_as_excel_unicode_text():
 
 
 def test_undecodable_bytes_are_an_encoding_error():
-    data = _csv("message_id,consignor_code,date,order_ref,product_code,quantity\n") + \
-        b"PO-1,C1,2025-06-01,R1,\x80\xff\x80,1\r\n"
+    data = (
+        _csv("message_id,consignor_code,date,order_ref,product_code,quantity\n")
+        + b"PO-1,C1,2025-06-01,R1,\x80\xff\x80,1\r\n"
+    )
     with pytest.raises(edi.EdiError) as caught:
         edi.decode(data, "purchase_order", format="csv")
     assert caught.value.code == "encoding"
@@ -153,8 +176,9 @@ def test_undecodable_bytes_are_an_encoding_error():
 
 
 def test_a_wrong_delimiter_is_named():
-    data = _csv("报文编号，委托方编码，单据日期，订单号，商品编码，数量\n"
-                "PO-1，C1，2025-06-01，R1，P-1，1\n")
+    data = _csv(
+        "报文编号，委托方编码，单据日期，订单号，商品编码，数量\nPO-1，C1，2025-06-01，R1，P-1，1\n"
+    )
     with pytest.raises(edi.EdiError) as caught:
         edi.decode(data, "purchase_order")
     assert caught.value.code == "bad_delimiter"
@@ -180,8 +204,10 @@ def test_a_file_that_is_no_table_at_all():
 
 
 def test_a_column_given_twice():
-    data = _csv("message_id,consignor_code,date,order_ref,商品编码,product_code,quantity\n"
-                "PO-1,C1,2025-06-01,R1,P-1,P-1,1\n")
+    data = _csv(
+        "message_id,consignor_code,date,order_ref,商品编码,product_code,quantity\n"
+        "PO-1,C1,2025-06-01,R1,P-1,P-1,1\n"
+    )
     with pytest.raises(edi.EdiError) as caught:
         edi.decode(data, "purchase_order")
     assert caught.value.code == "duplicate_column"
@@ -220,8 +246,7 @@ def test_a_million_line_csv_stops_at_the_limit():
     row = b"PO-1,C1,2025-06-01,R1,P-1,1\r\n"
     data = b"message_id,consignor_code,date,order_ref,product_code,quantity\r\n" + row * 10**6
     with pytest.raises(edi.EdiError) as caught:
-        edi.decode(data, "purchase_order", limits=edi.Limits(max_lines=1000,
-                                                              max_bytes=10**8))
+        edi.decode(data, "purchase_order", limits=edi.Limits(max_lines=1000, max_bytes=10**8))
     assert caught.value.code == "too_many_lines"
 
 
@@ -254,15 +279,38 @@ def test_partner_column_names_through_a_mapping():
 
 # -- XLSX ----------------------------------------------------------------------------------
 
+
 def test_xlsx_as_a_person_fills_it_in_excel():
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["XX 医院寄售订货单"])
     sheet.append([])
-    sheet.append(["报文编号", "委托方编码", "单据日期", "订单号", "商品条码", "批号", "有效期至",
-                  "数量", "单价"])
-    sheet.append(["PO-9", "C1", datetime.datetime(2025, 6, 1), "R9", 6901234567892, 240501,
-                  datetime.datetime(2027, 4, 30), 5, 12.5])
+    sheet.append(
+        [
+            "报文编号",
+            "委托方编码",
+            "单据日期",
+            "订单号",
+            "商品条码",
+            "批号",
+            "有效期至",
+            "数量",
+            "单价",
+        ]
+    )
+    sheet.append(
+        [
+            "PO-9",
+            "C1",
+            datetime.datetime(2025, 6, 1),
+            "R9",
+            6901234567892,
+            240501,
+            datetime.datetime(2027, 4, 30),
+            5,
+            12.5,
+        ]
+    )
     sheet.append([None, None, None, None, 6901234567908, "L2", 46507, 2.0, None])
     sheet["C5"].number_format = "General"  # a date that lost its format: a serial number
     out = io.BytesIO()
@@ -289,29 +337,42 @@ def test_xlsx_that_is_a_broken_zip():
 
 def test_xlsx_keeps_text_as_text():
     message = edi.example_message("purchase_order")
-    message.lines[0].values["product_name"] = "=HYPERLINK(\"http://x\")"
+    message.lines[0].values["product_name"] = '=HYPERLINK("http://x")'
     message.lines[0].values["lot"] = "00123"
     data = edi.encode(message, "xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     column = [cell.value for cell in sheet[1]].index("product_name") + 1
     cell = sheet.cell(row=2, column=column)
-    assert cell.value == "=HYPERLINK(\"http://x\")"
+    assert cell.value == '=HYPERLINK("http://x")'
     assert cell.data_type == "s"  # text, not a formula Excel would run
     assert _typed(edi.decode(data, "purchase_order"))[1][0]["lot"] == "00123"
 
 
 # -- JSON ----------------------------------------------------------------------------------
 
+
 def test_json_nested_layout_with_chinese_keys():
-    document = {"message_type": "purchase_order",
-                "header": {"报文编号": "PO-1", "委托方编码": "C1", "单据日期": "2025-06-01",
-                           "订单号": "R1"},
-                "lines": [{"商品编码": "P-1", "数量": 2.5, "有效期至": "20270430"}]}
+    document = {
+        "message_type": "purchase_order",
+        "header": {
+            "报文编号": "PO-1",
+            "委托方编码": "C1",
+            "单据日期": "2025-06-01",
+            "订单号": "R1",
+        },
+        "lines": [{"商品编码": "P-1", "数量": 2.5, "有效期至": "20270430"}],
+    }
     message = edi.decode(json.dumps(document, ensure_ascii=False).encode(), "purchase_order")
     assert edi.validate(message) == []
     header, lines = _typed(message)
-    assert lines == [{**lines[0], "product_code": "P-1", "quantity": Decimal("2.5"),
-                      "expiry_date": datetime.date(2027, 4, 30)}]
+    assert lines == [
+        {
+            **lines[0],
+            "product_code": "P-1",
+            "quantity": Decimal("2.5"),
+            "expiry_date": datetime.date(2027, 4, 30),
+        }
+    ]
 
 
 def test_json_errors_are_located():
@@ -330,9 +391,16 @@ def test_json_errors_are_located():
 
 
 def test_json_unknown_keys_and_wrong_kinds():
-    data = json.dumps({"message_id": "PO-1", "consignor_code": "C1", "date": "2025-06-01",
-                       "order_ref": "R1", "colour": "red",
-                       "lines": [{"product_code": ["P-1"], "quantity": 1}, "oops"]}).encode()
+    data = json.dumps(
+        {
+            "message_id": "PO-1",
+            "consignor_code": "C1",
+            "date": "2025-06-01",
+            "order_ref": "R1",
+            "colour": "red",
+            "lines": [{"product_code": ["P-1"], "quantity": 1}, "oops"],
+        }
+    ).encode()
     problems = edi.validate(edi.decode(data, "purchase_order"))
     found = {(p.code, p.line, p.field, p.severity) for p in problems}
     assert ("unknown_column", None, None, "warning") in found
@@ -341,6 +409,7 @@ def test_json_unknown_keys_and_wrong_kinds():
 
 
 # -- EDIFACT ---------------------------------------------------------------------------------
+
 
 def _pydifact(data: bytes):
     with warnings.catch_warnings():
@@ -361,8 +430,11 @@ def test_edifact_we_write_is_read_by_pydifact(message_type):
     assert bgm.elements[0] == schema.edifact.document_code
     assert bgm.elements[1] == original.header["message_id"]
     assert len(list(message.get_segments("LIN"))) == len(original.lines)
-    quantities = [s.elements[0][1] for s in message.get_segments("QTY")
-                  if s.elements[0][0] == schema.edifact.quantity_qualifier]
+    quantities = [
+        s.elements[0][1]
+        for s in message.get_segments("QTY")
+        if s.elements[0][0] == schema.edifact.quantity_qualifier
+    ]
     assert quantities == [str(line.values["quantity"]) for line in original.lines]
     expiries = [s.elements[0][1] for s in message.get_segments("DTM") if s.elements[0][0] == "36"]
     if "expiry_date" in schema.line_names:
@@ -418,8 +490,11 @@ def test_edifact_of_the_wrong_message():
     sales = edi.encode(edi.example_message("sales_order"), "edifact")
     with pytest.raises(edi.EdiError) as caught:
         edi.decode(sales, "purchase_order")
-    assert caught.value.params == {"found": "227", "message_type": "purchase_order",
-                                   "expected": "220"}
+    assert caught.value.params == {
+        "found": "227",
+        "message_type": "purchase_order",
+        "expected": "220",
+    }
 
 
 def test_edifact_interchange_with_two_messages():
@@ -433,8 +508,14 @@ def test_edifact_interchange_with_two_messages():
     assert len(edi.decode_interchange(text.encode("latin-1")).messages) == 2
 
 
-@pytest.mark.parametrize("data", [b"UNB+UNOC:3+A+B+250601:1200+1'UNZ+0+1'", b"UNA:+.? 'UNH+1",
-                                  b"UNH+1+ORDERS:D:96A:UN'BGM+220+X'"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"UNB+UNOC:3+A+B+250601:1200+1'UNZ+0+1'",
+        b"UNA:+.? 'UNH+1",
+        b"UNH+1+ORDERS:D:96A:UN'BGM+220+X'",
+    ],
+)
 def test_edifact_broken(data):
     with pytest.raises(edi.EdiError) as caught:
         edi.decode(data, "purchase_order")
@@ -453,12 +534,14 @@ def test_no_edifact_for_types_without_an_eancom_message():
 
 # -- identity --------------------------------------------------------------------------------
 
+
 def test_fingerprint_and_identity():
     data = edi.encode(edi.example_message("purchase_order"), "json")
     message = edi.decode(data, "purchase_order")
     assert message.fingerprint == hashlib.sha256(data).hexdigest() == edi.fingerprint(data)
     assert edi.fingerprint(b"abc") == (
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    )
     assert message.message_id == "PO-20250601-0001"
     assert message.identity == ("purchase_order", "C0001", "PO-20250601-0001")
     # the same message in another format: another file, the same identity
@@ -467,10 +550,17 @@ def test_fingerprint_and_identity():
     assert other.fingerprint != message.fingerprint
 
 
-@pytest.mark.parametrize(("data", "fmt"), [
-    (b"UNA:+.? 'UNB+", "edifact"), (b"\r\n UNB+UNOC", "edifact"), (b"PK\x03\x04rest", "xlsx"),
-    (b' \n{"a": 1}', "json"), (b"\xef\xbb\xbf[1]", "json"), (b"message_id,date", "csv"),
-    ("报文编号".encode("gbk"), "csv"),
-])
+@pytest.mark.parametrize(
+    ("data", "fmt"),
+    [
+        (b"UNA:+.? 'UNB+", "edifact"),
+        (b"\r\n UNB+UNOC", "edifact"),
+        (b"PK\x03\x04rest", "xlsx"),
+        (b' \n{"a": 1}', "json"),
+        (b"\xef\xbb\xbf[1]", "json"),
+        (b"message_id,date", "csv"),
+        ("报文编号".encode("gbk"), "csv"),
+    ],
+)
 def test_format_detection(data, fmt):
     assert edi.detect_format(data) == fmt

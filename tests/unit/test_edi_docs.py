@@ -24,8 +24,9 @@ def test_example_file_is_valid(path):
     assert edi.validate(message) == []
     expected = edi.clean(edi.example_message(message_type))
     assert edi.clean(message).header == expected.header
-    assert [line.values for line in edi.clean(message).lines] == \
-        [line.values for line in expected.lines]
+    assert [line.values for line in edi.clean(message).lines] == [
+        line.values for line in expected.lines
+    ]
 
 
 @pytest.mark.parametrize("message_type", edi.MESSAGE_TYPES)

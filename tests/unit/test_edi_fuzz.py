@@ -7,20 +7,34 @@ from hypothesis import strategies as st
 from medtrace import edi
 
 FORMATS = [None, *edi.FORMATS]
-SEEDS = {fmt: edi.encode(edi.example_message("shipment_confirmation"), fmt)
-         for fmt in edi.FORMATS}
-SEEDS["csv-zh"] = edi.encode(edi.example_message("shipment_confirmation"), "csv", lang="zh_CN",
-                             encoding="gb18030")
-BUGS = (KeyError, TypeError, AttributeError, IndexError, AssertionError, NameError,
-        UnboundLocalError)
-FUZZ = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SEEDS = {fmt: edi.encode(edi.example_message("shipment_confirmation"), fmt) for fmt in edi.FORMATS}
+SEEDS["csv-zh"] = edi.encode(
+    edi.example_message("shipment_confirmation"), "csv", lang="zh_CN", encoding="gb18030"
+)
+BUGS = (
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    AssertionError,
+    NameError,
+    UnboundLocalError,
+)
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _survives(data, fmt):
     try:
-        message = edi.decode(data, "shipment_confirmation", format=fmt,
-                             limits=edi.Limits(max_lines=50, max_bytes=100_000))
+        message = edi.decode(
+            data,
+            "shipment_confirmation",
+            format=fmt,
+            limits=edi.Limits(max_lines=50, max_bytes=100_000),
+        )
     except edi.EdiError as exc:
         assert exc.code in edi.MESSAGES
         # the last-resort net of decode must not be hiding a bug of ours
@@ -54,7 +68,7 @@ def test_damaged_files(seed, data):
         elif action == "insert":
             original[position:position] = data.draw(st.binary(min_size=1, max_size=8))
         else:
-            del original[position:position + data.draw(st.integers(1, 20))]
+            del original[position : position + data.draw(st.integers(1, 20))]
         if not original:
             break
     fmt = data.draw(st.sampled_from([None, seed.split("-")[0]]))
@@ -62,8 +76,11 @@ def test_damaged_files(seed, data):
 
 
 @FUZZ
-@given(text=st.text(alphabet=st.sampled_from(list(",;|\t\"'\r\n+:?UNABHT报文编号数量0123456789-")),
-                    max_size=400))
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list(",;|\t\"'\r\n+:?UNABHT报文编号数量0123456789-")), max_size=400
+    )
+)
 def test_text_made_of_separators(text):
     for fmt in FORMATS:
         _survives(text.encode("utf-8"), fmt)

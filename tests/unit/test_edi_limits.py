@@ -20,23 +20,29 @@ PO_FIELDS = ["message_id", "consignor_code", "date", "order_ref", "product_code"
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
     'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
-    "</Types>")
+    "</Types>"
+)
 _RELS = (
     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
     '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxml'
     'formats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-    "</Relationships>")
+    "</Relationships>"
+)
 _WORKBOOK = (
     '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
     'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    'relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
 _WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
     '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxml'
     'formats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-    "</Relationships>")
-_SHEET_START = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
-                b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+    "</Relationships>"
+)
+_SHEET_START = (
+    b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+    b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
 _SHEET_END = b"</sheetData></worksheet>"
 
 
@@ -58,8 +64,10 @@ def _workbook(rows=b"", inflated=0, chunk=b"<row/>", prefix=b""):
 
 
 def _inline_row(number, values):
-    cells = "".join(f'<c r="{chr(65 + index)}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
-                    for index, value in enumerate(values))
+    cells = "".join(
+        f'<c r="{chr(65 + index)}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
+        for index, value in enumerate(values)
+    )
     return f'<row r="{number}">{cells}</row>'.encode()
 
 
@@ -70,6 +78,7 @@ def _refused(data, message_type="purchase_order", **limits):
 
 
 # -- XLSX ----------------------------------------------------------------------------------
+
 
 def test_zip_bomb_xlsx_is_refused_from_its_declared_sizes():
     bomb = _workbook(inflated=100 * 1024 * 1024)
@@ -90,27 +99,33 @@ def test_declared_total_over_the_limit_is_refused_before_reading():
 
 def test_empty_rows_past_the_row_limit_stop_the_streaming_read():
     # the ratio check let through: the reader still stops at the row limit
-    data = _workbook(rows=_inline_row(1, PO_FIELDS),
-                     inflated=50 * 1024 * 1024)
+    data = _workbook(rows=_inline_row(1, PO_FIELDS), inflated=50 * 1024 * 1024)
     error = _refused(data, max_ratio=10**6, max_lines=1000)
     assert error.code == "too_many_rows"
     assert error.params["maximum"] == 2100
 
 
 def test_a_row_number_far_down_is_refused_at_once():
-    data = _workbook(rows=_inline_row(1, PO_FIELDS)
-                     + _inline_row(1_048_576, ["PO-1", "C1", "2025-06-01", "R1", "P-1", "1"]))
+    data = _workbook(
+        rows=_inline_row(1, PO_FIELDS)
+        + _inline_row(1_048_576, ["PO-1", "C1", "2025-06-01", "R1", "P-1", "1"])
+    )
     assert _refused(data).code == "too_many_rows"
 
 
 def test_actual_bytes_cannot_exceed_the_declared_size():
     """A part whose central directory lies about its size (declares 100 bytes for a big
     sheet) is not read past what it declared: the workbook is refused as damaged."""
-    data = bytearray(_workbook(rows=_inline_row(1, ["message_id", "quantity"]),
-                               inflated=2 * 1024 * 1024, chunk=b"<row></row>"))
+    data = bytearray(
+        _workbook(
+            rows=_inline_row(1, ["message_id", "quantity"]),
+            inflated=2 * 1024 * 1024,
+            chunk=b"<row></row>",
+        )
+    )
     name = b"xl/worksheets/sheet1.xml"
     central = data.rfind(b"PK\x01\x02", 0, data.rfind(name))
-    data[central + 24:central + 28] = (100).to_bytes(4, "little")
+    data[central + 24 : central + 28] = (100).to_bytes(4, "little")
     error = _refused(bytes(data), max_ratio=10**6)
     assert error.code == "bad_xlsx"
 
@@ -123,21 +138,23 @@ def test_xlsx_column_past_the_limit_is_refused():
     sheet.write_string(1, 299, "far right")
     workbook.close()
     error = _refused(out.getvalue(), max_columns=256)
-    assert (error.code, error.params["line"], error.params["count"]) == (
-        "too_many_columns", 2, 300)
+    assert (error.code, error.params["line"], error.params["count"]) == ("too_many_columns", 2, 300)
 
 
 def test_xlsx_with_a_dtd_is_refused():
     data = _workbook(rows=_inline_row(1, PO_FIELDS))
     # a DTD (entity expansion) in the sheet part
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             content = source.read(info)
             if info.filename.endswith("sheet1.xml"):
-                content = content.replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaa">]>'
-                                          b"<worksheet", 1)
+                content = content.replace(
+                    b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet', 1
+                )
             target.writestr(info.filename, content)
     error = _refused(out.getvalue())
     assert error.code == "bad_xlsx" and "DTD" in str(error)
@@ -149,18 +166,24 @@ def test_streaming_reader_reads_what_openpyxl_reads():
     rows = list(iter_sheet_rows(data, edi.DEFAULT_LIMITS))
     assert rows[0][0] == 1 and len(rows) == len(message.lines) + 1
     decoded = edi.decode(data, "stock_statement")
-    assert edi.clean(decoded).lines[0].values == edi.clean(
-        edi.decode(edi.encode(message, "csv"), "stock_statement")).lines[0].values
+    assert (
+        edi.clean(decoded).lines[0].values
+        == edi.clean(edi.decode(edi.encode(message, "csv"), "stock_statement")).lines[0].values
+    )
 
 
 # -- CSV -----------------------------------------------------------------------------------
+
 
 def test_csv_with_100000_columns_is_refused_fast():
     header = ",".join(f"c{index}" for index in range(100_000)).encode()
     error = _refused(header + b"\n" + header)
     assert error.code == "too_many_columns"
     assert (error.params["line"], error.params["count"], error.params["maximum"]) == (
-        1, 100_000, 256)
+        1,
+        100_000,
+        256,
+    )
 
 
 def test_csv_wide_data_row_is_refused():
@@ -173,7 +196,10 @@ def test_csv_value_longer_than_the_field_limit_is_refused():
     data = PO_COLUMNS + b"PO-1,C1,2025-06-01,R1," + b"P" * 20_000 + b",1\r\n"
     error = _refused(data, max_field_chars=10_000)
     assert (error.code, error.params["line"], error.params["size"]) == (
-        "field_too_large", 2, 20_000)
+        "field_too_large",
+        2,
+        20_000,
+    )
     huge = PO_COLUMNS + b'PO-1,C1,2025-06-01,R1,"' + b"P" * 200_000 + b'",1\r\n'
     assert _refused(huge).code == "field_too_large"
 
@@ -186,18 +212,31 @@ def test_csv_blank_lines_past_the_row_limit_are_refused():
 
 # -- JSON ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("body", "code", "where"), [
-    (b'{"message_id": "S-1", "lines": [{"lot": "\\ud800"}]}', "lone_surrogate",
-     "$.lines[0].lot"),
-    (b'{"message_id": "S-1", "lines": [{"\\udfff": "x"}]}', "lone_surrogate", "$.lines[0]"),
-    (b'{"message_id": "S-1", "lines": [{"lot": "L\\u0000"}]}', "nul_character",
-     "$.lines[0].lot"),
-    (b'{"lines": [{"quantity": 1e999999999}]}', "number_too_large", "1e999999999"),
-    (b'{"lines": [{"quantity": ' + b"9" * 5000 + b"}]}", "number_too_large", "999"),
-    (b'{"lines": [{"quantity": 1}], "x": ' + b"[" * 100 + b"]" * 100 + b"}",
-     "json_too_deep", "$.x[0]"),
-    (b'{"a": ' * 100_000, "json_too_deep", "$"),
-])
+
+@pytest.mark.parametrize(
+    ("body", "code", "where"),
+    [
+        (
+            b'{"message_id": "S-1", "lines": [{"lot": "\\ud800"}]}',
+            "lone_surrogate",
+            "$.lines[0].lot",
+        ),
+        (b'{"message_id": "S-1", "lines": [{"\\udfff": "x"}]}', "lone_surrogate", "$.lines[0]"),
+        (
+            b'{"message_id": "S-1", "lines": [{"lot": "L\\u0000"}]}',
+            "nul_character",
+            "$.lines[0].lot",
+        ),
+        (b'{"lines": [{"quantity": 1e999999999}]}', "number_too_large", "1e999999999"),
+        (b'{"lines": [{"quantity": ' + b"9" * 5000 + b"}]}", "number_too_large", "999"),
+        (
+            b'{"lines": [{"quantity": 1}], "x": ' + b"[" * 100 + b"]" * 100 + b"}",
+            "json_too_deep",
+            "$.x[0]",
+        ),
+        (b'{"a": ' * 100_000, "json_too_deep", "$"),
+    ],
+)
 def test_hostile_json_is_a_clear_refusal(body, code, where):
     error = _refused(body, "stock_statement")
     assert error.code == code
@@ -214,15 +253,35 @@ def test_json_nested_within_the_limit_is_read():
 # -- outbound CSV never carries a formula ---------------------------------------------------
 
 PO_LOT = [f.name for f in edi.get_schema("stock_comparison").fields].index("lot")
-FORMULAS = ["=HYPERLINK(\"http://x\",\"click\")", "=cmd|' /C calc'!A0", "@SUM(A1:A9)", "+1",
-            "-1+2", "\tTAB", "\rCR"]
+FORMULAS = [
+    '=HYPERLINK("http://x","click")',
+    "=cmd|' /C calc'!A0",
+    "@SUM(A1:A9)",
+    "+1",
+    "-1+2",
+    "\tTAB",
+    "\rCR",
+]
 
 
 @pytest.mark.parametrize("value", FORMULAS)
 def test_outbound_csv_escapes_formulas_and_reads_them_back_as_text(value):
-    message = Message("stock_comparison", {"consignor_code": "C1", "date": "2025-06-01"},
-                      [Line(1, {"product_code": "P-1", "lot": value, "our_quantity": 1,
-                                "their_quantity": 3, "difference": -2})])
+    message = Message(
+        "stock_comparison",
+        {"consignor_code": "C1", "date": "2025-06-01"},
+        [
+            Line(
+                1,
+                {
+                    "product_code": "P-1",
+                    "lot": value,
+                    "our_quantity": 1,
+                    "their_quantity": 3,
+                    "difference": -2,
+                },
+            )
+        ],
+    )
     data = edi.encode(message, "csv")
     row = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))[1]
     lot, difference = row[PO_LOT], row[-1]
@@ -238,5 +297,6 @@ def test_normal_values_round_trip_unchanged():
     assert b"'" not in data
     back = edi.clean(edi.decode(data, "stock_comparison"))
     assert [line.values for line in back.lines] == [
-        line.values for line in edi.clean(message).lines]
+        line.values for line in edi.clean(message).lines
+    ]
     assert back.header == edi.clean(message).header

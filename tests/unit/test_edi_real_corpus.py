@@ -31,17 +31,30 @@ BY_FILE = {entry["file"]: entry for entry in CORPUS}
 
 # (UNH message type, BGM 1001) -> suite message type (docs/edi/eancom.md)
 SUITE_TYPES = {
-    ("ORDERS", "220"): "purchase_order", ("ORDERS", "227"): "sales_order",
-    ("ORDERS", "Z01"): "purchase_return", ("ORDERS", "Z02"): "sales_return",
-    ("INVRPT", "35"): "stock_statement", ("RECADV", "632"): "receipt_confirmation",
-    ("RECADV", "352"): "receipt_confirmation", ("DESADV", "351"): "shipment_confirmation",
-    ("SLSRPT", "73E"): "usage_report", ("SLSRPT", "73"): "usage_report",
-    ("INVOIC", "380"): "invoice", ("INVOIC", "381"): "invoice", ("INVOIC", "383"): "invoice",
-    ("INVOIC", "384"): "invoice", ("ORDRSP", "231"): "order_response",
+    ("ORDERS", "220"): "purchase_order",
+    ("ORDERS", "227"): "sales_order",
+    ("ORDERS", "Z01"): "purchase_return",
+    ("ORDERS", "Z02"): "sales_return",
+    ("INVRPT", "35"): "stock_statement",
+    ("RECADV", "632"): "receipt_confirmation",
+    ("RECADV", "352"): "receipt_confirmation",
+    ("DESADV", "351"): "shipment_confirmation",
+    ("SLSRPT", "73E"): "usage_report",
+    ("SLSRPT", "73"): "usage_report",
+    ("INVOIC", "380"): "invoice",
+    ("INVOIC", "381"): "invoice",
+    ("INVOIC", "383"): "invoice",
+    ("INVOIC", "384"): "invoice",
+    ("ORDRSP", "231"): "order_response",
 }
 # suite header field -> NAD 3035 qualifier; suite line field -> PIA 7143 item type
-PARTY_FIELDS = {"consignor_code": "SU", "partner_code": "BY", "customer_code": "DP",
-                "warehouse_code": "WH", "invoicee_code": "IV"}
+PARTY_FIELDS = {
+    "consignor_code": "SU",
+    "partner_code": "BY",
+    "customer_code": "DP",
+    "warehouse_code": "WH",
+    "invoicee_code": "IV",
+}
 ITEM_FIELDS = {"product_code": "SA", "lot": "NB", "serial": "SN", "di": "ZZZ"}
 # suite line fields holding a quantity other than the main one -> QTY 6063 qualifier
 QUANTITY_FIELDS = {"ordered_quantity": "21"}
@@ -49,6 +62,7 @@ EXPIRY_KEYS = ("DTM+36", "DTM+361", "DTM+208")
 
 
 # -- adapter: medtrace's output in the corpus.json shape ----------------------------------
+
 
 def _iso(value) -> str | None:
     """A date as ISO text (CCYYMMDD, CCYYMMDDHHMM, date objects and ISO text accepted)."""
@@ -79,8 +93,11 @@ def _first(value):
 def _line(values: dict, suite: str | None, expected: dict) -> dict:
     extra = _extra(values)
     got: dict = {"gtin": _text(values.get("gtin"))}
-    ids = {code: str(values[name]) for name, code in ITEM_FIELDS.items()
-           if values.get(name) not in (None, "")}
+    ids = {
+        code: str(values[name])
+        for name, code in ITEM_FIELDS.items()
+        if values.get(name) not in (None, "")
+    }
     for key, value in extra.items():
         # "PIA+IN", "LIN+IB": item ids; "LIN+1229" (action code) and names are not
         if key.startswith(("PIA+", "LIN+")) and " " not in key and not key[4:].isdigit():
@@ -111,8 +128,11 @@ def _line(values: dict, suite: str | None, expected: dict) -> dict:
         got["batch"] = str(values["lot"])
     if values.get("batch") not in (None, ""):
         got["batch"] = str(values["batch"])
-    expiry = values.get("expiry_date") or values.get("expiry") or next(
-        (_first(extra[k]) for k in EXPIRY_KEYS if k in extra), None)
+    expiry = (
+        values.get("expiry_date")
+        or values.get("expiry")
+        or next((_first(extra[k]) for k in EXPIRY_KEYS if k in extra), None)
+    )
     if expiry:
         got["expiry"] = _iso(expiry)
     price = values.get("price")
@@ -134,15 +154,17 @@ def _line(values: dict, suite: str | None, expected: dict) -> dict:
     return got
 
 
-def _message(header: dict, lines: list, envelope: dict, suite: str | None,
-             expected: dict) -> dict:
+def _message(header: dict, lines: list, envelope: dict, suite: str | None, expected: dict) -> dict:
     got = dict(envelope)
     if header.get("message_id") not in (None, ""):
         got["document_number"] = str(header["message_id"])
     if header.get("date"):
         got["date"] = _iso(header["date"])
-    parties = {code: str(header[name]) for name, code in PARTY_FIELDS.items()
-               if header.get(name) not in (None, "")}
+    parties = {
+        code: str(header[name])
+        for name, code in PARTY_FIELDS.items()
+        if header.get(name) not in (None, "")
+    }
     for key, value in _extra(header).items():
         match = re.fullmatch(r"NAD\+([A-Z0-9]{1,3})", key)
         if match:
@@ -151,8 +173,9 @@ def _message(header: dict, lines: list, envelope: dict, suite: str | None,
         parties.update(header["parties"])
     got["parties"] = parties
     wanted = expected.get("lines", [])
-    got["lines"] = [_line(values, suite, wanted[i] if i < len(wanted) else {})
-                    for i, values in enumerate(lines)]
+    got["lines"] = [
+        _line(values, suite, wanted[i] if i < len(wanted) else {}) for i, values in enumerate(lines)
+    ]
     return got
 
 
@@ -180,19 +203,24 @@ def read_corpus_file(data: bytes, expected: list | None = None) -> list[dict]:
         result = []
         for index, found in enumerate(interchange.messages):
             want = expected[index] if index < len(expected) else {}
-            version = ":".join(p for p in (found.version, found.release, found.agency,
-                                            found.association) if p)
-            envelope = {"type": found.type, "version": version,
-                        "reference": found.reference,
-                        "document_number": found.document_number,
-                        "document_code": found.document_code}
+            version = ":".join(
+                p for p in (found.version, found.release, found.agency, found.association) if p
+            )
+            envelope = {
+                "type": found.type,
+                "version": version,
+                "reference": found.reference,
+                "document_number": found.document_number,
+                "document_code": found.document_code,
+            }
             suite = _suite_type(found.type, found.document_code)
             if suite is None:
                 result.append(envelope)
                 continue
             message = found.decode(suite)
-            result.append(_message(message.header, [_values(x) for x in message.lines],
-                                   envelope, suite, want))
+            result.append(
+                _message(message.header, [_values(x) for x in message.lines], envelope, suite, want)
+            )
         return result
     want = expected[0] if expected else {}
     suite = _suite_type(want.get("type", ""), want.get("document_code", ""))
@@ -203,6 +231,7 @@ def read_corpus_file(data: bytes, expected: list | None = None) -> list[dict]:
 
 
 # -- comparison ---------------------------------------------------------------------------
+
 
 def _same(expected, got) -> bool:
     if expected == got:
@@ -254,6 +283,7 @@ def _summary(items: list[str], limit: int = 12) -> str:
 
 # -- tests --------------------------------------------------------------------------------
 
+
 def _published_text(data: bytes) -> str:
     try:
         return data.decode("utf-8")
@@ -298,8 +328,9 @@ def test_every_entry_cites_its_source():
         assert re.match(r"https?://", entry.get("source", "")), entry["file"]
         assert entry.get("license") and entry.get("written_by") and entry.get("syntax")
         if entry.get("repository"):
-            match = re.fullmatch(r"https://github\.com/([^/]+/[^/]+)/blob/([0-9a-f]{40})/(.+)",
-                                 entry["source"])
+            match = re.fullmatch(
+                r"https://github\.com/([^/]+/[^/]+)/blob/([0-9a-f]{40})/(.+)", entry["source"]
+            )
             assert match, entry["file"]
             assert match.group(1) == entry["repository"] and match.group(3) == entry["path"]
         assert entry["messages"], entry["file"]

@@ -51,15 +51,25 @@ def test_column_names_are_compared_without_decoration():
     assert normalize_column("Expiry_Date") == normalize_column("expiry date")
 
 
-@pytest.mark.parametrize("gtin", ["4006381333931", "9780306406157", "96385074", "036000291452",
-                                  "06901234567892", "10614141000415"])
+@pytest.mark.parametrize(
+    "gtin",
+    [
+        "4006381333931",
+        "9780306406157",
+        "96385074",
+        "036000291452",
+        "06901234567892",
+        "10614141000415",
+    ],
+)
 def test_gs1_check_digit_accepts_valid_gtins(gtin):
     assert edi.mod10_check_digit(gtin[:-1]) == int(gtin[-1])
     assert edi.gtin_is_valid(gtin)
 
 
-@pytest.mark.parametrize("gtin", ["4006381333932", "06901234567893", "1234567", "0690123456789X",
-                                  "069012345678922"])
+@pytest.mark.parametrize(
+    "gtin", ["4006381333932", "06901234567893", "1234567", "0690123456789X", "069012345678922"]
+)
 def test_gs1_check_digit_rejects_others(gtin):
     assert not edi.gtin_is_valid(gtin)
 
@@ -78,8 +88,9 @@ def test_example_messages_are_valid(message_type):
 
 
 def test_every_code_used_has_a_template_and_every_template_is_used():
-    source = "\n".join(p.read_text(encoding="utf-8") for p in EDI_SOURCE.glob("*.py")
-                       if p.name != "errors.py")
+    source = "\n".join(
+        p.read_text(encoding="utf-8") for p in EDI_SOURCE.glob("*.py") if p.name != "errors.py"
+    )
     used = set(re.findall(r"(?:problem|EdiError)\(\s*\"(\w+)\"", source))
     used |= set(re.findall(r"ValueProblem\(\"(\w+)\"", source))
     assert used - set(edi.MESSAGES) == set()

@@ -188,7 +188,9 @@ def test_resident_id_numbers_use_stdnum():
 
 CATALOGUE_XML = (
     Path(__file__).resolve().parents[2]
-    / "med_gsp_quality" / "data" / "gsp_device_category_data.xml"
+    / "med_gsp_quality"
+    / "data"
+    / "gsp_device_category_data.xml"
 )
 
 
@@ -198,13 +200,15 @@ def _catalogue_records():
     for record in root.iter("record"):
         assert record.get("model") == "gsp.device.category"
         fields = {field.get("name"): field for field in record.iter("field")}
-        records.append({
-            "id": record.get("id"),
-            "code": fields["code"].text,
-            "name": fields["name"].text,
-            "name_en": fields["name_en"].text if "name_en" in fields else None,
-            "parent": fields["parent_id"].get("ref") if "parent_id" in fields else None,
-        })  # fmt: skip
+        records.append(
+            {
+                "id": record.get("id"),
+                "code": fields["code"].text,
+                "name": fields["name"].text,
+                "name_en": fields["name_en"].text if "name_en" in fields else None,
+                "parent": fields["parent_id"].get("ref") if "parent_id" in fields else None,
+            }
+        )
     return root, records
 
 

@@ -23,8 +23,11 @@ from medtrace.gsp import (
     validate_classification_code,
 )
 
-FUZZ = settings(max_examples=200, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _reasons(scope):
@@ -41,99 +44,162 @@ CORPUS = [
         "06-医用成像器械,07-医用诊察和监护器械,13-无源植入器械,14-注输、护理和防护器械；"
         "Ⅱ类：07-医用诊察和监护器械,08-呼吸、麻醉和急救器械,22-临床检验器械",
         {"III": ("01", "02", "03", "06", "07", "13", "14"), "II": ("07", "08", "22")},
-        {}, {}, [], id="brief-2017-subjects",
+        {},
+        {},
+        [],
+        id="brief-2017-subjects",
     ),
     pytest.param(
         # the second example of the brief: a licence still in the 2002 catalogue
         "Ⅲ类：6815注射穿刺器械，6821医用电子仪器设备，6866医用高分子材料及制品",
-        {}, {"III": ("6815", "6821", "6866")}, {}, [], id="brief-2002-codes",
+        {},
+        {"III": ("6815", "6821", "6866")},
+        {},
+        [],
+        id="brief-2002-codes",
     ),
     pytest.param(
         # the third example of the brief: 第三类医疗器械 and a first-level category
         "第三类医疗器械：03-13神经和心血管介入器械, 13-05",
-        {"III": ("03-13", "13-05")}, {}, {}, [], id="brief-first-level",
+        {"III": ("03-13", "13-05")},
+        {},
+        {},
+        [],
+        id="brief-first-level",
     ),
     pytest.param(
         # https://m.007swz.com/xinxi/ciztftg.html: the business categories of a class III
         # licence as printed there, each with its class ("三类-6821 ...")
         "三类-6821医用电子仪器设备、三类-6846植入材料人工器官、三类-6863口腔科材料、"
         "三类-6877介入器材",
-        {}, {"III": ("6821", "6846", "6863", "6877")}, {}, [], id="007swz-class-per-item",
+        {},
+        {"III": ("6821", "6846", "6863", "6877")},
+        {},
+        [],
+        id="007swz-class-per-item",
     ),
     pytest.param(
         # https://m.bankerbay.com.cn/g87836710.html (also http://74525.cc/news/7306749.asp):
         # a business licence scope "包含III类医疗器械销售(批发和零售)" - a class, no code
         "III类医疗器械销售(批发和零售)",
-        {}, {}, {}, ["no_code"], id="bankerbay-class-without-code",
+        {},
+        {},
+        {},
+        ["no_code"],
+        id="bankerbay-class-without-code",
     ),
     pytest.param(
         # https://m.bankerbay.com.cn/g87836710.html: contact lenses, "6822角膜接触镜", class
         # III; constructed as a licence line with the usual restriction in brackets
         "经营范围：III类:6822医用光学器具、仪器及内窥镜设备(仅限角膜接触镜及护理液)",
-        {}, {"III": ("6822",)}, {}, ["restriction"], id="contact-lenses-restricted",
+        {},
+        {"III": ("6822",)},
+        {},
+        ["restriction"],
+        id="contact-lenses-restricted",
     ),
     pytest.param(
         # a public GitHub seed file of the 22 subjects (catchAdmin EquipmentClassSeeds, PHP)
         # writes them "01 - 有源手术器械,02 - 无源手术器械": spaces around the dash
         "Ⅱ类：01 - 有源手术器械,02 - 无源手术器械,22 - 临床检验器械",
-        {"II": ("01", "02", "22")}, {}, {}, [], id="github-seed-spaced-dashes",
+        {"II": ("01", "02", "22")},
+        {},
+        {},
+        [],
+        id="github-seed-spaced-dashes",
     ),
     pytest.param(
         # constructed: a business licence (营业执照) scope in the wording of the 2021
         # business scope standard: classes without codes, and non-device text
         "许可项目：第三类医疗器械经营；一般项目：第一类医疗器械销售；第二类医疗器械销售；"
         "日用百货销售；化妆品批发（依法须经批准的项目，经相关部门批准后方可开展经营活动）",
-        {}, {}, {}, ["no_code", "no_code", "no_code"], id="business-licence",
+        {},
+        {},
+        {},
+        ["no_code", "no_code", "no_code"],
+        id="business-licence",
     ),
     pytest.param(
         # constructed: IVD reagents listed for class III and excluded for class II
         "III类：6840体外诊断试剂；Ⅱ类：6840临床检验分析仪器（不含体外诊断试剂）",
-        {}, {"III": ("6840",), "II": ("6840",)}, {"III": "included", "II": "excluded"}, [],
+        {},
+        {"III": ("6840",), "II": ("6840",)},
+        {"III": "included", "II": "excluded"},
+        [],
         id="ivd-in-and-out",
     ),
     pytest.param(
         # constructed: full-width digits, punctuation and dash, 2017 codes without names
         "Ⅲ类：１４－０１，１３；二类：０７、０８",
-        {"III": ("13", "14-01"), "II": ("07", "08")}, {}, {}, [], id="full-width",
+        {"III": ("13", "14-01"), "II": ("07", "08")},
+        {},
+        {},
+        [],
+        id="full-width",
     ),
     pytest.param(
         # constructed: one heading for two classes, a class in brackets after an item
         "Ⅱ、Ⅲ类：07；体外诊断试剂（Ⅲ类）",
-        {"II": ("07",), "III": ("07",)}, {}, {"III": "included"}, [], id="shared-heading",
+        {"II": ("07",), "III": ("07",)},
+        {},
+        {"III": "included"},
+        [],
+        id="shared-heading",
     ),
     pytest.param(
         # constructed: both catalogues on one licence, lines, then non-device text
         "2002年分类目录：Ⅲ类：6815注射穿刺器械\n2017年分类目录：Ⅲ类：14-注输、护理和防护器械\n"
         "二类：6820普通诊察器械\n日用百货、五金交电",
-        {"III": ("14",)}, {"III": ("6815",), "II": ("6820",)}, {}, [], id="both-catalogues",
+        {"III": ("14",)},
+        {"III": ("6815",), "II": ("6820",)},
+        {},
+        [],
+        id="both-catalogues",
     ),
     pytest.param(
         # constructed: circled list numbers and the old code with its sub-item (6822-1)
         "Ⅲ类：①6815注射穿刺器械②6822-1角膜接触镜及护理用液",
-        {}, {"III": ("6815", "6822-1")}, {}, [], id="circled-numbers",
+        {},
+        {"III": ("6815", "6822-1")},
+        {},
+        [],
+        id="circled-numbers",
     ),
     pytest.param(
         # constructed: what cannot be read is reported, not dropped
         "Ⅲ类：13-有源植入器械,23,01~05,6811,植入材料,12",
-        {"III": ("12",)}, {}, {},
+        {"III": ("12",)},
+        {},
+        {},
         ["name_mismatch", "range", "unknown_code", "unknown_code", "unread"],
         id="unreadable-items",
     ),
     pytest.param(
         # constructed: a licence-wide exclusion of IVD reagents after the lists
         "第二类、第三类医疗器械：07,13；（不含体外诊断试剂）",
-        {"II": ("07", "13"), "III": ("07", "13")}, {}, {"II": "excluded", "III": "excluded"},
-        [], id="licence-wide-exclusion",
+        {"II": ("07", "13"), "III": ("07", "13")},
+        {},
+        {"II": "excluded", "III": "excluded"},
+        [],
+        id="licence-wide-exclusion",
     ),
     pytest.param(
         # constructed: a code before any class is named
         "经营范围：6815注射穿刺器械；Ⅲ类：13",
-        {"III": ("13",)}, {}, {}, ["no_class"], id="code-without-class",
+        {"III": ("13",)},
+        {},
+        {},
+        ["no_class"],
+        id="code-without-class",
     ),
     pytest.param(
         # constructed: exact subject names without codes (read), and a bare word (not read)
         "第三类：有源手术器械，注输、护理和防护器械，高值耗材",
-        {"III": ("01", "14")}, {}, {}, ["unread"], id="names-without-codes",
+        {"III": ("01", "14")},
+        {},
+        {},
+        ["unread"],
+        id="names-without-codes",
     ),
 ]
 
@@ -153,10 +219,21 @@ def test_corpus(text, codes, legacy, ivd, reasons):
 # --- behaviour ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("heading", [
-    "Ⅲ类：", "III类:", "ⅲ类：", "三类：", "第三类：", "第三类医疗器械：", "3类：", "Ⅲ类医疗器械：",
-    "III 类 ：", "三类-",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Ⅲ类：",
+        "III类:",
+        "ⅲ类：",
+        "三类：",
+        "第三类：",
+        "第三类医疗器械：",
+        "3类：",
+        "Ⅲ类医疗器械：",
+        "III 类 ：",
+        "三类-",
+    ],
+)
 def test_printed_forms_of_class_three(heading):
     scope = parse_business_scope(heading + "13-05,14")
     assert dict(scope.codes) == {"III": ("13-05", "14")}
@@ -164,11 +241,18 @@ def test_printed_forms_of_class_three(heading):
     assert not scope.unread
 
 
-@pytest.mark.parametrize("heading, classes", [
-    ("Ⅱ类：", ("II",)), ("二类：", ("II",)), ("第二类医疗器械：", ("II",)),
-    ("Ⅱ类、Ⅲ类：", ("II", "III")), ("二、三类：", ("II", "III")), ("II/III类：", ("II", "III")),
-    ("第一类：", ("I",)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "heading, classes",
+    [
+        ("Ⅱ类：", ("II",)),
+        ("二类：", ("II",)),
+        ("第二类医疗器械：", ("II",)),
+        ("Ⅱ类、Ⅲ类：", ("II", "III")),
+        ("二、三类：", ("II", "III")),
+        ("II/III类：", ("II", "III")),
+        ("第一类：", ("I",)),
+    ],
+)
 def test_class_headings(heading, classes):
     assert parse_business_scope(heading + "07").classes == classes
 
@@ -255,10 +339,19 @@ def test_legacy_catalogue_has_its_43_categories():
     assert all(re.fullmatch(r"68[0-9]{2}", code) for code in LEGACY_CATALOGUE)
 
 
-@pytest.mark.parametrize("text", [
-    "三" * 20000, "I" * 20000, "(" * 20000, "1-" * 20000, "Ⅱ类、" * 5000, "第" * 20000 + "类",
-    "Ⅲ类：" + "13," * 20000, "1 - " * 20000,
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "三" * 20000,
+        "I" * 20000,
+        "(" * 20000,
+        "1-" * 20000,
+        "Ⅱ类、" * 5000,
+        "第" * 20000 + "类",
+        "Ⅲ类：" + "13," * 20000,
+        "1 - " * 20000,
+    ],
+)
 def test_pathological_inputs_are_read(text):
     parse_business_scope(text)  # finishes: the patterns have no nested repetition
 
@@ -281,7 +374,10 @@ def test_never_raises_and_never_invents(text):
     """Choice: the parser never raises for a str; whatever it returns is well formed."""
     scope = parse_business_scope(text)
     assert set(scope.codes) | set(scope.legacy_codes) | set(scope.ivd_reagents) <= {
-        "I", "II", "III"}  # fmt: skip
+        "I",
+        "II",
+        "III",
+    }
     for code in scope.all_codes:
         assert validate_classification_code(code) == code
     for codes in scope.legacy_codes.values():
@@ -297,6 +393,8 @@ CLASS_HEADINGS = {
     "III": ["Ⅲ类：", "III类:", "三类：", "第三类医疗器械：", "3类:"],
     "II": ["Ⅱ类：", "II类:", "二类：", "第二类医疗器械：", "2类:"],
 }
+
+
 @st.composite
 def codes_2017(draw):
     code = draw(st.sampled_from(sorted(CATALOGUE_SUBJECTS)))
@@ -305,15 +403,16 @@ def codes_2017(draw):
     return code
 
 
-LISTED_CODES = st.lists(st.one_of(codes_2017(), st.sampled_from(sorted(LEGACY_CATALOGUE))),
-                        min_size=1, max_size=8)
+LISTED_CODES = st.lists(
+    st.one_of(codes_2017(), st.sampled_from(sorted(LEGACY_CATALOGUE))), min_size=1, max_size=8
+)
 
 
 @FUZZ
 @given(
     lists=st.dictionaries(st.sampled_from(["II", "III"]), LISTED_CODES, min_size=1),
     data=st.data(),
-)  # fmt: skip
+)
 def test_listed_codes_are_read_back_exactly(lists, data):
     parts = []
     for cls, codes in lists.items():
@@ -331,13 +430,17 @@ def test_listed_codes_are_read_back_exactly(lists, data):
     if data.draw(st.booleans()):
         text = "经营范围：" + text + "；日用百货销售"
     scope = parse_business_scope(text)
-    expected = {cls: tuple(sorted({c for c in codes if not c.startswith("68")}))
-                for cls, codes in lists.items()}  # fmt: skip
-    expected_legacy = {cls: tuple(sorted({c for c in codes if c.startswith("68")}))
-                       for cls, codes in lists.items()}  # fmt: skip
+    expected = {
+        cls: tuple(sorted({c for c in codes if not c.startswith("68")}))
+        for cls, codes in lists.items()
+    }
+    expected_legacy = {
+        cls: tuple(sorted({c for c in codes if c.startswith("68")})) for cls, codes in lists.items()
+    }
     assert dict(scope.codes) == {cls: codes for cls, codes in expected.items() if codes}
     assert dict(scope.legacy_codes) == {
-        cls: codes for cls, codes in expected_legacy.items() if codes}  # fmt: skip
+        cls: codes for cls, codes in expected_legacy.items() if codes
+    }
     assert scope.unread == (), text
 
 

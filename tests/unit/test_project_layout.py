@@ -10,9 +10,14 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ADDONS = ["med_device_stock", "med_gsp_quality", "med_consignor_edi",
-          "med_device_stock_barcodes", "med_consignor_edi_queue_job",
-          "med_device_stock_qty_picked"]  # and the glue addons
+ADDONS = [
+    "med_device_stock",
+    "med_gsp_quality",
+    "med_consignor_edi",
+    "med_device_stock_barcodes",
+    "med_consignor_edi_queue_job",
+    "med_device_stock_qty_picked",
+]  # and the glue addons
 sys.path.insert(0, str(ROOT / "setup"))
 
 import gen_addon_readme  # noqa: E402
@@ -40,7 +45,10 @@ def test_medtrace_never_imports_odoo():
 def test_command_line_lists_its_commands():
     out = subprocess.run(
         [sys.executable, "-m", "medtrace", "--help"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "udi" in out
 
@@ -84,6 +92,7 @@ def test_every_string_is_translated_to_chinese(addon):
 def test_translations_keep_every_placeholder(addon):
     po = polib.pofile(str(ROOT / addon / "i18n" / "zh_CN.po"))
     placeholder = re.compile(r"%\(\w+\)[sdrf]|\{\w*\}")
+
     def names(text):
         return sorted(placeholder.findall(text))
 

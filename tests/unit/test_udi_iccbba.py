@@ -14,8 +14,7 @@ from medtrace.udi.iccbba import STRUCTURES, mod37_2
 
 TODAY = datetime.date(2025, 6, 1)
 # ICCBBA ST-017 section 5: the full compound message of a tissue device.
-ST017 = ("=+06000=/A9999XYZ100T0476=,000025=A99971712345600=>019032=}017032"
-         "&,1000000000000XYZ123")
+ST017 = "=+06000=/A9999XYZ100T0476=,000025=A99971712345600=>019032=}017032&,1000000000000XYZ123"
 
 
 def test_st017_compound_message_maps_to_the_udi_fields():
@@ -98,8 +97,11 @@ def test_structure_not_defined_by_iccbba_runs_to_the_end():
 @pytest.mark.parametrize(
     ("raw", "code", "words"),
     [
-        ("=/A999OAB3456T0123", "isbt_bad_format",
-         ["=/", "Processor Product", "'A999OAB3456T0123'"]),
+        (
+            "=/A999OAB3456T0123",
+            "isbt_bad_format",
+            ["=/", "Processor Product", "'A999OAB3456T0123'"],
+        ),
         ("=A99991712345671", "isbt_check", ["Donation Identification Number", "71", "mod 37-2"]),
         ("=>019000", "isbt_bad_date", ["=>", "'019000'", "day 0 of 2019"]),
         ("=,00001", "isbt_truncated", ["=,", "Product Divisions", "6 characters"]),
@@ -124,10 +126,18 @@ def test_every_fixed_structure_is_consumed_by_its_length():
     for di, (_number, _title, size) in STRUCTURES.items():
         if size is None or di in ("=", "=+"):
             continue
-        filler = {"=>": "019031", "=*": "019031", "=}": "019031", "&>": "0190312359",
-                  "&*": "0190312359", "&}": "0190312359", "=]": "202401", "=<": "T0480000",
-                  "&:": "1234ABCDEFGHJKLMN" + f"{mod37_2('1234ABCDEFGHJKLMN'):02d}",
-                  "=/": "A9997AB3456T0123"}.get(di, "1" * size)
+        filler = {
+            "=>": "019031",
+            "=*": "019031",
+            "=}": "019031",
+            "&>": "0190312359",
+            "&*": "0190312359",
+            "&}": "0190312359",
+            "=]": "202401",
+            "=<": "T0480000",
+            "&:": "1234ABCDEFGHJKLMN" + f"{mod37_2('1234ABCDEFGHJKLMN'):02d}",
+            "=/": "A9997AB3456T0123",
+        }.get(di, "1" * size)
         result = parse(di + filler + "=A99991712345600")
         assert result.elements[di] == filler, di
         assert result.serial.startswith("A999917123456"), di
@@ -188,8 +198,7 @@ _ISBT_CHARS = "=&,/<>}*+%-;:)(0123456789AGTZaxO "
 @settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=_ISBT_CHARS, max_size=80))
 def test_isbt_and_ma_shaped_noise_raises_only_udi_error(text):
-    for prefix in ("=", "&", "=+03000", "=/A9997AB3456T0123", "MA.156.M0.100761.2123456.",
-                   "MA."):
+    for prefix in ("=", "&", "=+03000", "=/A9997AB3456T0123", "MA.156.M0.100761.2123456.", "MA."):
         try:
             parse(prefix + text)
         except UdiError:
@@ -208,12 +217,28 @@ def test_isbt_and_ma_prefixed_unicode_raises_only_udi_error(text):
 
 def test_cli_prints_iccbba_and_ma():
     out = subprocess.run(
-        [sys.executable, "-m", "medtrace", "udi", "parse", "--json", ST017,
-         "MA.156.M0.100204.13351764.L42"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "medtrace",
+            "udi",
+            "parse",
+            "--json",
+            ST017,
+            "MA.156.M0.100204.13351764.L42",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     first, second = (json.loads(line) for line in out)
     assert (first["issuer"], first["di"], first["elements"]["&,1"]) == (
-        "ICCBBA", "A9999XYZ100T0476", "000000000000XYZ123")
+        "ICCBBA",
+        "A9999XYZ100T0476",
+        "000000000000XYZ123",
+    )
     assert (second["issuer"], second["di"], second["lot"]) == (
-        "MA", "MA.156.M0.100204.13351764", "42")
+        "MA",
+        "MA.156.M0.100204.13351764",
+        "42",
+    )

@@ -97,12 +97,25 @@ def test_hri_round_trip(unit):
     quantity=st.none() | st.integers(0, 99999),
 )
 def test_hibcc_round_trip(lic, pcn, uom, lot, serial, expiry, manufactured, quantity):
-    text = hibcc_string(lic, pcn, uom, lot=lot, serial=serial, expiry=expiry,
-                        manufactured=manufactured, quantity=quantity)
+    text = hibcc_string(
+        lic,
+        pcn,
+        uom,
+        lot=lot,
+        serial=serial,
+        expiry=expiry,
+        manufactured=manufactured,
+        quantity=quantity,
+    )
     result = parse(text)
     assert result.di == lic + pcn + uom
     assert (result.lot, result.serial, result.expiry, result.manufactured, result.quantity) == (
-        lot, serial, expiry, manufactured, quantity)
+        lot,
+        serial,
+        expiry,
+        manufactured,
+        quantity,
+    )
 
 
 def _decode(png_bytes):
@@ -190,14 +203,21 @@ def test_builders_refuse_bad_data():
 
 
 def test_builder_outputs():
-    unit = {"gtin": "9506000134352", "lot": "ABC", "serial": "S/1",
-            "expiry": datetime.date(2026, 1, 31), "manufactured": "2025-01-15"}
+    unit = {
+        "gtin": "9506000134352",
+        "lot": "ABC",
+        "serial": "S/1",
+        "expiry": datetime.date(2026, 1, 31),
+        "manufactured": "2025-01-15",
+    }
     assert gs1_element_string(**unit) == "0109506000134352112501151726013110ABC" + GS + "21S/1"
     assert gs1_hri(**unit) == "(01)09506000134352(11)250115(17)260131(10)ABC(21)S/1"
     assert gs1_digital_link(**unit) == (
-        "https://id.gs1.org/01/09506000134352/10/ABC/21/S%2F1?17=260131&11=250115")
+        "https://id.gs1.org/01/09506000134352/10/ABC/21/S%2F1?17=260131&11=250115"
+    )
     assert hibcc_string("A999", "1234", "5", lot="10X3", expiry=datetime.date(2020, 1, 15)) == (
-        "+A99912345/$$320011510X3" + "2")  # Mod 43 as verified by the corpus
+        "+A99912345/$$320011510X3" + "2"
+    )  # Mod 43 as verified by the corpus
 
 
 @settings(max_examples=2000)
@@ -213,8 +233,12 @@ def test_random_text_raises_only_udi_error(text):
 @settings(max_examples=1000)
 @given(st.binary())
 def test_random_bytes_raise_only_udi_error(data):
-    for text in (data.decode("latin-1"), "]d2" + data.decode("latin-1"),
-                 "+" + data.decode("latin-1"), "https://x.org/01/" + data.decode("latin-1")):
+    for text in (
+        data.decode("latin-1"),
+        "]d2" + data.decode("latin-1"),
+        "+" + data.decode("latin-1"),
+        "https://x.org/01/" + data.decode("latin-1"),
+    ):
         try:
             parse(text)
         except UdiError:
@@ -236,12 +260,15 @@ def test_non_text_input():
         parse(b"0109506000134352")
 
 
-@pytest.mark.parametrize("call", [
-    lambda: parse("0106950000001016" + "7007" + "2"),  # a date shorter than its format
-    lambda: parse("0106950000001016" + "17" + "²²²²²²"),  # digits that are not 0-9
-    lambda: parse("+H123PROD1/$$3²²²²²LOT"),
-    lambda: gs1_element_string("0695000000101²"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: parse("0106950000001016" + "7007" + "2"),  # a date shorter than its format
+        lambda: parse("0106950000001016" + "17" + "²²²²²²"),  # digits that are not 0-9
+        lambda: parse("+H123PROD1/$$3²²²²²LOT"),
+        lambda: gs1_element_string("0695000000101²"),
+    ],
+)
 def test_non_ascii_or_short_digits_raise_udi_error(call):
     """Found by hypothesis: "²".isdigit() is true but int("²") fails, and a date AI of
     variable length may hold fewer digits than its date: both are refused as UdiError."""

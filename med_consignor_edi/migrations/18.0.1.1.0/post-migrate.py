@@ -17,8 +17,11 @@ def migrate(cr, version):
          WHERE a.id = e.attachment_id AND e.file_name IS NULL
     """)
     env = api.Environment(cr, SUPERUSER_ID, {})
-    backends = env["med.edi.backend"].with_context(active_test=False).search(
-        ["|", ("inbox_path", "!=", False), ("outbox_path", "!=", False)])
+    backends = (
+        env["med.edi.backend"]
+        .with_context(active_test=False)
+        .search(["|", ("inbox_path", "!=", False), ("outbox_path", "!=", False)])
+    )
     for backend in backends:
         root = backend._edi_folder_root()
         for field in ("inbox_path", "outbox_path"):
@@ -27,10 +30,16 @@ def migrate(cr, version):
                 continue
             real = os.path.realpath(value)
             if real == root or os.path.commonpath([root, real]) == root:
-                cr.execute(f"UPDATE med_edi_backend SET {field} = %s WHERE id = %s",
-                           (os.path.relpath(real, root), backend.id))
+                cr.execute(
+                    f"UPDATE med_edi_backend SET {field} = %s WHERE id = %s",
+                    (os.path.relpath(real, root), backend.id),
+                )
             else:
                 _logger.warning(
                     "EDI backend %s: %s %s is outside the EDI folder root %s; the scheduled "
                     "job leaves it alone until an EDI manager gives a folder inside the root",
-                    backend.name, field, value, root)
+                    backend.name,
+                    field,
+                    value,
+                    root,
+                )
