@@ -399,15 +399,17 @@ def decode_interchange(data, *, strict: bool = False, max_messages: int = 10_000
                     segment.get(1)[:14],
                 )
             if index != len(segments) - 1:
+                after = segments[index + 1]
+                if after.tag == "UNB":  # interchanges sent one after the other
+                    raise EdiError(
+                        "edifact_second_interchange", position=after.number, value=after.tag
+                    )
                 raise EdiError(
-                    "edifact_misplaced",
-                    segment=segments[index + 1].tag,
-                    position=segments[index + 1].number,
-                    value="after UNZ",
+                    "edifact_after_end", segment=after.tag, position=after.number, value=after.tag
                 )
         else:
             raise EdiError(
-                "edifact_misplaced", segment=tag, position=segment.number, value="outside a message"
+                "edifact_outside_message", segment=tag, position=segment.number, value=tag
             )
         index += 1
     if not interchange.messages:

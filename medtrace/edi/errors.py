@@ -111,6 +111,18 @@ MESSAGES = {
     "edifact_misplaced": (
         "EDIFACT: segment %(segment)s at position %(position)s is out of place (%(value)s)"
     ),
+    "edifact_second_interchange": (
+        "EDIFACT: the file holds a second interchange (%(value)s at position %(position)s, "
+        "after the first one's UNZ): send each interchange as a file of its own"
+    ),
+    "edifact_after_end": (
+        "EDIFACT: segment %(segment)s at position %(position)s comes after the end of the "
+        "interchange (UNZ)"
+    ),
+    "edifact_outside_message": (
+        "EDIFACT: segment %(segment)s at position %(position)s is outside any message "
+        "(between UNH and UNT)"
+    ),
     "edifact_too_many_messages": (
         "EDIFACT: the interchange holds more than %(maximum)s messages, the most allowed"
     ),

@@ -127,6 +127,33 @@ def test_message_control_totals_are_checked_against_the_lines_read():
     assert [(p.is_error, p.params["expected"]) for p in problems] == [(True, "two")]
 
 
+@pytest.mark.parametrize(
+    ("data", "code", "params"),
+    [
+        # two interchanges one after the other in one file (seen in a retailer's SLSRPT file)
+        (ORDERS + "\n" + ORDERS, "edifact_second_interchange", {"value": "UNB", "position": 24}),
+        (ORDERS + "FTX+AAI+++late'", "edifact_after_end", {"segment": "FTX", "position": 24}),
+        (
+            ORDERS.replace("UNZ+1", "FTX+AAI+++lost'UNZ+1"),
+            "edifact_outside_message",
+            {"segment": "FTX", "position": 23},
+        ),
+    ],
+)
+def test_segments_out_of_place_say_where_and_what(data, code, params):
+    with pytest.raises(edi.EdiError) as caught:
+        edi.decode_interchange(data.encode())
+    assert caught.value.code == code
+    assert {k: caught.value.params[k] for k in params} == params
+    text = caught.value.as_problem().text
+    assert "after UNZ" not in text and "outside a message" not in text  # all translatable
+    if code == "edifact_second_interchange":
+        assert text == (
+            f"EDIFACT: the file holds a second interchange ({params['value']} at position 24, "
+            "after the first one's UNZ): send each interchange as a file of its own"
+        )
+
+
 def test_wrong_control_counts_say_which_and_what():
     data = ORDERS.replace("UNT+21+M1", "UNT+19+M1").replace("UNZ+1+", "UNZ+3+").encode()
     message = edi.decode(data, "purchase_order")
