@@ -81,20 +81,17 @@ def test_several_messages_and_groups_are_split():
     assert caught.value.code == "edifact_multiple"
 
 
+def _control_totals(text: str):
+    """The control-total problems of the ORDERS ``text`` decoded and validated."""
+    message = edi.decode(text.encode(), "purchase_order")
+    return [p for p in edi.validate(message) if p.code == "edifact_control_total"]
+
+
 def test_message_control_totals_are_checked_against_the_lines_read():
     """CNT+2 (line items) that disagrees with the LIN segments is an error naming the
     count, what it says and what was found; CNT+1 (quantity total) only a warning."""
-    assert [
-        p
-        for p in edi.validate(edi.decode(ORDERS.encode(), "purchase_order"))
-        if p.code == "edifact_control_total"
-    ] == []
-    lost = ORDERS.replace("CNT+2:2", "CNT+2:3").encode()
-    problems = [
-        p
-        for p in edi.validate(edi.decode(lost, "purchase_order"))
-        if p.code == "edifact_control_total"
-    ]
+    assert _control_totals(ORDERS) == []
+    problems = _control_totals(ORDERS.replace("CNT+2:2", "CNT+2:3"))
     assert [
         (p.is_error, p.params["value"], p.params["expected"], p.params["found"]) for p in problems
     ] == [(True, "CNT+2", "3", "2")]
@@ -103,27 +100,13 @@ def test_message_control_totals_are_checked_against_the_lines_read():
         "way, or the sender counts otherwise"
     )
     assert problems[0].line == 21  # the CNT segment, counted from UNB
-    totals = ORDERS.replace("CNT+2:2", "CNT+1:7").encode()  # 4 + 2 ordered
-    problems = [
-        p
-        for p in edi.validate(edi.decode(totals, "purchase_order"))
-        if p.code == "edifact_control_total"
-    ]
+    problems = _control_totals(ORDERS.replace("CNT+2:2", "CNT+1:7"))  # 4 + 2 ordered
     assert [(p.is_error, p.params["expected"], p.params["found"]) for p in problems] == [
         (False, "7", "6")
     ]
     right = ORDERS.replace("CNT+2:2", "CNT+1:6'CNT+2:2").replace("UNT+21", "UNT+22")
-    assert [
-        p
-        for p in edi.validate(edi.decode(right.encode(), "purchase_order"))
-        if p.code == "edifact_control_total"
-    ] == []
-    unreadable = ORDERS.replace("CNT+2:2", "CNT+2:two").encode()
-    problems = [
-        p
-        for p in edi.validate(edi.decode(unreadable, "purchase_order"))
-        if p.code == "edifact_control_total"
-    ]
+    assert _control_totals(right) == []
+    problems = _control_totals(ORDERS.replace("CNT+2:2", "CNT+2:two"))
     assert [(p.is_error, p.params["expected"]) for p in problems] == [(True, "two")]
 
 
