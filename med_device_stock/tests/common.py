@@ -79,7 +79,16 @@ class MedDeviceStockCommon(TransactionCase):
             .search_count([("login", "=", login)])
         ):
             login = f"{login}_test"
-        return new_test_user(cls.env, login=login, groups=groups, company_id=cls.company.id)
+        # the superuser's time zone: a database with demo data gives it Europe/Brussels
+        # and new users none, and near midnight UTC "today" would differ between the test
+        # (the superuser's) and the user it acts as
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=groups,
+            company_id=cls.company.id,
+            tz=cls.env.user.tz or False,
+        )
 
     # ------------------------------------------------------------------ factories
     @classmethod
