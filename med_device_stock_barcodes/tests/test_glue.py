@@ -67,12 +67,41 @@ class TestStockBarcodesUdi(MedStockBarcodesCommon):
         self.assertFalse(lot.med_serial)
         self.assertEqual(self._counted(self.catheter, lot), 1.0)
 
+    def _hibcc_expiry(self, space_check):
+        """A future expiry whose HIBCC code below ends (or not) in the check character ' '."""
+        for days in range(400, 500):
+            expiry = self.expiry + datetime.timedelta(days=days - 400)
+            raw = self._hibcc(expiry)
+            if raw.endswith(" ") == space_check:
+                return expiry, raw
+        raise AssertionError("no such expiry within 100 days")
+
+    def _hibcc(self, expiry):
+        return hibcc_string("H123", "PS550", uom="1", lot="LOT42", serial="SN0007", expiry=expiry)
+
     def test_hibcc_udi_reads_product_and_serial(self):
-        unit = self._lot(self.screw, "SN0007", quantity=1)
-        wiz = self._inventory_wizard()
-        raw = hibcc_string(
-            "H123", "PS550", uom="1", lot="LOT42", serial="SN0007", expiry=self.expiry
+        expiry, raw = self._hibcc_expiry(space_check=False)
+        unit = self._lot(
+            self.screw,
+            "SN0007",
+            quantity=1,
+            expiration_date=datetime.datetime.combine(expiry, datetime.time()),
         )
+        wiz = self._inventory_wizard()
+        self.action_barcode_scanned(wiz, raw)
+        self.assertEqual((wiz.product_id, wiz.lot_id), (self.screw, unit))
+        self.assertEqual(wiz.product_qty, 1.0)
+
+    def test_hibcc_udi_whose_check_character_is_a_space_survives_the_wizard_trim(self):
+        # stock_barcodes rstrips every scan; one HIBCC code in 43 ends in ' '
+        expiry, raw = self._hibcc_expiry(space_check=True)
+        unit = self._lot(
+            self.screw,
+            "SN0007",
+            quantity=1,
+            expiration_date=datetime.datetime.combine(expiry, datetime.time()),
+        )
+        wiz = self._inventory_wizard()
         self.action_barcode_scanned(wiz, raw)
         self.assertEqual((wiz.product_id, wiz.lot_id), (self.screw, unit))
         self.assertEqual(wiz.product_qty, 1.0)

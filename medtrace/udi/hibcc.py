@@ -17,6 +17,11 @@ Structure (ANSI/HIBC 2.6, "The Health Industry Supplier Labeling Standard"):
 
 ``MMYY`` expiry dates are read as the last day of the month, as GS1 reads
 day ``00``; the format stays in ``elements["EXPIRY_FORMAT"]``.
+
+A check character can be a space (Mod 43 value 38). Keyboard wedges, form
+fields and OCA stock_barcodes trim it away, so a code whose check fails is
+read again with that space restored: one code in 43 would otherwise be
+refused as soon as it passes through such software.
 """
 
 from __future__ import annotations
@@ -270,8 +275,14 @@ def _read(reader: _Reader, text: str) -> None:
         if char not in _VALUE:
             raise reader.error("hibcc_chars", char=char)
     body, check = text[:-1], text[-1]
+    if check_character(body) != check and check_character(text) == " ":
+        # The check character is a space and was trimmed away by whatever
+        # passed the code on (a wedge, a form, stock_barcodes' rstrip).
+        body, check = text, " "
     if check_character(body) != check:
         splits = _split_symbols(text) if text[1].isalpha() else []
+        if not splits and text[1].isalpha():
+            splits = _split_symbols(text + " ")  # the secondary's space check, trimmed
         if len(splits) == 1:
             primary, secondary = splits[0]
             reader.put("CHECK", primary[-1])

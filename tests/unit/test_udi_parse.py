@@ -187,3 +187,29 @@ def test_every_message_formats():
         names = __import__("re").findall(r"%\((\w+)\)", template)
         error = UdiError(code, **dict.fromkeys(names, "x"))
         assert str(error)
+
+
+def test_hibcc_space_check_character_trimmed_by_the_sender_is_restored():
+    # '+H123PS5501/$$3280111LOT42/SSN0007' has the check character ' ' (Mod 43
+    # value 38); OCA stock_barcodes rstrips every scan, as do most form fields.
+    whole = "+H123PS5501/$$3280111LOT42/SSN0007 "
+    trimmed = whole.rstrip()
+    for raw in (whole, trimmed):
+        result = parse(raw, today=TODAY)
+        assert (result.di, result.lot, result.serial) == ("H123PS5501", "LOT42", "SN0007")
+        assert result.expiry == datetime.date(2028, 1, 11)
+        assert result.elements["CHECK"] == " "
+    # a linked secondary symbol whose own check character was the trimmed space
+    linked = parse("+H123PS5501%+$$3300104LOT7%", today=TODAY)
+    assert (linked.di, linked.lot, linked.expiry) == (
+        "H123PS5501",
+        "LOT7",
+        datetime.date(2030, 1, 4),
+    )
+
+
+def test_hibcc_code_missing_another_check_character_is_still_refused():
+    # restoring the space must not make a code without its check character pass
+    with pytest.raises(UdiError) as info:
+        parse("+H123PS5501/$$3280112LOT42/SSN0007", today=TODAY)
+    assert info.value.code == "hibcc_check"
