@@ -20,6 +20,7 @@ EVENT_TYPES = [
     ("recall", "Recall"),
     ("return_supplier", "Return to Supplier"),
     ("reversal", "Reversal (Correction)"),
+    ("migrated", "Migrated (Opening Stock)"),
 ]
 
 
