@@ -122,6 +122,7 @@ class MedDeviceScan(models.AbstractModel):
                     di=parsed.di,
                     raw=raw,
                 )
+                + self.env["med.udi.record"]._med_unknown_di_hint(parsed.di)
             )
         product = identifier.product_id
         if product.tracking == "serial" and not parsed.serial:

@@ -4,4 +4,5 @@ from . import (
     med_recall_wizard,
     med_report_xlsx,
     med_scan_wizard,
+    med_udi_record_import,
 )
