@@ -2,7 +2,7 @@
 {
     "name": "Medical Devices GSP Quality",
     "summary": "Qualifications lock business by themselves; master data changes only through QA",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Inventory/Medical Devices",
     "website": "https://github.com/medtrace/medtrace",
     "author": "medtrace developers",
@@ -16,6 +16,8 @@
         "security/ir.model.access.csv",
         "security/med_gsp_quality_rules.xml",
         "data/gsp_device_category_data.xml",
+        "data/gsp_device_category_level2_data.xml",
+        "data/gsp_device_category_legacy_data.xml",
         "data/gsp_event_rule_data.xml",
         "data/ir_cron_data.xml",
         "views/gsp_qualification_views.xml",

@@ -11,6 +11,9 @@
   number format of the former rules (``国食药监械(准)字2012第3460735号``).
 * :func:`validate_classification_code` -- a code of the 2017 classification
   catalogue (医疗器械分类目录), ``SS``, ``SS-FF`` or ``SS-FF-NN`` with subject 01..22.
+* :func:`normalise_legacy_code` -- a code of the former 2002 catalogue (68NN-N).
+* :func:`validate_insurance_code` -- a national medical insurance consumable code
+  (医保医用耗材代码, 20 characters).
 * :func:`parse_region_codes` -- a list of provincial-level division codes (GB/T 2260),
   e.g. the regions of a sales representative authorisation.
 * :func:`parse_business_scope` -- the business scope (经营范围) of a device licence:
@@ -64,6 +67,17 @@ class GspCodeError(MedtraceError):
         "not one of the 22 subjects 01 to 22 of the 2017 catalogue.",
         "region_code": "Region list %(value)s: %(region)s is not the code of a provincial-level "
         "division (e.g. 11 for Beijing, 31 for Shanghai).",
+        "legacy_code_format": "2002 catalogue code %(value)s must look like 68NN, 68NN-N or "
+        "68NN-N-N (e.g. 6846-1).",
+        "insurance_code_length": "Medical insurance consumable code %(value)s must have 20 "
+        "characters, it has %(length)s.",
+        "insurance_code_prefix": "Medical insurance consumable code %(value)s must start with "
+        "the letter C (consumable), not %(char)s.",
+        "insurance_code_digits": "Medical insurance consumable code %(value)s: after the C, "
+        "only digits are allowed; %(char)s is not one.",
+        "insurance_code_classification": "Medical insurance consumable code %(value)s: the "
+        "first level of its classification (characters 2 and 3) is %(level)s, which is not "
+        "a category.",
     }
 
 
@@ -300,6 +314,60 @@ def classification_covers(scope_code, product_code):
     if not scope_code or not product_code:
         return False
     return product_code == scope_code or product_code.startswith(scope_code + "-")
+
+
+_LEGACY_CODE = re.compile(r"^(68[0-9]{2})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?$")
+
+
+def normalise_legacy_code(value):
+    """Return a code of the former catalogue (2002, and the 2012 revision of some of its
+    categories) in the form its cross-reference to the 2017 catalogue uses: ``6846``,
+    ``6846-1`` (for 6846-01 or ６８４６－１), ``6823-3-4``; raise GspCodeError otherwise."""
+    code = unicodedata.normalize("NFKC", value or "")
+    code = re.sub(r"\s", "", code).replace("—", "-").replace("–", "-")
+    match = _LEGACY_CODE.match(code)
+    if not match:
+        raise GspCodeError("legacy_code_format", value=code)
+    return "-".join([match[1]] + [str(int(part)) for part in match.groups()[1:] if part])
+
+
+@dataclass(frozen=True)
+class InsuranceCode:
+    """The five parts of a medical insurance consumable code (医保医用耗材代码)."""
+
+    code: str
+    classification: str  # 6 digits: three levels of 2 (学科/用途, 部位/功能 ...)
+    generic_name: str  # 3 digits: 通用名码
+    features: str  # 5 digits: 产品特征码 (material, specification ...)
+    manufacturer: str  # 5 digits: 生产企业码
+
+
+def validate_insurance_code(value):
+    """Check a national medical insurance consumable code (医保医用耗材分类与代码,
+    NHSA): 20 characters, ``C`` (耗材标识码), 6 digits of classification (分类码),
+    3 of generic name (通用名码), 5 of product features (产品特征码: material,
+    specification) and 5 of manufacturer (生产企业码), e.g. ``C01010100100000100001``.
+    Spaces are ignored and a lower-case c is read as C. Returns an :class:`InsuranceCode`."""
+    code = unicodedata.normalize("NFKC", value or "")
+    code = re.sub(r"\s", "", code)
+    if code[:1] == "c":
+        code = "C" + code[1:]
+    if len(code) != 20:
+        raise GspCodeError("insurance_code_length", value=code, length=len(code))
+    if code[0] != "C":
+        raise GspCodeError("insurance_code_prefix", value=code, char=code[0])
+    bad = next((char for char in code[1:] if char not in "0123456789"), None)
+    if bad is not None:
+        raise GspCodeError("insurance_code_digits", value=code, char=bad)
+    if code[1:3] == "00":
+        raise GspCodeError("insurance_code_classification", value=code, level=code[1:3])
+    return InsuranceCode(
+        code=code,
+        classification=code[1:7],
+        generic_name=code[7:10],
+        features=code[10:15],
+        manufacturer=code[15:20],
+    )
 
 
 # --- provincial-level divisions -------------------------------------------------

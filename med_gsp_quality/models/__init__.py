@@ -6,6 +6,7 @@ from . import gsp_audit_chain
 from . import gsp_audit_log
 from . import gsp_messages
 from . import gsp_device_category
+from . import gsp_device_category_legacy
 from . import gsp_qualification
 from . import gsp_first_review
 from . import gsp_change_request
@@ -25,4 +26,5 @@ from . import med_device_scan
 from . import med_receipt_check
 from . import med_count_line
 from . import stock_lot
+from . import med_udi_record
 from . import gsp_demo_living

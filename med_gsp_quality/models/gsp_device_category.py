@@ -21,6 +21,37 @@ class GspDeviceCategory(models.Model):
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("gsp.device.category", "parent_id")
     active = fields.Boolean(default=True)
+    level = fields.Selection(
+        [
+            ("subject", "Subject"),
+            ("first", "First-level Category"),
+            ("second", "Second-level Category"),
+        ],
+        compute="_compute_level",
+        store=True,
+        index=True,
+        help="Subject (SS), first-level (一级产品类别, SS-FF) or second-level product category "
+        "(二级产品类别, SS-FF-NN) of the catalogue.",
+    )
+    device_class = fields.Char(
+        string="Management Class",
+        help="Class or classes (管理类别) the catalogue gives the products of a second-level "
+        'category, e.g. "II, III" when its description distinguishes them.',
+    )
+    description = fields.Text(
+        string="Product Description",
+        help="产品描述 as printed in the catalogue; when the category has products of "
+        "several classes, one line per class, e.g. [III] ...",
+    )
+    intended_use = fields.Text(help="预期用途, as printed.")
+    examples = fields.Text(string="Product Name Examples", help="品名举例, as printed.")
+    legacy_ids = fields.One2many(
+        "gsp.device.category.legacy",
+        "category_id",
+        string="2002 Catalogue Codes",
+        help="Codes of the former catalogue whose products this category took over "
+        "(cross-reference table of the 2017 catalogue).",
+    )
 
     _sql_constraints = [("code_unique", "unique(code)", "A catalogue code is used only once.")]
 
@@ -28,6 +59,12 @@ class GspDeviceCategory(models.Model):
     def _compute_display_name(self):
         for category in self:
             category.display_name = f"{category.code} {category.name}"
+
+    @api.depends("code")
+    def _compute_level(self):
+        levels = {0: "subject", 1: "first", 2: "second"}
+        for category in self:
+            category.level = levels.get(category.code.count("-")) if category.code else False
 
     @api.constrains("code")
     def _check_code(self):

@@ -54,6 +54,24 @@ GSP_CODE_MESSAGES = {
         "Classification code %(value)s: subject %(subject)s is not one of the 22 subjects "
         "01 to 22 of the 2017 catalogue."
     ),
+    "legacy_code_format": _lt(
+        "2002 catalogue code %(value)s must look like 68NN, 68NN-N or 68NN-N-N (e.g. 6846-1)."
+    ),
+    "insurance_code_length": _lt(
+        "Medical insurance consumable code %(value)s must have 20 characters, it has %(length)s."
+    ),
+    "insurance_code_prefix": _lt(
+        "Medical insurance consumable code %(value)s must start with the letter C "
+        "(consumable), not %(char)s."
+    ),
+    "insurance_code_digits": _lt(
+        "Medical insurance consumable code %(value)s: after the C, only digits are allowed; "
+        "%(char)s is not one."
+    ),
+    "insurance_code_classification": _lt(
+        "Medical insurance consumable code %(value)s: the first level of its classification "
+        "(characters 2 and 3) is %(level)s, which is not a category."
+    ),
     "region_code": _lt(
         "Region list %(value)s: %(region)s is not the code of a provincial-level division "
         "(e.g. 11 for Beijing, 31 for Shanghai)."

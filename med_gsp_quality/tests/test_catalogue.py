@@ -40,34 +40,10 @@ CATALOGUE_FIRST_LEVEL = {
     "21": 6,
     "22": 16,
 }
-#: What the data file ships per subject: only entries read in a cited public source
-#: (see the comment at the top of the data file and readme/ROADMAP.md): 181 of 206;
-#: 01, 02, 04, 07, 11, 12, 14, 15, 18, 19 and 20 are complete.
-SHIPPED_FIRST_LEVEL = {
-    "01": 10,
-    "02": 15,
-    "03": 11,
-    "04": 18,
-    "05": 3,
-    "06": 15,
-    "07": 10,
-    "08": 5,
-    "09": 6,
-    "10": 5,
-    "11": 5,
-    "12": 4,
-    "13": 10,
-    "14": 16,
-    "15": 6,
-    "16": 6,
-    "17": 9,
-    "18": 7,
-    "19": 4,
-    "20": 3,
-    "21": 1,
-    "22": 12,
-}
-COMPLETE_SUBJECTS = {"01", "02", "04", "07", "11", "12", "14", "15", "18", "19", "20"}
+#: What the data file ships per subject: every first-level category, read in the
+#: catalogue table (source [P] of the data file) and, before it, in the cited sources.
+SHIPPED_FIRST_LEVEL = dict(CATALOGUE_FIRST_LEVEL)
+COMPLETE_SUBJECTS = set(CATALOGUE_SUBJECTS)
 #: Spot checks against the sources, at least one per subject that ships any
 SPOT_CHECKS = {
     "01-01": "超声手术设备及附件",
@@ -98,7 +74,8 @@ SPOT_CHECKS = {
     "10-03": "血液净化及腹膜透析设备",
     "10-06": "心肺转流器具",
     "11-01": "湿热消毒灭菌设备",
-    "11-04": "辐射消毒灭菌设备",
+    # [P], both sheets; the naming guideline [M] titles its table 辐射消毒灭菌设备
+    "11-04": "紫外线消毒设备",
     "12-01": "心脏节律管理设备",
     "13-04": "关节置换植入物",
     "14-05": "非血管内导（插）管",
@@ -208,15 +185,20 @@ class TestCatalogueData(GspQualityCommon):
             Category.with_user(self.user_quality_manager).create({"code": "23-01", "name": "x"})
         self.assertIn("23-01", str(err.exception))
 
-    def test_product_code_links_to_its_first_level_category(self):
+    def test_product_code_links_to_its_second_level_category(self):
         product, _cert = self._regulated_product(
             name="RF Ablation Generator", number="国械注准20173010123", code="01-03-02"
         )
         template = product.product_tmpl_id
         self.assertEqual(
-            template.gsp_category_id, self.env.ref("med_gsp_quality.gsp_device_category_01_03")
+            template.gsp_category_id, self.env.ref("med_gsp_quality.gsp_device_category_01_03_02")
         )
         template.with_user(self.user_quality_officer).write({"gsp_classification_code": "13-04-01"})
+        self.assertEqual(
+            template.gsp_category_id, self.env.ref("med_gsp_quality.gsp_device_category_13_04_01")
+        )
+        # a product coded at first level only links to the first-level category
+        template.with_user(self.user_quality_officer).write({"gsp_classification_code": "13-04"})
         self.assertEqual(
             template.gsp_category_id, self.env.ref("med_gsp_quality.gsp_device_category_13_04")
         )
@@ -227,10 +209,13 @@ class TestCatalogueData(GspQualityCommon):
             template.with_user(self.user_purchaser).write({"gsp_classification_code": "01-01-01"})
 
     def test_products_follow_categories_quality_adds_archives_or_removes(self):
-        """The shipped catalogue lacks categories (second-level ones, some first-level
-        ones): a category quality adds takes over the products already coded under it,
-        and when it is archived or recoded they fall back to its parent."""
+        """A category quality adds (e.g. from an NMPA adjustment) takes over the products
+        already coded under it, and when it is archived or recoded they fall back to its
+        parent."""
         cat_01_03 = self.env.ref("med_gsp_quality.gsp_device_category_01_03")
+        # quality plays adding 01-03-02 and 01-03-03, which the catalogue now ships
+        for xmlid in ("gsp_device_category_01_03_02", "gsp_device_category_01_03_03"):
+            self.env.ref(f"med_gsp_quality.{xmlid}").sudo().unlink()
         rf_generator, _cert = self._regulated_product(
             name="RF Ablation Generator", number="国械注准20173010123", code="01-03-02"
         )
@@ -318,6 +303,8 @@ class TestCatalogueMigration(GspQualityCommon):
         """18.0.1.1.0: categories quality added before the upgrade take over the products
         already coded under them (earlier versions left those at the parent)."""
         cat_01_03 = self.env.ref("med_gsp_quality.gsp_device_category_01_03")
+        # a category added by hand: the shipped 01-03-02 is removed first
+        self.env.ref("med_gsp_quality.gsp_device_category_01_03_02").sudo().unlink()
         product, _cert = self._regulated_product(
             name="RF Ablation Generator", number="国械注准20173010123", code="01-03-02"
         )
