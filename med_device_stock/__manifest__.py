@@ -2,7 +2,7 @@
 {
     "name": "Medical Device Stock (UDI traceability)",
     "summary": "Trace every medical device unit from receipt to patient by scanning its UDI",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Medical Devices",
     "website": "https://github.com/medtrace/medtrace",
     "author": "medtrace developers",
@@ -60,6 +60,9 @@
         "views/med_scan_station_views.xml",
         "wizard/med_report_xlsx_views.xml",
         "views/med_report_alert_config_views.xml",
+        "views/med_udi_record_views.xml",
+        "wizard/med_udi_record_import_views.xml",
+        "views/med_legacy_import_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,9 +1,12 @@
 # ruff: noqa: I001  (order matters: a model's parents are imported before it)
 from . import med_udi_messages
+from . import med_legacy_messages
 from . import res_company
 from . import res_config_settings
 from . import product_template
 from . import med_product_di
+from . import med_udid_messages
+from . import med_udi_record
 from . import hr_department
 from . import stock_lot_label
 from . import med_unit_event
@@ -46,3 +49,8 @@ from . import med_report_scrap
 from . import med_report_timeliness
 from . import med_kpi_dashboard
 from . import med_demo_living
+from . import med_legacy_import_template
+from . import med_legacy_import_column
+from . import med_legacy_import_line
+from . import med_legacy_import
+from . import med_legacy_import_confirm

@@ -1,7 +1,10 @@
 """Fixtures and factories shared by the device stock tests (no test methods)."""
 
+import base64
 import datetime
+import io
 
+import openpyxl
 from lxml import etree
 from odoo import Command, fields
 from odoo.addons.med_device_stock.models.med_device_operation_mixin import SYSTEM_WRITE
@@ -463,3 +466,41 @@ class MedDoneDocumentsCommon(MedDeviceFlowCommon):
         recall.action_close()
         docs["recall"] = recall.with_user(self.user_storekeeper)
         return docs
+
+
+class MedLegacyImportCommon(MedDeviceFlowCommon):
+    """The hospital of the flow tests, a manager bringing in the former system's list."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(user=cls.user_manager)
+
+    def _xlsx(self, rows, merges=()):
+        """An XLSX file of ``rows`` (``merges``: cell ranges merged, e.g. "E1:F1")."""
+        book = openpyxl.Workbook()
+        sheet = book.active
+        for row in rows:
+            sheet.append(row)
+        for cells in merges:
+            sheet.merge_cells(cells)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    def _csv(self, rows, encoding="utf-8"):
+        return "\n".join(",".join(str(cell) for cell in row) for row in rows).encode(encoding)
+
+    def _import(self, data, name="legacy.xlsx", user=None, **values):
+        """A legacy import of ``data``, read and checked."""
+        model = self.env["med.legacy.import"]
+        if user:
+            model = model.with_user(user)
+        record = model.create(
+            dict({"name": name, "file": base64.b64encode(data).decode()}, **values)
+        )
+        record.action_read_file()
+        return record
+
+    def _line(self, record, row):
+        return record.line_ids.filtered(lambda line: line.row == row)

@@ -11,3 +11,12 @@ class TestUdiMessages(TransactionCase):
         self.assertEqual(set(UDI_MESSAGES), set(MESSAGES))
         for code, template in MESSAGES.items():
             self.assertEqual(UDI_MESSAGES[code]._source, template, code)
+
+    def test_every_legacy_import_template_is_listed_for_translation(self):
+        from medtrace.legacy.errors import MESSAGES as LEGACY
+
+        from ..models.med_legacy_messages import LEGACY_MESSAGES
+
+        self.assertEqual(set(LEGACY_MESSAGES), set(LEGACY))
+        for code, template in LEGACY.items():
+            self.assertEqual(LEGACY_MESSAGES[code]._source, template, code)
