@@ -1,10 +1,12 @@
 """What the database knows that a legacy list names, read in a few queries for
 ``medtrace.legacy.check`` (products, suppliers, locations, departments, lots and the
-serial units in stock)."""
+serial units in stock, the UDI database records of DIs no product has)."""
 
 from odoo import fields
 
-from medtrace.legacy import Catalog, Department, Place, Product, normalise
+from medtrace.legacy import Catalog, Department, Place, Product, UdiRecord, normalise
+from medtrace.udi import UdiError
+from medtrace.udi import parse as parse_udi
 
 
 def legacy_catalog(legacy_import, raws):
@@ -89,4 +91,41 @@ def legacy_catalog(legacy_import, raws):
                 place = places.get(quant["location_id"][0])
                 if place:
                     catalog.units_in_stock[serial_lots[quant["lot_id"][0]]] = place
+    _udi_records(env, catalog, raws)
     return catalog
+
+
+def _row_dis(raws):
+    """The DIs the rows give, in a DI column or inside a pasted UDI, as the checker
+    normalises them (GTINs on 14 digits)."""
+    dis = set()
+    for raw in raws:
+        di = normalise.code(raw.get("di"))
+        if not di and raw.get("udi"):
+            try:
+                udi = parse_udi(normalise.udi(raw["udi"]))
+            except UdiError:
+                continue
+            di = udi.gtin or udi.di or ""
+        if di.isdigit() and len(di) in (8, 12, 13, 14):
+            dis.add(di.zfill(14))
+        elif di:
+            dis.add(di.upper())
+    return dis
+
+
+def _udi_records(env, catalog, raws):
+    """The UDI database records of the DIs no product has (by their primary DI)."""
+    unknown = _row_dis(raws) - set(catalog.products_by_di)
+    if not unknown:
+        return
+    for record in env["med.udi.record"].search_read(
+        [("di", "in", list(unknown))], ["di", "name", "model", "implantable"], order="source desc"
+    ):
+        name = " ".join(part for part in (record["name"], record["model"]) if part)
+        catalog.udi_records.setdefault(
+            record["di"],
+            UdiRecord(
+                record["id"], name or record["di"], "serial" if record["implantable"] else "lot"
+            ),
+        )

@@ -335,6 +335,7 @@ class MedLegacyImport(models.Model):
                 "problems": self._med_problem_text(row.problems) or False,
                 "product_id": row.product.id if row.product and not row.new_product else False,
                 "new_product": row.new_product,
+                "udi_record_id": row.udi_record.id if row.udi_record else False,
                 "supplier_id": row.supplier or False,
                 "location_id": row.location.id if row.location else False,
                 "department_id": row.department.id if row.department else False,

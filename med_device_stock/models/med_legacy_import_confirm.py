@@ -59,10 +59,16 @@ class MedLegacyImport(models.Model):
         return True
 
     def _med_create_products(self, lines):
-        """One product per new product named by the rows (code, DI or name)."""
+        """One product per new product named by the rows: from its UDI database record
+        when there is one (name, model, class, DIs of every packaging level...), else
+        from the row (code, DI or name)."""
         created = {}
         Template = self.env["product.template"]
-        for line in lines:
+        for record in lines.udi_record_id:
+            action = record.action_med_create_product()
+            product = Template.browse(action["res_id"]).product_variant_id
+            lines.filtered(lambda line, r=record: line.udi_record_id == r).product_id = product
+        for line in lines.filtered(lambda line: not line.udi_record_id):
             key = line.di or line.product_code or line.product_name.casefold()
             if key in created:
                 line.product_id = created[key]

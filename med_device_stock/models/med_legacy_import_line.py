@@ -37,6 +37,12 @@ class MedLegacyImportLine(models.Model):
     department = fields.Char()
     product_id = fields.Many2one("product.product", string="Product Found", readonly=True)
     new_product = fields.Boolean(readonly=True, help="The product will be created.")
+    udi_record_id = fields.Many2one(
+        "med.udi.record",
+        string="UDI Database Record",
+        readonly=True,
+        help="The product will be created from this record of the UDI database.",
+    )
     supplier_id = fields.Many2one("res.partner", string="Supplier Found", readonly=True)
     location_id = fields.Many2one("stock.location", string="Location Found", readonly=True)
     department_id = fields.Many2one("hr.department", string="Department Found", readonly=True)

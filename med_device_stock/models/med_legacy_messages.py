@@ -67,6 +67,15 @@ LEGACY_MESSAGES = {
     "legacy_new_product": _lt(
         "Row %(row)s, column %(column)s: %(value)r is not a known product: it will be created."
     ),
+    "legacy_new_product_udi": _lt(
+        "Row %(row)s, column %(column)s: device identifier %(value)r is no product yet: "
+        "it will be created from the UDI database record %(name)s."
+    ),
+    "legacy_unknown_di_udi": _lt(
+        "Row %(row)s, column %(column)s: device identifier %(value)r belongs to no "
+        "product; the UDI database has it (%(name)s): allow creating missing products "
+        "to create it from there."
+    ),
     "legacy_ambiguous_product": _lt(
         "Row %(row)s, column %(column)s: %(value)r names %(count)s products; give the "
         "product code or DI."

@@ -2,6 +2,7 @@
 then imported as one inventory adjustment with a *migrated* event per unit."""
 
 import datetime
+from pathlib import Path
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
@@ -370,3 +371,31 @@ class TestLegacyImport(MedLegacyImportCommon):
         self.assertFalse(self.env["med.legacy.import"].with_user(other).search([]))
         with self.assertRaises(AccessError):
             record.line_ids.with_user(other).read(["lot"])
+
+    def test_an_unknown_di_found_in_the_udi_database_creates_its_product_from_the_record(self):
+        from medtrace.udid import read
+
+        nmpa = Path(__file__).resolve().parents[2] / "tests/unit/data/udid/nmpa_full.xml"
+        self.env["med.udi.record"].sudo()._med_load(read(nmpa), nmpa.name)
+        rows = [
+            ["DI", "序列号", "有效期至", "库位"],
+            ["06970000000017", "DES-0001", "2030-01-31", "WH/Stock"],
+        ]
+        refused = self._import(self._csv(rows), name="udi-refused.csv")
+        self.assertIn(
+            "the UDI database has it (冠状动脉药物洗脱支架系统", self._line(refused, 2).problems
+        )
+        record = self._import(self._csv(rows), name="udi.csv", allow_new_products=True)
+        line = self._line(record, 2)
+        self.assertEqual(line.status, "ready", line.problems)
+        self.assertEqual(line.udi_record_id.di, "06970000000017")
+        record.action_confirm()
+        product = self._line(record, 2).product_id
+        self.assertEqual(product.name, "冠状动脉药物洗脱支架系统")
+        self.assertEqual((product.tracking, product.med_implantable), ("serial", True))
+        self.assertEqual(
+            sorted(product.med_udi_di_ids.mapped("quantity")), [1.0, 5.0, 50.0], "a DI per level"
+        )
+        unit = self.env["stock.lot"].search([("product_id", "=", product.id)])
+        self.assertEqual((unit.name, unit.med_di), ("DES-0001", "06970000000017"))
+        self.assertEqual(unit.med_event_ids.event_type, "migrated")

@@ -3,7 +3,7 @@
 import datetime
 from pathlib import Path
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from medtrace.udi import gs1_element_string
@@ -256,3 +256,30 @@ class TestUdiRecords(MedDeviceStockCommon):
         result = self.scan(raw, "receipt", user=self.user_storekeeper)
         self.assertFalse(result["ok"])
         self.assertNotIn("UDI database", result["message"])
+
+    def test_scan_dialog_offers_the_record_of_an_unknown_di_to_managers_only(self):
+        self._load(DATA / "nmpa_full.xml")
+        raw = gs1_element_string(
+            "06970000000017", serial="S1", expiry=datetime.date.today() + datetime.timedelta(400)
+        )
+        Wizard = self.env["med.scan.wizard"]
+        as_storekeeper = Wizard.with_user(self.user_storekeeper).create(
+            {"operation": "trace", "barcode": raw}
+        )
+        as_storekeeper.action_scan()
+        self.assertIn("06970000000017", as_storekeeper.log_html)
+        self.assertFalse(as_storekeeper.udi_record_id, "a storekeeper creates no product")
+        wizard = Wizard.with_user(self.user_manager).create({"operation": "trace", "barcode": raw})
+        wizard.action_scan()
+        self.assertEqual(wizard.udi_record_id.di, "06970000000017")
+        wizard.action_create_product_from_udi()
+        self.assertFalse(wizard.udi_record_id)
+        self.assertIn("created from the UDI database record 06970000000017", wizard.log_html)
+        product = self.env["med.product.di"].search([("di", "=", "06970000000017")]).product_id
+        self.assertEqual(product.name, "冠状动脉药物洗脱支架系统")
+        # scanned again, the DI is known: nothing more is offered
+        wizard.barcode = raw
+        wizard.action_scan()
+        self.assertFalse(wizard.udi_record_id)
+        with self.assertRaisesRegex(UserError, "No UDI database record to create a product"):
+            wizard.action_create_product_from_udi()

@@ -2,6 +2,8 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from medtrace.udi import UdiError, parse
+
 #: the documents units are scanned into, besides those of the scan operations
 #: (``med.device.scan._med_document_models``); each gives the scan its
 #: ``_med_scan_context``
@@ -40,6 +42,13 @@ class MedScanWizard(models.TransientModel):
     location_id = fields.Many2one("stock.location", string="Counted Location")
     log_html = fields.Html(string="Scanned", readonly=True, sanitize=True)
     last_lot_id = fields.Many2one("stock.lot", string="Last Unit", readonly=True)
+    udi_record_id = fields.Many2one(
+        "med.udi.record",
+        string="UDI Database Record",
+        readonly=True,
+        help="The UDI database's record of the device identifier just refused: no product "
+        "has it yet.",
+    )
 
     @api.model
     def _open_for(self, document, operation):
@@ -123,13 +132,46 @@ class MedScanWizard(models.TransientModel):
             result = self.env["med.device.scan"].scan(self.barcode, operation, values)
             css = "text-success" if result["ok"] else "text-danger"
             entry = Markup('<p class="%s">%s</p>') % (css, escape(result["message"]))
+            record = self._med_udi_record_offer(self.barcode) if not result["ok"] else None
             self.write(
                 {
                     "barcode": False,
                     "log_html": entry + (self.log_html or Markup()),
                     "last_lot_id": result["lot_id"] or False,
+                    "udi_record_id": record.id if record else False,
                 }
             )
+        return self._action_reopen()
+
+    def _med_udi_record_offer(self, raw):
+        """The UDI database record of a scanned DI that no product has, for the users
+        who may create products from it (device managers); else nothing."""
+        if not self.env.user.has_group("med_device_stock.group_med_manager"):
+            return None
+        try:
+            parsed = parse(raw)
+        except UdiError:
+            return None
+        di = parsed.gtin or parsed.di
+        if not di or self.env["med.product.di"].search_count([("di", "=", di)], limit=1):
+            return None
+        return self.env["med.udi.record"]._med_find(di)[:1] or None
+
+    def action_create_product_from_udi(self):
+        """Create the product of the refused DI from its UDI database record, then go on
+        scanning (the unit is scanned again)."""
+        self.ensure_one()
+        record = self.udi_record_id
+        if not record:
+            raise UserError(_("No UDI database record to create a product from."))
+        action = record.action_med_create_product()
+        template = self.env["product.template"].browse(action["res_id"])
+        entry = Markup('<p class="text-info">%s</p>') % _(
+            "Product %(product)s created from the UDI database record %(di)s: scan the unit again.",
+            product=template.display_name,
+            di=record.di,
+        )
+        self.write({"udi_record_id": False, "log_html": entry + (self.log_html or Markup())})
         return self._action_reopen()
 
     def action_close(self):

@@ -14,7 +14,17 @@ Nothing here writes: the Odoo wizard shows the result and imports what the user
 confirms.
 """
 
-from .check import Catalog, Department, Place, Problem, Product, Row, check, records_from_rows
+from .check import (
+    Catalog,
+    Department,
+    Place,
+    Problem,
+    Product,
+    Row,
+    UdiRecord,
+    check,
+    records_from_rows,
+)
 from .errors import MESSAGES, LegacyError
 from .table import FIELDS, field_of, find_header, header_key, propose_mapping, read_rows
 
@@ -28,6 +38,7 @@ __all__ = [
     "Problem",
     "Product",
     "Row",
+    "UdiRecord",
     "check",
     "field_of",
     "find_header",

@@ -45,6 +45,15 @@ class Department:
     location: Place | None = None
 
 
+@dataclass(frozen=True)
+class UdiRecord:
+    """A UDI database record a product can be created from."""
+
+    id: object
+    name: str
+    tracking: str = "lot"  # serial for an implant
+
+
 @dataclass
 class Catalog:
     """What the database knows, keyed by :func:`normalise.key` (codes by
@@ -58,6 +67,8 @@ class Catalog:
     departments: dict = field(default_factory=dict)  # key -> Department
     lot_expiries: dict = field(default_factory=dict)  # (product id, lot name) -> date
     units_in_stock: dict = field(default_factory=dict)  # (product id, serial) -> Place
+    #: DIs no product has but a UDI database record does: di -> UdiRecord
+    udi_records: dict = field(default_factory=dict)
     allow_new_products: bool = False
     today: datetime.date | None = None
 
@@ -88,6 +99,7 @@ class Row:
     values: dict = field(default_factory=dict)
     product: Product | None = None
     new_product: bool = False
+    udi_record: UdiRecord | None = None
     supplier: object = None
     location: Place | None = None
     department: Department | None = None
@@ -110,6 +122,8 @@ class Row:
             if self.product.implantable and self.product.tracking != "serial":
                 return "serial"
             return self.product.tracking
+        if self.udi_record:
+            return self.udi_record.tracking
         if self.values.get("serial"):
             return "serial"
         return "lot" if self.values.get("lot") else "none"
@@ -272,6 +286,23 @@ class _Checker:
         if len(by_name) > 1 and not code and not values.get("di"):
             self.problem(row, "product_name", "legacy_ambiguous_product", count=len(by_name))
             return
+        udi_record = catalog.udi_records.get(values.get("di")) if values.get("di") else None
+        if udi_record:
+            if catalog.allow_new_products:
+                row.new_product, row.udi_record = True, udi_record
+                self.problem(
+                    row,
+                    "di",
+                    "legacy_new_product_udi",
+                    severity=WARNING,
+                    value=values["di"],
+                    name=udi_record.name,
+                )
+            else:
+                self.problem(
+                    row, "di", "legacy_unknown_di_udi", value=values["di"], name=udi_record.name
+                )
+            return
         if catalog.allow_new_products and name:
             row.new_product = True
             self.problem(row, "product_name", "legacy_new_product", severity=WARNING)
@@ -352,9 +383,9 @@ class _Checker:
             )
         elif expiry and expiry < self.today:
             self.problem(row, "expiry", "legacy_expired", severity=WARNING, value=str(expiry))
-        if not row.product:
+        if not (row.product or row.udi_record):
             return
-        shown = row.product.name if not row.new_product else values.get("product_name")
+        shown = row.udi_record.name if row.udi_record else row.product.name
         tracking = row.tracking
         if (
             tracking == "serial"

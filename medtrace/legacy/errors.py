@@ -44,6 +44,10 @@ MESSAGES = {
     "legacy_product_mismatch": _CELL + "%(value)r is product %(found)s, but the row's DI "
     "is product %(expected)s.",
     "legacy_new_product": _CELL + "%(value)r is not a known product: it will be created.",
+    "legacy_new_product_udi": _CELL + "device identifier %(value)r is no product yet: it will "
+    "be created from the UDI database record %(name)s.",
+    "legacy_unknown_di_udi": _CELL + "device identifier %(value)r belongs to no product; the "
+    "UDI database has it (%(name)s): allow creating missing products to create it from there.",
     "legacy_ambiguous_product": _CELL + "%(value)r names %(count)s products; give the "
     "product code or DI.",
     "legacy_unknown_supplier": _CELL + "%(value)r is not a known supplier.%(suggestion)s",

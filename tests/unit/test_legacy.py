@@ -380,3 +380,29 @@ def test_unknown_products_become_new_ones_only_when_allowed():
 def test_a_serial_unit_has_quantity_one():
     rows = run([["Code", "Serial", "Qty", "Location"], ["ST-01", "SN1", "2", "WH/Stock"]])
     assert "a row with a serial number is one unit, its quantity must be 1" in messages(rows[2])[0]
+
+
+def test_an_unknown_di_with_a_udi_database_record_creates_the_product_from_it():
+    from medtrace.legacy import UdiRecord
+
+    record = UdiRecord(77, "冠状动脉药物洗脱支架系统 DES-3018", "serial")
+    data = [
+        ["DI", "序列号", "库位"],
+        ["06970000000017", "", "WH/Stock"],
+        ["06970000000017", "S1", "WH/Stock"],
+    ]
+    refused = run(data, catalog(udi_records={"06970000000017": record}))
+    assert messages(refused[3]) == [
+        "Row 3, column DI: device identifier '06970000000017' belongs to no product; the UDI "
+        "database has it (冠状动脉药物洗脱支架系统 DES-3018): allow creating missing products to "
+        "create it from there."
+    ]
+    rows = run(data, catalog(udi_records={"06970000000017": record}, allow_new_products=True))
+    assert rows[3].status == "ready" and rows[3].udi_record == record
+    assert (
+        "it will be created from the UDI database record 冠状动脉药物洗脱支架系统"
+        in messages(rows[3])[0]
+    )
+    # an implant in the UDI database is tracked unit by unit: the row needs its serial
+    assert rows[2].status == "to_fix"
+    assert "the row needs its serial number" in messages(rows[2])[1]

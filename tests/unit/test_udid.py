@@ -388,3 +388,61 @@ def test_gudid_large_release_streams_in_bounded_memory(tmp_path):
     devices, peak = _peak_while_reading(read(folder))
     assert devices == count
     assert peak < 3_000_000, peak
+
+
+# A device element as another project's integration test writes it (a public GitHub
+# repository's test ``test_udi_device_index_upsert_from_xml``, for its
+# ``app.services.udi_index``; found through the code search, which does not name the
+# repository): its packing (bzcpbs / cpbzjb / bznhxyjcpbssl / bznhxyjbzcpbs) and storage
+# (cchcztj / zdz / zgz / jldw) elements, its ``versionStauts`` (sic, as NMPA spells it)
+# and its indentation are theirs; its uuid-tagged identifiers are fixed here.
+OTHER_PROJECT_FIXTURE = """
+    <udid version="1.0">
+      <devices>
+        <device>
+          <zxxsdycpbs>06942221705071ab12cd34</zxxsdycpbs>
+          <zczbhhzbapzbh>粤潮械备20140023 ab12cd34</zczbhhzbapzbh>
+          <sfyzcbayz>是</sfyzcbayz>
+          <cpmctymc>一次性使用采样器</cpmctymc>
+          <ggxh>KPCJ12</ggxh>
+          <packingList>
+            <packing>
+              <bzcpbs>2694ab12cd34</bzcpbs>
+              <cpbzjb>箱</cpbzjb>
+              <bznhxyjcpbssl>10</bznhxyjcpbssl>
+              <bznhxyjbzcpbs>06942221705071ab12cd34</bznhxyjbzcpbs>
+            </packing>
+          </packingList>
+          <storageList>
+            <storage>
+              <cchcztj>冷藏</cchcztj>
+              <zdz>2</zdz>
+              <zgz>8</zgz>
+              <jldw>℃</jldw>
+            </storage>
+          </storageList>
+          <versionNumber>1</versionNumber>
+          <versionTime>2026-02-15</versionTime>
+          <versionStauts>新增</versionStauts>
+          <deviceRecordKey>06942221705071ab12cd3420260215</deviceRecordKey>
+        </device>
+      </devices>
+    </udid>
+    """.strip()
+
+
+def test_a_device_written_by_another_project_s_test_is_read(tmp_path):
+    path = tmp_path / "x.xml"
+    path.write_text(OTHER_PROJECT_FIXTURE, encoding="utf-8")
+    (device,) = list(read(path))
+    assert device.source == "nmpa"
+    assert device.name == "一次性使用采样器"
+    assert device.model == "KPCJ12"
+    assert device.certificate.startswith("粤潮械备20140023")
+    assert [(p.quantity, p.level) for p in device.packages] == [(10, "箱")]
+    assert device.packages[0].contains_di == device.primary_di
+    assert [(s.condition, s.low, s.high, s.unit) for s in device.storage] == [
+        ("冷藏", "2", "8", "℃")
+    ]
+    assert (device.version_status, device.version_date) == ("新增", date(2026, 2, 15))
+    assert device.record_key == "06942221705071ab12cd3420260215"
