@@ -48,7 +48,9 @@ class MedLegacyImport(models.Model):
         self._med_system_write(
             {"state": "done", "date_done": fields.Datetime.now(), "move_count": moves}
         )
-        self.message_post(
+        # a note in the import's history (logged: a manager without an email address
+        # imports too)
+        self._message_log(
             body=_(
                 "Imported %(rows)s rows of %(file)s: %(moves)s stock moves.",
                 rows=len(ready),

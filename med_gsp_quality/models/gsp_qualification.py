@@ -1,4 +1,6 @@
+import dataclasses
 from datetime import timedelta
+from types import MappingProxyType
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
@@ -883,6 +885,17 @@ class GspQualification(models.Model):
         changed) and post in its chatter each value read, recorded or not recorded.
         One catalogue search for all the records. Returns one report dict per record."""
         scopes = {qual.id: parse_business_scope(qual.scope) for qual in self}
+        # codes of the 2002 catalogue (68xx) are read through the 2017 catalogue's
+        # cross-reference: a licence of 6815 covers the 2017 categories 6815 went to
+        Legacy = self.env["gsp.device.category.legacy"]
+        legacy_map = {
+            code: Legacy._categories_for_code(code).mapped("code")
+            for scope in scopes.values()
+            for cls in ("II", "III")
+            for code in scope.legacy_codes.get(cls, ())
+        }
+        mapped = {qual_id: _mapped_legacy(scope, legacy_map) for qual_id, scope in scopes.items()}
+        scopes = {qual_id: scope for qual_id, (scope, _read) in mapped.items()}
         codes = {
             code
             for scope in scopes.values()
@@ -897,18 +910,29 @@ class GspQualification(models.Model):
         by_code = {category.code: category for category in categories}
         reports = []
         for qual in self:
-            report = qual._gsp_scope_report(scopes[qual.id], by_code)
+            report = qual._gsp_scope_report(scopes[qual.id], by_code, mapped[qual.id][1])
             if report["vals"]:
                 qual.write(report["vals"])
             qual.message_post(body=report["body"], subtype_xmlid="mail.mt_note")
             reports.append(report)
         return reports
 
-    def _gsp_scope_report(self, scope, by_code):
+    def _gsp_scope_report(self, scope, by_code, legacy_read=()):
         """The values to write for a parsed scope and the translated lines naming what
-        was read, recorded and not recorded."""
+        was read, recorded and not recorded (``legacy_read``: ``(class, 2002 code, 2017
+        codes)`` of the 2002 codes read through the cross-reference)."""
         self.ensure_one()
         lines, attention = [], []
+        for cls, code, new_codes in legacy_read:
+            lines.append(
+                _(
+                    "Class %(device_class)s, code %(code)s of the 2002 catalogue read through "
+                    "the 2017 catalogue's cross-reference as %(codes)s",
+                    device_class=cls,
+                    code=code,
+                    codes=", ".join(new_codes),
+                )
+            )
         licensed = [cls for cls in ("II", "III") if cls in scope.classes]
         for cls in scope.classes:
             if scope.codes.get(cls):
@@ -1028,6 +1052,31 @@ class GspQualification(models.Model):
             "body": body,
             "summary": summary,
         }
+
+
+def _mapped_legacy(scope, legacy_map):
+    """``(scope, read)``: ``scope`` with its 2002 codes that the cross-reference maps
+    added, as their 2017 codes, to the codes of their class (those it does not map stay
+    2002 codes, reported as not recorded), and ``read``, ``[(class, 2002 code, 2017
+    codes)]``."""
+    if not any(scope.legacy_codes.values()):
+        return scope, []
+    codes = {cls: set(found) for cls, found in scope.codes.items()}
+    legacy, read = {}, []
+    for cls, old_codes in scope.legacy_codes.items():
+        for code in old_codes:
+            new_codes = legacy_map.get(code) or []
+            if new_codes and cls in ("II", "III"):
+                codes.setdefault(cls, set()).update(new_codes)
+                read.append((cls, code, new_codes))
+            else:
+                legacy.setdefault(cls, []).append(code)
+    scope = dataclasses.replace(
+        scope,
+        codes=MappingProxyType({cls: tuple(sorted(found)) for cls, found in codes.items()}),
+        legacy_codes=MappingProxyType({cls: tuple(found) for cls, found in legacy.items()}),
+    )
+    return scope, read
 
 
 def _shorten(text, size):

@@ -103,12 +103,20 @@ class TestScopeParsing(GspQualityCommon):
         text = "Ⅲ类：13-04,13-99,6815注射穿刺器械,23,高值耗材"
         licence = self._licence(text)
         action = self._read(licence)
-        self.assertEqual(licence.scope_category_ids, self.cat_13_04)
+        # 6815 (2002) is read through the cross-reference as the categories it went to
+        self.assertEqual(
+            licence.scope_category_ids.mapped("code"), ["13-04", "14-01", "14-02", "22-11"]
+        )
         self.assertTrue(licence.scope_class_iii)
         self.assertEqual(licence.scope, text)
         note = self._note(licence)
-        for value in ("13-99", "6815", "23", "高值耗材", "13-04"):
+        for value in ("13-99", "23", "高值耗材", "13-04"):
             self.assertIn(value, note)
+        self.assertIn(
+            "code 6815 of the 2002 catalogue read through the 2017 catalogue's "
+            "cross-reference as 14-01, 14-02, 22-11",
+            note,
+        )
         self.assertEqual(action["params"]["type"], "warning")
         self.assertTrue(action["params"]["sticky"])
 
