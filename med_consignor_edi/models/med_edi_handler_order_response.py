@@ -91,7 +91,7 @@ class MedEdiHandlerOrderResponseIn(models.AbstractModel):
                 "med_edi_response_date": header.get("date"),
             }
         )
-        order.message_post(
+        order.sudo().message_post(  # whoever processes the file, email address or not
             body=self._edi_response_note(order, header, rows), subtype_xmlid="mail.mt_note"
         )
         return order

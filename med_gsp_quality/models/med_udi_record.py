@@ -23,7 +23,7 @@ class MedUdiRecord(models.Model):
         try:
             number = validate_device_number(self.certificate)
         except GspCodeError as err:
-            template.message_post(
+            template.sudo().message_post(  # a manager without an email address too
                 body=_(
                     "UDI record %(di)s names %(number)s, which is not a registration or "
                     "filing number (%(reason)s): no registration document was added.",

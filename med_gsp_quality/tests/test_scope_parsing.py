@@ -120,6 +120,15 @@ class TestScopeParsing(GspQualityCommon):
         self.assertEqual(action["params"]["type"], "warning")
         self.assertTrue(action["params"]["sticky"])
 
+    def test_a_quality_officer_without_an_email_address_reads_a_scope(self):
+        self.user_quality_officer.partner_id.email = False
+        licence = self._licence("Ⅲ类：13-04")
+        self._read(licence)
+        self.assertEqual(licence.scope_category_ids, self.cat_13_04)
+        note = licence.message_ids.sorted("id")[-1]
+        self.assertIn("13-04", str(note.body))
+        self.assertEqual(note.author_id, self.user_quality_officer.partner_id)
+
     def test_nothing_read_leaves_the_structured_scope_unchanged(self):
         licence = self._licence(
             "第三类医疗器械经营；日用百货",
