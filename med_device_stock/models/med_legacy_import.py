@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from medtrace.legacy import (
+    FIELDS,
     MESSAGES,
     LegacyError,
     check,
@@ -19,21 +20,8 @@ from medtrace.legacy import (
 from .med_device_operation_mixin import SYSTEM_WRITE, is_system_write
 from .med_legacy_catalog import legacy_catalog
 
-#: the line columns that hold a row's values, in the order of medtrace.legacy.FIELDS
-VALUE_FIELDS = (
-    "product_code",
-    "product_name",
-    "di",
-    "udi",
-    "lot",
-    "serial",
-    "expiry",
-    "manufactured",
-    "quantity",
-    "supplier",
-    "location",
-    "department",
-)
+#: the line columns that hold a row's values: the fields medtrace.legacy reads
+VALUE_FIELDS = FIELDS
 SHOWN_PROBLEMS = 10
 #: what the import sets itself: never written by a client
 SYSTEM_FIELDS = {"state", "checksum", "header_row", "date_done", "move_count", "user_id"}

@@ -79,8 +79,8 @@ class TestStockBarcodesUdi(MedStockBarcodesCommon):
     def _hibcc(self, expiry):
         return hibcc_string("H123", "PS550", uom="1", lot="LOT42", serial="SN0007", expiry=expiry)
 
-    def test_hibcc_udi_reads_product_and_serial(self):
-        expiry, raw = self._hibcc_expiry(space_check=False)
+    def _scan_hibcc_unit(self, space_check):
+        expiry, raw = self._hibcc_expiry(space_check=space_check)
         unit = self._lot(
             self.screw,
             "SN0007",
@@ -92,19 +92,12 @@ class TestStockBarcodesUdi(MedStockBarcodesCommon):
         self.assertEqual((wiz.product_id, wiz.lot_id), (self.screw, unit))
         self.assertEqual(wiz.product_qty, 1.0)
 
+    def test_hibcc_udi_reads_product_and_serial(self):
+        self._scan_hibcc_unit(space_check=False)
+
     def test_hibcc_udi_whose_check_character_is_a_space_survives_the_wizard_trim(self):
         # stock_barcodes rstrips every scan; one HIBCC code in 43 ends in ' '
-        expiry, raw = self._hibcc_expiry(space_check=True)
-        unit = self._lot(
-            self.screw,
-            "SN0007",
-            quantity=1,
-            expiration_date=datetime.datetime.combine(expiry, datetime.time()),
-        )
-        wiz = self._inventory_wizard()
-        self.action_barcode_scanned(wiz, raw)
-        self.assertEqual((wiz.product_id, wiz.lot_id), (self.screw, unit))
-        self.assertEqual(wiz.product_qty, 1.0)
+        self._scan_hibcc_unit(space_check=True)
 
     def test_serial_device_udi_without_serial_is_refused(self):
         wiz = self._inventory_wizard()
