@@ -155,6 +155,7 @@ class _Checker:
         self.columns = columns
         self.today = catalog.today or datetime.date.today()
         self._suggestions = {}
+        self._names = {}
 
     # -- helpers
     def problem(self, row, fname, code, severity=ERROR, **params):
@@ -169,15 +170,39 @@ class _Checker:
             Problem(row.number, fname, params["column"], value, code, params, severity)
         )
 
-    def suggestion(self, kind, value, names):
+    def _known_names(self, kind):
+        """``{key: name shown}`` of what an unknown value of ``kind`` is compared with,
+        built once per check."""
+        if kind not in self._names:
+            catalog = self.catalog
+            build = {
+                "product": lambda: {
+                    normalise.key(product.name): product.name
+                    for group in catalog.products_by_name.values()
+                    for product in group
+                },
+                "product_code": lambda: {
+                    key: f"{key} ({product.name})"
+                    for key, product in catalog.products_by_code.items()
+                },
+                "supplier": lambda: {key: name for key, (_id, name) in catalog.suppliers.items()},
+                "department": lambda: {key: dep.name for key, dep in catalog.departments.items()},
+                "location": lambda: {key: place.name for key, place in catalog.locations.items()},
+            }
+            self._names[kind] = build[kind]()
+        return self._names[kind]
+
+    def suggestion(self, kind, value):
+        """``{"suggestion", "names"}``: the closest known names of ``value`` (cached)."""
         cache_key = (kind, value)
         if cache_key not in self._suggestions:
+            names = self._known_names(kind)
             close = difflib.get_close_matches(normalise.key(value), list(names), n=5, cutoff=0.6)
             shown = list(dict.fromkeys(names[name] for name in close))
-            names = ", ".join(shown)
+            joined = ", ".join(shown)
             self._suggestions[cache_key] = {
-                "suggestion": MESSAGES["legacy_suggestion"] % {"names": names} if shown else "",
-                "names": names,
+                "suggestion": MESSAGES["legacy_suggestion"] % {"names": joined} if shown else "",
+                "names": joined,
             }
         return self._suggestions[cache_key]
 
@@ -312,15 +337,9 @@ class _Checker:
             return
         fname = "product_code" if code else "product_name"
         if name:
-            names = {
-                normalise.key(p.name): p.name
-                for group in catalog.products_by_name.values()
-                for p in group
-            }
-            suggestion = self.suggestion("product", name, names)
+            suggestion = self.suggestion("product", name)
         else:
-            codes = {key: f"{key} ({p.name})" for key, p in catalog.products_by_code.items()}
-            suggestion = self.suggestion("product_code", code, codes)
+            suggestion = self.suggestion("product_code", code)
         self.problem(row, fname, "legacy_unknown_product", **suggestion)
 
     def resolve_places(self, row):
@@ -330,32 +349,29 @@ class _Checker:
             if supplier:
                 row.supplier = supplier[0]
             else:
-                names = {key: name for key, (_id, name) in catalog.suppliers.items()}
                 self.problem(
                     row,
                     "supplier",
                     "legacy_unknown_supplier",
-                    **self.suggestion("supplier", values["supplier"], names),
+                    **self.suggestion("supplier", values["supplier"]),
                 )
         if values.get("department"):
             row.department = catalog.departments.get(normalise.key(values["department"]))
             if not row.department:
-                names = {key: dep.name for key, dep in catalog.departments.items()}
                 self.problem(
                     row,
                     "department",
                     "legacy_unknown_department",
-                    **self.suggestion("department", values["department"], names),
+                    **self.suggestion("department", values["department"]),
                 )
         if values.get("location"):
             row.location = catalog.locations.get(normalise.key(values["location"]))
             if not row.location:
-                names = {key: place.name for key, place in catalog.locations.items()}
                 self.problem(
                     row,
                     "location",
                     "legacy_unknown_location",
-                    **self.suggestion("location", values["location"], names),
+                    **self.suggestion("location", values["location"]),
                 )
                 return
         department = row.department
