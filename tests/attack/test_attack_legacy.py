@@ -88,7 +88,9 @@ def test_a_done_import_cannot_be_forged_or_replayed(client, admin, scenario):
             USER_ERROR,
             "The import itself sets these fields",
         )
-    line_ids = [row["id"] for row in rows]
+    # confirming checked the rows once more (as new rows): the done import's rows
+    line_ids = manager.call("med.legacy.import.line", "search", [("import_id", "=", record_id)])
+    assert line_ids
     _refused(
         lambda: manager.call("med.legacy.import.line", "write", line_ids, {"quantity": "300"}),
         USER_ERROR,
