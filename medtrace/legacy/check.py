@@ -342,37 +342,25 @@ class _Checker:
             suggestion = self.suggestion("product_code", code)
         self.problem(row, fname, "legacy_unknown_product", **suggestion)
 
+    def _known(self, row, fname, known):
+        """What ``known`` (``{key: value}``) holds for the row's ``fname``, or ``None``
+        with a problem naming the closest known names."""
+        value = row.values.get(fname)
+        found = known.get(normalise.key(value))
+        if found is None:
+            self.problem(row, fname, f"legacy_unknown_{fname}", **self.suggestion(fname, value))
+        return found
+
     def resolve_places(self, row):
         catalog, values = self.catalog, row.values
         if values.get("supplier"):
-            supplier = catalog.suppliers.get(normalise.key(values["supplier"]))
-            if supplier:
-                row.supplier = supplier[0]
-            else:
-                self.problem(
-                    row,
-                    "supplier",
-                    "legacy_unknown_supplier",
-                    **self.suggestion("supplier", values["supplier"]),
-                )
+            supplier = self._known(row, "supplier", catalog.suppliers)
+            row.supplier = supplier[0] if supplier else None
         if values.get("department"):
-            row.department = catalog.departments.get(normalise.key(values["department"]))
-            if not row.department:
-                self.problem(
-                    row,
-                    "department",
-                    "legacy_unknown_department",
-                    **self.suggestion("department", values["department"]),
-                )
+            row.department = self._known(row, "department", catalog.departments)
         if values.get("location"):
-            row.location = catalog.locations.get(normalise.key(values["location"]))
+            row.location = self._known(row, "location", catalog.locations)
             if not row.location:
-                self.problem(
-                    row,
-                    "location",
-                    "legacy_unknown_location",
-                    **self.suggestion("location", values["location"]),
-                )
                 return
         department = row.department
         if row.location and department and department.location:
