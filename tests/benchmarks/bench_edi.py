@@ -20,10 +20,11 @@ from __future__ import annotations
 import argparse
 import datetime
 import platform
-import re
 import sys
 import time
 from pathlib import Path
+
+from docs_section import write_section
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -224,14 +225,7 @@ def _write(results, command, fmt="csv"):
             "",
         ]
     )
-    path = ROOT / "docs/benchmarks.md"
-    text = path.read_text("utf-8")
-    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text.rstrip("\n") + "\n", "utf-8")
+    write_section(ROOT / "docs/benchmarks.md", heading, section)
 
 
 def main():

@@ -27,10 +27,11 @@ import base64
 import datetime
 import io
 import platform
-import re
 import sys
 import time
 from pathlib import Path
+
+from docs_section import write_section
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -218,14 +219,7 @@ def _write(results, command):
             "",
         ]
     )
-    path = ROOT / "docs/benchmarks.md"
-    text = path.read_text("utf-8")
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text.rstrip("\n") + "\n", "utf-8")
+    write_section(ROOT / "docs/benchmarks.md", HEADING, section)
 
 
 def main():

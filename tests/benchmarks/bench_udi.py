@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime
 import json
 import platform
-import re
 import sys
 import time
 from pathlib import Path
+
+from docs_section import write_section
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -150,14 +151,7 @@ def write_report(rates, ratio_biip, ratio_stdnum, compared, total) -> None:
         "",
     ]
     section = "\n".join(lines) + "\n"  # keep the blank line before the next section
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text("utf-8") if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## UDI parsing\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, "utf-8")
+    write_section(ROOT / "docs" / "benchmarks.md", "## UDI parsing", section)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ and ``med.udi.record._med_find(di)`` on random DIs.
 
 import argparse
 import random
-import re
 import resource
 import statistics
 import sys
@@ -25,6 +24,7 @@ import time
 from pathlib import Path
 
 import odoo
+from docs_section import write_section
 from odoo import SUPERUSER_ID, api
 
 from medtrace.udid import read
@@ -223,14 +223,7 @@ def main(argv=None):
     text = "\n".join(lines)
     print(text)
     if args.write:
-        path = Path(args.write)
-        document = path.read_text(encoding="utf-8")
-        pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-        if pattern.search(document):
-            document = pattern.sub(lambda _match: text, document)
-        else:
-            document = document.rstrip("\n") + "\n\n" + text
-        path.write_text(document, encoding="utf-8")
+        write_section(Path(args.write), SECTION, text)
 
 
 if __name__ == "__main__":
