@@ -84,6 +84,9 @@ CODEC_MESSAGES = {
     "edifact_bad_tag": _lt(
         "EDIFACT: segment %(position)s starts with %(value)r, not a segment tag of three capital letters (wrong separators or a damaged file)"
     ),
+    "edifact_typographic_quote": _lt(
+        "EDIFACT: segment %(position)s holds %(value)r: a typographic apostrophe (’) stands where the segment terminator (') belongs, so two segments run together (the file was retyped or edited in a word processor): send the file as the sending system wrote it"
+    ),
     "edifact_misplaced": _lt(
         "EDIFACT: segment %(segment)s at position %(position)s is out of place (%(value)s)"
     ),

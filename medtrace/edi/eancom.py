@@ -5,7 +5,9 @@ D96A and D01B (and the other directories: the segments read here did not change)
 What a segment carries and is not one of our fields is kept, by name, in
 ``header["extra"]`` / ``line.values["extra"]``: ``"RFF+DQ"``, ``"DTM+361"``, ``"NAD+IV"``
 (and ``"NAD+IV name"``), ``"QTY+46"``, ``"PRI+AAB"``, ``"PIA+IN"``, ``"LOC+162"``,
-``"FTX+ZZZ"``...; any other segment is kept whole (``"TAX+7": "TAX+7+VAT+++:::17"``).
+``"FTX+ZZZ"``..., a party's address as ``"NAD+DP street"``, ``"NAD+DP city"``,
+``"NAD+DP region"``, ``"NAD+DP postcode"``, ``"NAD+DP country"``; any other segment is
+kept whole (``"TAX+7": "TAX+7+VAT+++:::17"``).
 Nothing is dropped. docs/edi/eancom.md is this module in prose.
 """
 
@@ -46,6 +48,11 @@ PARTIES = {
     "invoicee_code": "IV",
 }
 PARTY_NAMES = {"customer_name": "DP"}
+#: a party's address, kept as ``extra["NAD+<q> <part>"]``: part -> NAD element index
+#: (C059 street lines 3042 joined by ", ", 3164 city, 3229 country sub-entity,
+#: 3251 postcode, 3207 country code)
+PARTY_ADDRESS = {"street": 4, "city": 5, "region": 6, "postcode": 7, "country": 8}
+STREET_JOIN = ", "
 # line field -> PIA 7143 item type code (in PIA+1)
 ITEM_IDS = {"product_code": "SA", "lot": "NB", "serial": "SN", "di": "ZZZ"}
 NOTE_QUALIFIER = "AAI"
@@ -134,7 +141,9 @@ KNOWN = {
     "RCS",
     "RFF",
     "RNG",
+    "RTE",
     "SCC",
+    "SEL",
     "SEQ",
     "STS",
     "TAX",
@@ -210,16 +219,22 @@ def tax_segment(rate: str, category: str = "") -> str:
 
 
 def raw_segment(segment) -> str:
-    """A segment as EDIFACT text with the standard separators (releases escaped)."""
+    """A segment as EDIFACT text with the standard separators (releases escaped); the
+    occurrences of a repeated element (syntax version 4) joined by ``*``."""
 
     def esc(text):
         for char in "?:+'":
             text = text.replace(char, "?" + char)
         return text
 
-    elements = "+".join(
-        ":".join(esc(c) for c in element).rstrip(":") for element in segment.elements
-    )
+    def element(index, components):
+        occurrences = segment.repeats.get(index) if getattr(segment, "repeats", None) else None
+        return "*".join(
+            ":".join(esc(c) for c in occurrence).rstrip(":")
+            for occurrence in (occurrences or [components])
+        )
+
+    elements = "+".join(element(i, e) for i, e in enumerate(segment.elements))
     return f"{segment.tag}+{elements}".rstrip("+")
 
 
@@ -257,6 +272,8 @@ class _Reader:
         self.amounts: list = []  # (qualifier, amount) of the summary section
         self.lin_segments = 0  # LIN segments read, for CNT+2
         self.counts: list = []  # (6069 qualifier, value, segment number) of CNT
+        self.context_used = False  # a line was read in the current group
+        self.nad_seen: dict = {}  # "header"/"context"/"line" -> NAD qualifier -> parties seen
         mains = profile["quantity_qualifiers"].get(schema.name)
         self.mains = (
             tuple(mains)
@@ -290,10 +307,24 @@ class _Reader:
             keep(self.extra, key, value)
 
     # -- line groups -------------------------------------------------------------------------
+    def close_group(self):
+        """End a package (DESADV CPS) or sales point (SLSRPT LOC+162) group: one that no
+        line followed (a consignment-level CPS+1 with its PAC, a sales point without
+        sales) is kept in the header extra, never dropped."""
+        self.close_line()
+        if self.context and not self.context_used:
+            for key, value in self.context.items():
+                for item in value if isinstance(value, list) else [value]:
+                    keep(self.extra, key, item)
+        self.context, self.context_used = None, False
+        self.nad_seen.pop("context", None)
+
     def close_line(self):
         line = self.current
         if line is None:
             return
+        if self.context is not None:
+            self.context_used = True
         values = line.values
         for qualifier in self.mains:
             found = next((q for q in self.quantities if q[0] == qualifier), None)
@@ -340,6 +371,7 @@ class _Reader:
         if extra:
             values["extra"] = extra
         self.current, self.line_extra = None, {}
+        self.nad_seen.pop("line", None)
         self.quantities, self.prices, self.names = [], [], []
 
     def open_line(self, number_, values=None):
@@ -373,7 +405,7 @@ class _Reader:
             tag = segment.tag
             handler = getattr(self, f"seg_{tag}", None)
             if tag in group_start and (tag != "LOC" or segment.get(0) == "162"):
-                self.close_line()
+                self.close_group()
                 self.context = {}
                 self.base = {}
             if handler is not None:
@@ -392,7 +424,7 @@ class _Reader:
                         severity=WARNING,
                     )
                 )
-        self.close_line()
+        self.close_group()
         self.finish()
         self.check_counts()
         if self.extra:
@@ -495,16 +527,45 @@ class _Reader:
         ) or " ".join(c for c in (segment.elements[2] if len(segment.elements) > 2 else []) if c)
         names = [n for n, q in PARTIES.items() if q == qualifier and n in self.header_names]
         if names and self.current is None and self.context is None:
-            self.put(names[0], code, segment.number)
+            if not self.put(names[0], code, segment.number):
+                self.keep(f"NAD+{qualifier}", code)  # a second party of the role
             labels = [
                 n for n, q in PARTY_NAMES.items() if q == qualifier and n in self.header_names
             ]
-            if labels:
-                self.put(labels[0], party_name, segment.number)
-                return
+            if labels and party_name and self.put(labels[0], party_name, segment.number):
+                party_name = ""
         else:
             self.keep(f"NAD+{qualifier}", code)
-        self.keep(f"NAD+{qualifier} name", party_name)
+        self.keep_party(segment, qualifier, party_name)
+
+    def keep_party(self, segment, qualifier, party_name):
+        """The party's name and address in ``NAD+<q> name/street/city/region/postcode/
+        country``; with several parties of one role in a scope, each key is a list in
+        party order ("" for a party without that part)."""
+        if self.current is not None:
+            scope, seen = self.line_extra, self.nad_seen.setdefault("line", {})
+        elif self.context is not None:
+            scope, seen = self.context, self.nad_seen.setdefault("context", {})
+        else:
+            scope, seen = self.extra, self.nad_seen.setdefault("header", {})
+        index = seen.get(qualifier, 0)
+        seen[qualifier] = index + 1
+        elements = segment.elements
+        for part, position in {"name": None, **PARTY_ADDRESS}.items():
+            if position is None:
+                value = party_name
+            else:
+                parts = elements[position] if position < len(elements) else []
+                join = STREET_JOIN if part == "street" else ""
+                value = join.join(c.strip() for c in parts if c.strip())
+            key = f"NAD+{qualifier} {part}"
+            if index == 0 or key not in scope and not value:
+                if value:
+                    scope[key] = value
+                continue
+            before = scope.get(key, "")
+            before = list(before) if isinstance(before, list) else [before]
+            scope[key] = (before + [""] * index)[:index] + [value]
 
     def seg_FTX(self, segment, _codes):
         qualifier = segment.get(0)
@@ -702,8 +763,7 @@ class _Reader:
                 self.keep(f"GIN+{qualifier}", component)
 
     def seg_UNS(self, segment, _codes):
-        self.close_line()
-        self.context = None
+        self.close_group()
         self.summary = True
 
     def seg_CNT(self, segment, _codes):

@@ -30,11 +30,13 @@ from .eancom import (
     LINE_QUANTITIES,
     NOTE_QUALIFIER,
     PARTIES,
+    PARTY_ADDRESS,
     PARTY_NAMES,
     PRICE_QUALIFIER,
     REFERENCES,
     REJECTED_QUALIFIERS,
     RESPONSE_CODES,
+    STREET_JOIN,
     tax_segment,
 )
 from .envelope import decode_interchange
@@ -77,6 +79,46 @@ def _date(value) -> str:
 
 def _party(code: str) -> list[str]:
     return [code, "", "9" if code.isdigit() and len(code) == 13 else "92"]
+
+
+def _nad(qualifier: str, code: str, name: str = "", address: dict | None = None) -> list:
+    """The elements of a NAD segment: party id, name (C080) and address (C059 street
+    lines, 3164 city, 3229 region, 3251 postcode, 3207 country)."""
+    elements = ["NAD", qualifier, _party(code) if code else ""]
+    address = address or {}
+    tail = ["", name]
+    for part, position in PARTY_ADDRESS.items():
+        value = address.get(part, "")
+        if part == "street" and value:
+            lines = value.split(STREET_JOIN)
+            value = [*lines[:3], STREET_JOIN.join(lines[3:])] if len(lines) > 4 else lines
+        tail += [""] * (position - 2 - len(tail)) + [value]
+    while tail and tail[-1] in ("", []):
+        tail.pop()
+    return elements + tail
+
+
+def _party_part(extra: dict, key: str, index: int, take: bool = False) -> str:
+    """Party ``index``'s value of a NAD key of ``extra`` (a list when several parties of
+    the role were read); ``take`` removes it, so the next party of the role is first."""
+    value = extra.get(key)
+    if value is None:
+        return ""
+    values = value if isinstance(value, list) else [value]
+    found = format_value(values[index]) if index < len(values) else ""
+    if take:
+        rest = values[1:]
+        if any(format_value(v) != "" for v in rest):
+            extra[key] = rest if len(rest) > 1 else rest[0]
+        else:
+            extra.pop(key)
+    return found
+
+
+def _address(extra: dict, qualifier: str, index: int = 0, take: bool = False) -> dict:
+    return {
+        part: _party_part(extra, f"NAD+{qualifier} {part}", index, take) for part in PARTY_ADDRESS
+    }
 
 
 def _interchange_class():
@@ -137,13 +179,13 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
             segments.append(Segment("RFF", [qualifier, head[name]]))
     for name, qualifier in PARTIES.items():
         if head.get(name):
-            party = ["NAD", qualifier, _party(head[name])]
             names = [head[n] for n, q in PARTY_NAMES.items() if q == qualifier and head.get(n)]
-            names += _values(header_extra.get(f"NAD+{qualifier} name"))
-            if names:
-                party += ["", names[0]]
-                header_extra.pop(f"NAD+{qualifier} name", None)
-            segments.append(Segment(*party))
+            # the first party of the role; names and addresses of further parties of
+            # the role (extra["NAD+<q>"]) stay for extra_segments
+            label = names[0] if names else ""
+            extra_name = _party_part(header_extra, f"NAD+{qualifier} name", 0, take=not label)
+            address = _address(header_extra, qualifier, take=True)
+            segments.append(Segment(*_nad(qualifier, head[name], label or extra_name, address)))
     if head.get("currency"):
         segments.append(Segment("CUX", [CURRENCY_QUALIFIER, head["currency"], "4"]))
     segments += extra_segments(header_extra, Segment)
@@ -285,10 +327,27 @@ def extra_segments(extra, segment_class) -> list:
     if not isinstance(extra, dict):
         return []
     names = {key[:-5]: value for key, value in extra.items() if key.endswith(" name")}
+    parts = tuple(f" {part}" for part in ("name", *PARTY_ADDRESS))
+    written: set = set()  # NAD qualifiers written from a part key (no party id kept)
+    codes: dict = {}  # NAD qualifier -> parties of the role written
     segments = []
     for key, value in extra.items():
         tag, _, qualifier = key.partition("+")
-        if key.endswith(" name") and key[:-5] in extra:
+        if tag == "NAD" and key.endswith(parts):
+            role = qualifier.rsplit(" ", 1)[0]
+            if f"NAD+{role}" in extra or role in written:
+                continue
+            written.add(role)
+            count = max(
+                len(v) if isinstance(v, list) else 1
+                for k, v in extra.items()
+                if k.startswith(f"NAD+{role} ") and k.endswith(parts)
+            )
+            for index in range(count):
+                name = _party_part(names, f"NAD+{role}", index)
+                address = _address(extra, role, index)
+                if name or any(address.values()):
+                    segments.append(segment_class(*_nad(role, "", name, address)))
             continue
         for text in _values(value):
             if text.startswith(tag + "+") or text == tag:
@@ -301,11 +360,10 @@ def extra_segments(extra, segment_class) -> list:
             elif tag == "CUX":
                 segments.append(segment_class("CUX", [qualifier, text, "9"]))
             elif tag == "NAD":
-                name = key.endswith(" name")
-                party = ["NAD", qualifier[:-5] if name else qualifier, "" if name else _party(text)]
-                label = text if name else next(iter(_values(names.get(key))), "")
-                if label:
-                    party += ["", label]
+                index = codes.setdefault(qualifier, 0)
+                codes[qualifier] += 1
+                label = _party_part(names, key, index)
+                party = _nad(qualifier, text, label, _address(extra, qualifier, index))
                 segments.append(segment_class(*party))
             elif tag == "FTX":
                 segments.append(segment_class("FTX", qualifier, "", "", text))

@@ -2,7 +2,8 @@
 
 ``decode_interchange(data)`` reads an interchange whatever its dress: a UNA service string
 advice or none, a UTF-8 byte-order mark, CR/LF (or a space) around segments, newline
-segment terminators without UNA, release characters, syntax identifiers UNOA to UNOY,
+segment terminators without UNA, release characters, the repetition separator of syntax
+version 4 (UNA position 4, ``*`` by default), syntax identifiers UNOA to UNOY,
 UNG/UNE functional groups and several messages. It returns an :class:`Interchange`
 whose :attr:`~Interchange.messages` each decode into our :class:`~medtrace.edi.Message`.
 
@@ -39,21 +40,38 @@ SYNTAX_ENCODINGS = {
     "UNOY": "utf-8",
 }
 DEFAULT_SEPARATORS = (":", "+", ".", "?", "'")
+#: ISO 9735 version 4 repetition separator when no UNA names another one
+DEFAULT_REPETITION = "*"
 # UN/EDIFACT 0085 syntax error codes used in CONTRL
 ERR_INVALID_VALUE, ERR_MISSING, ERR_UNSPECIFIED = "12", "13", "18"
 ERR_REFERENCES, ERR_COUNT = "28", "29"
-_PLACEHOLDERS = "\ue000\ue001\ue002\ue003\ue004"
+_PLACEHOLDERS = "\ue000\ue001\ue002\ue003\ue004\ue005"
 _SYNTAX_RE = re.compile(rb"UNB\s*.\s*(UNO[A-Z])")
+_VERSION_4_RE = re.compile(r"[ \t\r\n]*UNB\+UNO[A-Z]:4(?![0-9])")
+#: a typographic apostrophe (U+2019) ending a segment, the next segment's tag after it
+_TYPOGRAPHIC_END_RE = re.compile("\u2019[ \t\r\n]*[A-Z]{3}(?=[^A-Za-z0-9]|$)")
 
 
 class Segment:
     """One segment: its tag, its elements (each a list of components) and its position
-    in the interchange (1 = the first segment, UNA included)."""
+    in the interchange (1 = the first segment, UNA included).
 
-    __slots__ = ("elements", "number", "tag")
+    A repeated data element (syntax version 4, ``COM+a:TE*b:EM``) holds its first
+    occurrence in :attr:`elements`; :meth:`repetitions` gives every occurrence.
+    """
 
-    def __init__(self, tag: str, elements: list, number: int):
+    __slots__ = ("elements", "number", "repeats", "tag")
+
+    def __init__(self, tag: str, elements: list, number: int, repeats: dict | None = None):
         self.tag, self.elements, self.number = tag, elements, number
+        #: element index -> every occurrence (lists of components), for repeated elements
+        self.repeats = repeats or {}
+
+    def repetitions(self, element: int) -> list:
+        """Every occurrence of element ``element`` (each a list of components)."""
+        if element in self.repeats:
+            return self.repeats[element]
+        return [self.elements[element]] if element < len(self.elements) else []
 
     def get(self, element: int, component: int = 0) -> str:
         """Component ``component`` of element ``element`` (0 = the first after the tag)."""
@@ -126,6 +144,7 @@ class Interchange:
     time: str  # HH:MM
     control_reference: str
     separators: tuple = DEFAULT_SEPARATORS
+    repetition: str = ""  # syntax version 4 repetition separator, "" when none
     application_reference: str = ""
     test: bool = False
     messages: list = field(default_factory=list)
@@ -156,7 +175,8 @@ def text_of(data: bytes) -> str:
 
 
 def _separators(text: str):
-    """(separators, start of the first segment after UNA, UNA present)."""
+    """(separators, start of the first segment after UNA, UNA present, repetition
+    separator or "")."""
     stripped = text.lstrip(" \t\r\n\ufeff")
     offset = len(text) - len(stripped)
     if stripped.startswith("UNA"):
@@ -167,50 +187,77 @@ def _separators(text: str):
         if chars[4] == "'" and stripped[8:].lstrip(" \r\n").startswith("UNB"):
             # "UNA:+.?'" without the reserved space: the terminator moved one place left
             chars, rest = chars[:4] + " '", stripped[8:]
-        components, elements, decimal, release, _reserved, terminator = chars
+        components, elements, decimal, release, repetition, terminator = chars
         if len({components, elements, release, terminator}) < 4:
+            raise EdiError("edifact_syntax", reason=f"UNA repeats a separator: {chars!r}")
+        # position 4 is reserved (a space) before syntax version 4, the repetition
+        # separator from version 4 on
+        repetition = "" if repetition == " " else repetition
+        if repetition in (components, elements, release, terminator):
             raise EdiError("edifact_syntax", reason=f"UNA repeats a separator: {chars!r}")
         return (
             (components, elements, decimal, release, terminator),
             offset + len(stripped) - len(rest),
             True,
+            repetition,
         )
+    repetition = DEFAULT_REPETITION if _VERSION_4_RE.match(stripped) else ""
     first_line = stripped.split("\n", 1)[0]
     if "'" not in first_line and "\n" in stripped:
-        return (":", "+", ".", "?", "\n"), offset, False
-    return DEFAULT_SEPARATORS, offset, False
+        return (":", "+", ".", "?", "\n"), offset, False, repetition
+    return DEFAULT_SEPARATORS, offset, False, repetition
 
 
-def tokenize(text: str, separators, start: int = 0, first_number: int = 1) -> list:
-    """The segments of ``text[start:]`` as :class:`Segment` objects."""
+def tokenize(
+    text: str, separators, start: int = 0, first_number: int = 1, repetition: str = ""
+) -> list:
+    """The segments of ``text[start:]`` as :class:`Segment` objects (``repetition``: the
+    syntax version 4 repetition separator, "" for none)."""
     components, elements, _decimal, release, terminator = separators
     body = text[start:] if start else text
     released = release and release in body
     if released:
         if any(ch in body for ch in _PLACEHOLDERS):
-            raise EdiError("edifact_syntax", reason="private-use characters U+E000-U+E004")
-        for placeholder, char in zip(
-            _PLACEHOLDERS, (release, components, elements, terminator, "\n"), strict=True
-        ):
+            raise EdiError("edifact_syntax", reason="private-use characters U+E000-U+E005")
+        specials = (release, components, elements, terminator, "\n", repetition or "\ue005")
+        for placeholder, char in zip(_PLACEHOLDERS, specials, strict=True):
             body = body.replace(release + char, placeholder)
-        restore = str.maketrans(
-            dict(zip(_PLACEHOLDERS, (release, components, elements, terminator, "\n"), strict=True))
-        )
+        restore = str.maketrans(dict(zip(_PLACEHOLDERS, specials, strict=True)))
+    repeated = repetition and repetition in body
     segments = []
     number = first_number
     for raw in body.split(terminator):
         raw = raw.lstrip(" \t\r\n").rstrip("\r\n")
         if not raw:
             continue
+        if terminator == "'" and "\u2019" in raw:
+            found = _TYPOGRAPHIC_END_RE.search(raw)
+            if found:
+                raise EdiError(
+                    "edifact_typographic_quote",
+                    position=number,
+                    value=raw[: found.start() + 1][-40:],
+                )
         parts = raw.split(elements)
         tag = parts[0]
-        if released:
+        repeats = None
+        if repeated and any(repetition in p for p in parts[1:]):
+            repeats = {}
+            elems = []
+            for index, part in enumerate(parts[1:]):
+                occurrences = [o.split(components) for o in part.split(repetition)]
+                if released:
+                    occurrences = [[c.translate(restore) for c in o] for o in occurrences]
+                if len(occurrences) > 1:
+                    repeats[index] = occurrences
+                elems.append(occurrences[0])
+        elif released:
             elems = [[c.translate(restore) for c in p.split(components)] for p in parts[1:]]
         else:
             elems = [p.split(components) for p in parts[1:]]
         if len(tag) != 3 or not tag.isalpha() or not tag.isupper():
             raise EdiError("edifact_bad_tag", position=number, value=tag[:20])
-        segments.append(Segment(tag, elems, number))
+        segments.append(Segment(tag, elems, number, repeats))
         number += 1
     return segments
 
@@ -269,8 +316,8 @@ def decode_interchange(data, *, strict: bool = False, max_messages: int = 10_000
     """
     text = data if isinstance(data, str) else text_of(bytes(data))
     text = text.lstrip("\ufeff")
-    separators, start, has_una = _separators(text)
-    segments = tokenize(text, separators, start, 2 if has_una else 1)
+    separators, start, has_una, repetition = _separators(text)
+    segments = tokenize(text, separators, start, 2 if has_una else 1, repetition)
     if not segments:
         raise EdiError("edifact_no_message")
     problems: list = []
@@ -291,6 +338,7 @@ def decode_interchange(data, *, strict: bool = False, max_messages: int = 10_000
         time=(lambda t: f"{t[:2]}:{t[2:4]}" if len(t) == 4 else "")(unb.get(3, 1) if unb else ""),
         control_reference=unb.get(4) if unb else "",
         separators=separators,
+        repetition=repetition,
         application_reference=unb.get(6) if unb else "",
         test=bool(unb and unb.get(10) == "1"),
         has_unb=unb is not None,

@@ -108,6 +108,11 @@ MESSAGES = {
         "EDIFACT: segment %(position)s starts with %(value)r, not a segment tag of three "
         "capital letters (wrong separators or a damaged file)"
     ),
+    "edifact_typographic_quote": (
+        "EDIFACT: segment %(position)s holds %(value)r: a typographic apostrophe (’) stands "
+        "where the segment terminator (') belongs, so two segments run together (the file was "
+        "retyped or edited in a word processor): send the file as the sending system wrote it"
+    ),
     "edifact_misplaced": (
         "EDIFACT: segment %(segment)s at position %(position)s is out of place (%(value)s)"
     ),

@@ -12,6 +12,7 @@ from pydifact.segmentcollection import Interchange as PydifactInterchange
 
 from medtrace import edi
 from medtrace.cli import main
+from medtrace.edi import eancom
 
 ORDERS = (
     "UNB+UNOC:3+4012345000009:14+5412345000013:14+250601:0830+REF42'"
@@ -427,6 +428,14 @@ _HEADER_EXTRA = st.fixed_dictionaries(
         "RFF+DQ": _TEXT,
         "NAD+IV": _TEXT,
         "NAD+IV name": _TEXT,
+        "NAD+IV street": _TEXT,
+        "NAD+IV city": _TEXT,
+        "NAD+IV postcode": _TEXT,
+        "NAD+IV country": st.sampled_from(["CN", "DE", "FR"]),
+        "NAD+SU street": _TEXT,
+        "NAD+SU city": _TEXT,
+        "NAD+DP region": _TEXT,
+        "NAD+DP country": st.sampled_from(["CN", "NL"]),
         "NAD+MS": _TEXT,
         "DTM+35": _DATE,
         "CUX+2": st.sampled_from(["CNY", "EUR"]),
@@ -466,7 +475,17 @@ def test_round_trip_with_extra_data(message_type, header_extra, line_extras):
     for line, extra in zip(original.lines, line_extras, strict=True):
         if extra:
             line.values["extra"] = extra
-    decoded = edi.decode(edi.encode(original, "edifact"), message_type)
+    data = edi.encode(original, "edifact")
+    # a party's address is written in its NAD (C059 street, 3164 city, 3229 region,
+    # 3251 postcode, 3207 country), never as a NAD of its own
+    nads = [s for s in edi.decode_interchange(data).messages[0].segments if s.tag == "NAD"]
+    assert all(s.get(0).isalnum() for s in nads)
+    for key, value in header_extra.items():
+        role, _, part = key[4:].partition(" ")
+        if key.startswith("NAD+") and part in eancom.PARTY_ADDRESS:
+            position = eancom.PARTY_ADDRESS[part]
+            assert any(s.get(0) == role and s.get(position) == value for s in nads), key
+    decoded = edi.decode(data, message_type)
     assert decoded.header.get("extra", {}) == header_extra
     assert [line.values.get("extra", {}) for line in decoded.lines] == line_extras
     typed, expected = edi.clean(decoded), edi.clean(original)
