@@ -2,7 +2,7 @@
 {
     "name": "Medical Device Stock (UDI traceability)",
     "summary": "Trace every medical device unit from receipt to patient by scanning its UDI",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Inventory/Medical Devices",
     "website": "https://github.com/medtrace/medtrace",
     "author": "medtrace developers",
@@ -63,6 +63,11 @@
         "views/med_udi_record_views.xml",
         "wizard/med_udi_record_import_views.xml",
         "views/med_legacy_import_views.xml",
+        "security/med_surgery_case_rules.xml",
+        "report/med_implant_card_report.xml",
+        "views/med_surgery_case_views.xml",
+        "views/med_implant_record_views.xml",
+        "views/med_his_reconciliation_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -43,3 +43,5 @@ from . import med_recall
 from . import med_edi_reconciliation
 from . import med_edi_reconciliation_line
 from . import med_edi_demo_living
+from . import account_move_line
+from . import med_his_reconciliation

@@ -80,6 +80,7 @@ class MedEdiHandlerInvoiceIn(models.AbstractModel):
                         "name": f"{name} ({unit})" if unit else name,
                         "quantity": float(values["quantity"]),
                         "price_unit": float(price) if price is not None else product.standard_price,
+                        "med_edi_unit": unit or False,
                         "tax_ids": [Command.set(taxes.ids)],
                     }
                 )

@@ -124,3 +124,30 @@ class TestInvoiceReceived(ConsignorEdiCommon, TransactionCase):
             bills,
             "nothing half-written",
         )
+
+    def test_billed_units_are_the_third_source_of_the_his_reconciliation(self):
+        """Issue 17: what a consignor invoices, unit by unit, beside what was scanned and
+        what the HIS charged (here: billed, neither scanned nor charged)."""
+        exchange = self._receive(self._invoice(), "invoice", filename="invoic.edi")
+        bill = self.env["account.move"].browse(exchange.res_id)
+        self.assertEqual(sorted(bill.invoice_line_ids.mapped("med_edi_unit")), ["L1", "L2"])
+        day = datetime.date(2025, 6, 30)
+        Reconciliation = self.env["med.his.reconciliation"]
+        recon = Reconciliation.create(
+            {"date_from": day, "date_to": day, "backend_id": self.backend.id}
+        )
+        recon.action_compute()
+        rows = {(ln.product_key, ln.lot): ln for ln in recon.line_ids}
+        # the consignor invoices the catheter under its own code A-CATH: ours is CATH-1
+        self.assertEqual(set(rows), {("STENT-1", "L1"), ("CATH-1", "L2")})
+        stent = rows[("STENT-1", "L1")]
+        self.assertEqual(
+            (stent.status, stent.qty_billed, stent.price_billed), ("billed_not_used", 2, 1280)
+        )
+        self.assertAlmostEqual(recon.unmatched_value, 2 * 1280 + 3 * 350, places=2)
+        # another consignor's reconciliation does not see this consignor's bill
+        other = Reconciliation.create(
+            {"date_from": day, "date_to": day, "backend_id": self.backend_b.id}
+        )
+        other.action_compute()
+        self.assertFalse(other.line_ids)

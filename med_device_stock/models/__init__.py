@@ -54,3 +54,12 @@ from . import med_legacy_import_column
 from . import med_legacy_import_line
 from . import med_legacy_import
 from . import med_legacy_import_confirm
+from . import med_his_messages
+from . import med_surgery_case_his
+from . import med_surgery_case
+from . import med_surgery_case_line
+from . import med_implant_record
+from . import product_product
+from . import med_his_charge
+from . import med_his_reconciliation_line
+from . import med_his_reconciliation

@@ -18,8 +18,8 @@ class MedDemoLiving(models.AbstractModel):
     def _med_load_demo_living(self):
         """Consumables near expiry received through the receipt check, an expired lot
         found at go-live (the opening balance of an inventory adjustment), a recall
-        open, a count done, a stent implanted today and a count in progress, then the
-        daily alert job run once."""
+        open, a count done, a stent implanted today in a surgery case closed out, tomorrow's
+        case planned, a count in progress, then the daily alert job run once."""
         ref = self.env.ref
         storekeeper = ref("med_device_stock.res_users_storekeeper_demo")
         manager = ref("med_device_stock.res_users_device_manager_demo")
@@ -164,14 +164,41 @@ class MedDemoLiving(models.AbstractModel):
             department_id=cardio.id,
             requester_id=ref("med_device_stock.hr_employee_nurse_demo").id,
         )
-        checked(
-            nurse,
-            stent,
-            "use",
-            department_id=cardio.id,
-            patient_identifier=f"MRN-{today:%Y}-0142",
-            surgery_ref=f"CATH-{today:%Y%m%d}-02",
-            surgeon_id=ref("med_device_stock.hr_employee_surgeon_demo").id,
+        # ... in a surgery case the nurse closed out: the use, the implant record and the
+        # messages to the HIS written by the close-out
+        surgeon = ref("med_device_stock.hr_employee_surgeon_demo")
+        Case = self.env["med.surgery.case"].with_user(nurse)
+        case = Case.create(
+            {
+                "his_case_id": f"SS-{today:%Y%m%d}-02",
+                "patient_identifier": f"MRN-{today:%Y}-0142",
+                "encounter_ref": f"IP-{today:%Y}-3381",
+                "department_id": cardio.id,
+                "operating_room": "Cath Lab 2",
+                "procedure_code": "36.0601",
+                "procedure_name": "PCI with drug-eluting stent",
+                "surgeon_id": surgeon.id,
+                "planned_date": fields.Datetime.now() - datetime.timedelta(minutes=40),
+            }
+        )
+        checked(nurse, stent, "case", document_id=case.id)
+        case.action_start()
+        case.line_ids.outcome = "implanted"
+        case.action_close()
+        # and tomorrow's list has one more, booked from the HIS
+        Case.create(
+            {
+                "his_case_id": f"SS-{today + datetime.timedelta(days=1):%Y%m%d}-01",
+                "patient_identifier": f"MRN-{today:%Y}-0157",
+                "department_id": cardio.id,
+                "operating_room": "Cath Lab 1",
+                "procedure_code": "37.8101",
+                "procedure_name": "Pacemaker implantation",
+                "surgeon_id": surgeon.id,
+                "planned_date": datetime.datetime.combine(
+                    today + datetime.timedelta(days=1), datetime.time(8, 30)
+                ),
+            }
         )
         counting = (
             self.env["med.count"]

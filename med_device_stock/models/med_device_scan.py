@@ -405,6 +405,18 @@ class MedDeviceScan(models.AbstractModel):
             },
         )
 
+    def _scan_do_case(self, scan):
+        """The unit listed on the surgery case (a unit already listed is refused by
+        ``_check_scan_unit``, as for every document)."""
+        case = scan.get("document")
+        if not case:
+            self._refuse(_("Choose the surgery case the units are for."))
+        case._med_check_open()
+        self.env["med.surgery.case.line"].with_context(med_case_scanned=True).create(
+            {"case_id": case.id, "lot_id": scan["lot"].id, "quantity": scan["quantity"]}
+        )
+        return self._step_result(scan, case, False)
+
     def _scan_do_quarantine(self, scan):
         return self._scan_do_single(scan, {"reason": scan["values"].get("reason")})
 

@@ -223,6 +223,31 @@ class MedDeviceScanOperationMixin(models.AbstractModel):
             ),
             dict(
                 unit,
+                name="case",
+                label=_("surgery case"),
+                document="med.surgery.case",
+                states=("issued", "borrowed"),
+                department="from",
+                # listed for an operation: refused when expired, recalled or locked now,
+                # and checked again when the close-out records its use
+                puts_to_use=True,
+                agrees=True,
+                title=_("Surgery case"),
+                access=("med.surgery.case.line", "create"),
+                help=_("List the units brought for an operation on its surgery case."),
+                fields=[
+                    {
+                        "name": "document_id",
+                        "label": _("Surgery case"),
+                        "type": "many2one",
+                        "options": "surgery_cases",
+                        "required": True,
+                        "missing": _("Choose the surgery case the units are for."),
+                    }
+                ],
+            ),
+            dict(
+                unit,
                 name="quarantine",
                 label=_("quarantine"),
                 document="med.device.quarantine",

@@ -62,6 +62,11 @@ class MedDeviceScanStationMixin(models.AbstractModel):
             "counts": lambda: self._med_station_names(
                 "med.count", [("state", "in", ("draft", "in_progress"))]
             ),
+            "surgery_cases": lambda: self._med_station_names(
+                "med.surgery.case",
+                [("state", "in", ("draft", "in_progress"))],
+                order="planned_date, id",
+            ),
         }
         return {key: readers[key]() for key in sorted(wanted) if key in readers}
 

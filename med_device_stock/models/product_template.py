@@ -20,6 +20,12 @@ class ProductTemplate(models.Model):
     med_model = fields.Char(string="Model")
     med_specification = fields.Char(string="Specification")
     med_registration_number = fields.Char(string="Registration Number")
+    med_his_charge_code = fields.Char(
+        string="HIS Charge Code",
+        index="btree_not_null",
+        help="The item code the hospital information system charges this device under "
+        "(收费编码); the charges it sends are matched with the scans by it.",
+    )
     med_manufacturer_id = fields.Many2one("res.partner", string="Manufacturer")
     med_min_shelf_life_days = fields.Integer(
         string="Minimum Remaining Shelf Life (days)",

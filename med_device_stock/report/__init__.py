@@ -1,1 +1,1 @@
-from . import stock_lot_label_report
+from . import med_implant_card_report, stock_lot_label_report

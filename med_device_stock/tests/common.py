@@ -47,10 +47,18 @@ def gtin_with_check_digit(body):
 class MedDeviceStockCommon(TransactionCase):
     """Base for device stock tests: users of each role and a warehouse."""
 
+    #: the tests work in a hospital of their own (a company made for them): for tests of
+    #: company-wide figures (the dashboard), to which a database with demo data adds its
+    #: own hospital's day
+    _med_own_company = False
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        if cls._med_own_company:
+            company = cls._make_hospital(f"{cls.__name__} Hospital")
+            cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
         cls.company = cls.env.company
         # what exists before the tests (a database with demo data has products, departments
         # and units of its own): company-wide reports and jobs are read above these ids
@@ -73,9 +81,18 @@ class MedDeviceStockCommon(TransactionCase):
         cls.user_plain = cls._make_user("med_plain", "base.group_user")
 
     @classmethod
-    def _make_user(cls, login, groups):
-        """A user of ``groups``; its login (and password) ``login``, or ``<login>_test``
-        where a database with demo data already has that login."""
+    def _make_hospital(cls, name):
+        """A company (another hospital in the same database) with its warehouse."""
+        company = cls.env["res.company"].create({"name": name})
+        cls.env.user.company_ids = [Command.link(company.id)]
+        return company
+
+    @classmethod
+    def _make_user(cls, login, groups, company=None):
+        """A user of ``groups`` in ``company`` only (default: the tests' company); its
+        login (and password) ``login``, or ``<login>_test`` where a database with demo
+        data already has that login."""
+        company = company or cls.company
         if (
             cls.env["res.users"]
             .with_context(active_test=False)
@@ -89,19 +106,21 @@ class MedDeviceStockCommon(TransactionCase):
             cls.env,
             login=login,
             groups=groups,
-            company_id=cls.company.id,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
             tz=cls.env.user.tz or False,
         )
 
     # ------------------------------------------------------------------ factories
     @classmethod
-    def _make_department(cls, name):
-        """A device department (its sub-store is created with it)."""
+    def _make_department(cls, name, company=None):
+        """A device department of ``company`` (default: the tests' company); its
+        sub-store is created with it."""
         return cls.env["hr.department"].create(
             {
                 "name": name,
                 "med_is_device_department": True,
-                "company_id": cls.company.id,
+                "company_id": (company or cls.company).id,
             }
         )
 
@@ -111,7 +130,7 @@ class MedDeviceStockCommon(TransactionCase):
             {
                 "name": name,
                 "department_id": department.id,
-                "company_id": cls.company.id,
+                "company_id": department.company_id.id,
                 "user_id": user.id if user else False,
             }
         )
@@ -163,10 +182,12 @@ class MedDeviceStockCommon(TransactionCase):
         return template.product_variant_id
 
     @classmethod
-    def _make_purchase(cls, supplier, lines):
-        """A confirmed purchase order: ``lines`` is ``[(product, quantity), ...]``."""
+    def _make_purchase(cls, supplier, lines, company=None):
+        """A confirmed purchase order of ``company`` (default: the tests' company):
+        ``lines`` is ``[(product, quantity), ...]``."""
         order = (
             cls.env["purchase.order"]
+            .with_company(company or cls.company)
             .sudo()
             .create(
                 {
@@ -197,8 +218,9 @@ class MedDeviceStockCommon(TransactionCase):
             manufactured=manufactured or datetime.date(2025, 1, 15),
         )
 
-    def scan(self, raw, operation, user=None, **context):
-        scanner = self.env["med.device.scan"]
+    @classmethod
+    def scan(cls, raw, operation, user=None, **context):
+        scanner = cls.env["med.device.scan"]
         if user:
             scanner = scanner.with_user(user)
         return scanner.scan(raw, operation, context)
@@ -220,38 +242,74 @@ class MedDeviceFlowCommon(MedDeviceStockCommon):
         cls.catheter = cls._make_device("IV Catheter", "695000000002", box_gtin_body="695000000003")
         cls.stock_location = cls.warehouse.lot_stock_id
 
-    def _receive(self, product, units, quantity=None, lot=None, certificate="CoC-001"):
-        """Order and receive units of ``product`` (``units``: serials, or for a lot product
-        the number of single-unit scans of lot ``lot``); returns the lots."""
+    @classmethod
+    def _run_daily_jobs(cls):
+        """The alert job and the quarantine job run over what the database holds before
+        the tests (a database with demo data has near-expiry and expired units of its
+        own): a test's runs then alert and move the test's units only."""
+        cls.env["med.alert"].sudo()._cron_med_alerts()
+        cls.env["med.device.quarantine"].sudo()._cron_med_move_expired()
+
+    @staticmethod
+    def _ok(result):
+        """``result`` of a scan that must be accepted (fails the test with its message)."""
+        if not result["ok"]:
+            raise AssertionError(result["message"])
+        return result
+
+    @classmethod
+    def _receive(
+        cls,
+        product,
+        units,
+        quantity=None,
+        lot=None,
+        certificate="CoC-001",
+        supplier=None,
+        user=None,
+        company=None,
+    ):
+        """Order (from ``supplier``, default the tests' supplier, for ``company``, default
+        the tests' company) and receive units of ``product`` (``units``: serials, or for
+        a lot product the number of single-unit scans of lot ``lot``), scanned by ``user``
+        when given; returns the lots."""
         serials = units if product.tracking == "serial" else [None] * units
-        order = self._make_purchase(self.supplier, [(product, quantity or len(serials))])
-        lots = self.env["stock.lot"]
+        order = cls._make_purchase(
+            supplier or cls.supplier, [(product, quantity or len(serials))], company=company
+        )
+        lots = cls.env["stock.lot"]
         for serial in serials:
-            result = self.scan(
-                self.udi(product, serial=serial, lot=lot or "L2025A"),
-                "receipt",
-                purchase_id=order.id,
-                certificate_number=certificate,
+            result = cls._ok(
+                cls.scan(
+                    cls.udi(product, serial=serial, lot=lot or "L2025A"),
+                    "receipt",
+                    user=user,
+                    purchase_id=order.id,
+                    certificate_number=certificate,
+                )
             )
-            self.assertTrue(result["ok"], result["message"])
-            lots |= self.env["stock.lot"].browse(result["lot_id"])
-        check = self.env["med.receipt.check"].search([("purchase_id", "=", order.id)])
-        check.action_done()
+            lots |= cls.env["stock.lot"].browse(result["lot_id"])
+        Check = cls.env["med.receipt.check"]
+        if user:
+            Check = Check.with_user(user)
+        Check.search([("purchase_id", "=", order.id)]).action_done()
         return lots
 
-    def _issue(self, lot, department=None, operation="issue", **context):
-        context.setdefault("department_id", (department or self.cardiology).id)
-        context.setdefault("requester_id", self.nurse.id)
+    @classmethod
+    def _issue(cls, lot, department=None, operation="issue", **context):
+        context.setdefault("department_id", (department or cls.cardiology).id)
+        context.setdefault("requester_id", cls.nurse.id)
         if operation == "borrow":
             context.setdefault(
                 "expected_return_date", fields.Date.today() + datetime.timedelta(days=7)
             )
-        return self.scan(self._raw(lot), operation, **context)
+        return cls.scan(cls._raw(lot), operation, **context)
 
-    def _raw(self, lot):
+    @classmethod
+    def _raw(cls, lot):
         """The UDI on the unit's label: it carries the unit's recorded data (a scan
         disagreeing with them is refused)."""
-        return self.udi(
+        return cls.udi(
             lot.product_id,
             serial=lot.med_serial,
             lot=lot.med_mfr_lot,
@@ -261,6 +319,27 @@ class MedDeviceFlowCommon(MedDeviceStockCommon):
 
     def _count(self, *models):
         return {model: self.env[model].search_count([]) for model in models}
+
+
+class MedReceiptCommon(MedDeviceFlowCommon):
+    """A confirmed purchase order of 2 stents and 20 catheters, its receipt waiting."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.order = cls._make_purchase(cls.supplier, [(cls.stent, 2), (cls.catheter, 20)])
+        cls.picking = cls.order.picking_ids
+
+    def _scan_receipt(self, raw, operation="receipt", user=None, **context):
+        """A scan at the order's receipt (with a certificate of conformity), by the
+        storekeeper unless ``user`` is given."""
+        context.setdefault("purchase_id", self.order.id)
+        context.setdefault("certificate_number", "CoC-2025-7")
+        return self.scan(raw, operation, user=user or self.user_storekeeper, **context)
+
+    def _check(self):
+        """The receipt check of the order's receipt."""
+        return self.env["med.receipt.check"].search([("picking_id", "=", self.picking.id)])
 
 
 class MedRecallCommon(MedDeviceFlowCommon):
@@ -277,33 +356,31 @@ class MedRecallCommon(MedDeviceFlowCommon):
         cls._make_employee("Nurse Zhao", cls.orthopedics, user=cls.user_orthopedics)
         cls.cardiology.manager_id = cls.nurse
         cls.env = cls.env(user=cls.user_manager)
-
-    def setUp(self):
-        super().setUp()
-        units = self._receive(self.stent, ["S1", "S2", "S3", "S4"], lot="MFR1")
-        self.s1, self.s2, self.s3, self.s4 = units
-        self.s5 = self._receive(self.stent, ["S5"], lot="MFR2")
-        self.assertTrue(self._issue(self.s2)["ok"])
-        self.assertTrue(self._issue(self.s3)["ok"])
-        result = self.scan(
-            self._raw(self.s3),
-            "use",
-            department_id=self.cardiology.id,
-            patient_identifier="MRN-0042",
-            encounter_ref="ENC-7",
+        units = cls._receive(cls.stent, ["S1", "S2", "S3", "S4"], lot="MFR1")
+        cls.s1, cls.s2, cls.s3, cls.s4 = units
+        cls.s5 = cls._receive(cls.stent, ["S5"], lot="MFR2")
+        cls._ok(cls._issue(cls.s2))
+        cls._ok(cls._issue(cls.s3))
+        cls._ok(
+            cls.scan(
+                cls._raw(cls.s3),
+                "use",
+                department_id=cls.cardiology.id,
+                patient_identifier="MRN-0042",
+                encounter_ref="ENC-7",
+            )
         )
-        self.assertTrue(result["ok"], result["message"])
-        self.catheter_lot = self._receive(self.catheter, 5, lot="CATH1")
+        cls.catheter_lot = cls._receive(cls.catheter, 5, lot="CATH1")
         for _i in range(2):
-            result = self._issue(self.catheter_lot)
-            self.assertTrue(result["ok"], result["message"])
-        result = self.scan(
-            self._raw(self.catheter_lot),
-            "use",
-            department_id=self.cardiology.id,
-            patient_identifier="MRN-0077",
+            cls._ok(cls._issue(cls.catheter_lot))
+        cls._ok(
+            cls.scan(
+                cls._raw(cls.catheter_lot),
+                "use",
+                department_id=cls.cardiology.id,
+                patient_identifier="MRN-0077",
+            )
         )
-        self.assertTrue(result["ok"], result["message"])
 
     def _open_recall(self, user=None, hours_ago=0, **values):
         values.setdefault("reason", "Sterility cannot be guaranteed")
@@ -398,19 +475,20 @@ class MedReportCommon(MedDeviceFlowCommon):
             [*self._ours(model), *(domain or [])], measures, groupby, lazy=False
         )
 
-    def _make_report_stock(self, catheter_issues=1):
+    @classmethod
+    def _make_report_stock(cls, catheter_issues=1):
         """Stents S1-S4 (lot MFR1) and 5 catheters (lot CATH1) received; S2 and S3 issued to
         cardiology, S4 to orthopedics, ``catheter_issues`` catheters to cardiology."""
-        self.s1, self.s2, self.s3, self.s4 = self._receive(
-            self.stent, ["S1", "S2", "S3", "S4"], lot="MFR1"
+        cls.s1, cls.s2, cls.s3, cls.s4 = cls._receive(
+            cls.stent, ["S1", "S2", "S3", "S4"], lot="MFR1"
         )
-        self.cath = self._receive(self.catheter, 5, lot="CATH1")
-        self.assertTrue(self._issue(self.s2)["ok"])
-        self.assertTrue(self._issue(self.s3)["ok"])
-        self.assertTrue(self._issue(self.s4, department=self.orthopedics)["ok"])
+        cls.cath = cls._receive(cls.catheter, 5, lot="CATH1")
+        cls._ok(cls._issue(cls.s2))
+        cls._ok(cls._issue(cls.s3))
+        cls._ok(cls._issue(cls.s4, department=cls.orthopedics))
         for _i in range(catheter_issues):
-            self.assertTrue(self._issue(self.cath)["ok"])
-        self.env.flush_all()
+            cls._ok(cls._issue(cls.cath))
+        cls.env.flush_all()
 
 
 class MedDoneDocumentsCommon(MedDeviceFlowCommon):
@@ -504,3 +582,46 @@ class MedLegacyImportCommon(MedDeviceFlowCommon):
 
     def _line(self, record, row):
         return record.line_ids.filtered(lambda line: line.row == row)
+
+
+class MedSurgeryCaseCommon(MedDeviceFlowCommon):
+    """Three stents and a lot of catheters issued to Cardiology (the theatre here), and a
+    nurse of Orthopedics who must see nothing of Cardiology's cases."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_ortho_nurse = cls._make_user(
+            "med_ortho_nurse", "med_device_stock.group_med_department_user"
+        )
+        cls._make_employee("Nurse Zhao", cls.orthopedics, user=cls.user_ortho_nurse)
+
+    def _issued_units(self):
+        stents = self._receive(self.stent, ["SC-S1", "SC-S2", "SC-S3"])
+        catheters = self._receive(self.catheter, 1, lot="SC-CATH")
+        for lot in stents | catheters:
+            result = self._issue(lot)
+            self.assertTrue(result["ok"], result["message"])
+        return stents, catheters
+
+    def _case(self, user=None, **values):
+        Case = self.env["med.surgery.case"].with_user(user or self.user_department)
+        return Case.create(
+            dict(
+                {
+                    "patient_identifier": "ZY20261207001",
+                    "encounter_ref": "V77",
+                    "department_id": self.cardiology.id,
+                    "procedure_code": "36.0601",
+                    "procedure_name": "Coronary stent implantation",
+                    "surgeon_id": self.surgeon.id,
+                    "operating_room": "OR-3",
+                },
+                **values,
+            )
+        )
+
+    def _scan_to_case(self, case, lot, user=None):
+        return self.scan(
+            self._raw(lot), "case", user=user or self.user_department, document_id=case.id
+        )

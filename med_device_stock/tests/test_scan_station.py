@@ -44,6 +44,7 @@ class TestScanStation(MedDeviceFlowCommon):
                 "return",
                 "transfer",
                 "use",
+                "case",
                 "quarantine",
                 "scrap",
                 "count",
@@ -62,7 +63,9 @@ class TestScanStation(MedDeviceFlowCommon):
 
     def test_nurse_is_offered_her_operations_and_her_department_only(self):
         setup = self.station(self.user_department).station_setup()
-        self.assertEqual([op["name"] for op in setup["operations"]], ["use", "count", "trace"])
+        self.assertEqual(
+            [op["name"] for op in setup["operations"]], ["use", "case", "count", "trace"]
+        )
         self.assertEqual(
             setup["options"]["departments"], [[self.cardiology.id, self.cardiology.display_name]]
         )

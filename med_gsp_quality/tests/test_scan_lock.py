@@ -218,7 +218,8 @@ class TestScanLock(GspQualityCommon):
         self.assertEqual(locks["receipt"], "order")
         self.assertEqual(
             {name for name, lock in locks.items() if lock == "unit"},
-            {"issue", "borrow", "transfer", "use"},
+            # listing a unit for a surgery case (med_device_stock's "case") puts it to use
+            {"issue", "borrow", "transfer", "use", "case"},
         )
         self.assertFalse(locks["quarantine"] or locks["scrap"] or locks["return"])
         order = self._make_purchase(self.supplier, [(self.product, 1)])

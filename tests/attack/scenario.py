@@ -168,6 +168,18 @@ def build(env, out_path):
         recall.line_ids.action_release()
         recall.action_close()
 
+    # a planned case of orthopaedics, which a cardiology nurse must not see
+    ortho = ref("med_device_stock.hr_department_orthopedics_demo")
+    Case = env["med.surgery.case"]
+    ortho_case = Case.search([("department_id", "=", ortho.id)], limit=1) or Case.create(
+        {
+            "patient_identifier": "MRN-ORTHO-1",
+            "department_id": ortho.id,
+            "procedure_name": "Total hip replacement",
+        }
+    )
+    closed_case = Case.search([("state", "=", "done")], limit=1)
+
     Use = env["med.device.use"]
     Issue = env["med.device.issue"]
     stent_lot = env["stock.lot"].search([("name", "=", "DES24A0003")], limit=1)
@@ -202,6 +214,9 @@ def build(env, out_path):
         .id,
         "done_count_id": count.id,
         "closed_recall_id": recall.id,
+        "closed_case_id": closed_case.id,
+        "implant_record_id": closed_case.implant_ids[:1].id,
+        "ortho_case_id": ortho_case.id,
         "stock_lot_id": stent_lot.id,
         "stock_lot_name": stent_lot.name,
         "stock_lot_di": stent_lot.med_di,

@@ -1,0 +1,107 @@
+"""Issue 17: surgery cases and implant records attacked over JSON-RPC by each role of the
+demo hospital (the demo has a case closed out today, with its implant record)."""
+
+import pytest
+from rpc import RpcError
+
+ERRORS = ("odoo.exceptions.UserError", "odoo.exceptions.AccessError")
+CASE_FIELDS = ["patient_identifier", "state", "his_dft_message", "nurse_confirm_user_id"]
+IMPLANT_FIELDS = ["patient_identifier", "serial", "udi", "lot_id", "date_implant"]
+
+
+def _refused(call, name=None):
+    with pytest.raises(RpcError) as caught:
+        call()
+    assert caught.value.name in ((name,) if name else ERRORS), caught.value
+    return caught.value
+
+
+@pytest.mark.parametrize("role", ["nurse", "storekeeper", "manager", "admin"])
+def test_a_closed_case_cannot_be_rewritten_reopened_or_deleted(client, admin, scenario, role):
+    case_id = scenario["closed_case_id"]
+    before = admin.read("med.surgery.case", case_id, CASE_FIELDS)
+    user = client(role)
+    for vals in (
+        {"patient_identifier": "MRN-FORGED"},
+        {"state": "in_progress"},
+        {"his_dft_message": "MSH|^~\\\\&|FORGED"},
+        {"nurse_confirm_user_id": scenario["users"]["plain"]["uid"]},
+    ):
+        _refused(lambda vals=vals: user.call("med.surgery.case", "write", [case_id], vals))
+    _refused(lambda: user.call("med.surgery.case", "action_close", [case_id]))
+    _refused(lambda: user.call("med.surgery.case", "unlink", [case_id]))
+    line_ids = admin.read("med.surgery.case", case_id, ["line_ids"])["line_ids"]
+    _refused(lambda: user.call("med.surgery.case.line", "write", line_ids, {"outcome": "unused"}))
+    _refused(lambda: user.call("med.surgery.case.line", "unlink", line_ids))
+    assert admin.read("med.surgery.case", case_id, CASE_FIELDS) == before
+
+
+@pytest.mark.parametrize("role", ["nurse", "storekeeper", "manager", "admin"])
+def test_implant_records_are_never_forged_changed_or_deleted(client, admin, scenario, role):
+    record_id = scenario["implant_record_id"]
+    before = admin.read("med.implant.record", record_id, IMPLANT_FIELDS)
+    user = client(role)
+    _refused(
+        lambda: user.call(
+            "med.implant.record", "write", [record_id], {"serial": "FORGED", "udi": "X"}
+        )
+    )
+    _refused(lambda: user.call("med.implant.record", "unlink", [record_id]))
+    values = dict(before, lot_id=before["lot_id"][0], case_id=scenario["closed_case_id"])
+    values.pop("id", None)
+    values["company_id"] = scenario["company_id"]
+    values["product_id"] = admin.read("stock.lot", values["lot_id"], ["product_id"])["product_id"][
+        0
+    ]
+    _refused(lambda: user.call("med.implant.record", "create", values))
+    assert admin.read("med.implant.record", record_id, IMPLANT_FIELDS) == before
+    assert (
+        admin.call(
+            "med.implant.record",
+            "search_count",
+            [("case_id", "=", scenario["closed_case_id"])],
+        )
+        == 1
+    )
+
+
+def test_a_nurse_sees_her_department_s_cases_only(client, scenario):
+    nurse = client("nurse")
+    ortho_id = scenario["ortho_case_id"]
+    found = nurse.call("med.surgery.case", "search", [("id", "=", ortho_id)])
+    assert found == []
+    _refused(
+        lambda: nurse.call("med.surgery.case", "read", [ortho_id], ["patient_identifier"]),
+        "odoo.exceptions.AccessError",
+    )
+    _refused(
+        lambda: nurse.call(
+            "med.surgery.case", "write", [ortho_id], {"patient_identifier": "MRN-X"}
+        ),
+        "odoo.exceptions.AccessError",
+    )
+    # her own department's case she reads
+    closed = nurse.read("med.surgery.case", scenario["closed_case_id"], ["state"])
+    assert closed["state"] == "done"
+
+
+@pytest.mark.parametrize("role", ["plain", "purchaser", "consignor_a"])
+def test_roles_outside_the_device_store_read_no_patient_data(client, scenario, role):
+    user = client(role)
+    for model in ("med.surgery.case", "med.implant.record"):
+        _refused(
+            lambda model=model: user.call(model, "search_read", [], ["patient_identifier"]),
+            "odoo.exceptions.AccessError",
+        )
+
+
+def test_the_hl7_and_fhir_of_the_closed_case_name_no_patient(admin, scenario):
+    case = admin.read(
+        "med.surgery.case",
+        scenario["closed_case_id"],
+        ["his_dft_message", "his_fhir_bundle", "patient_identifier"],
+    )
+    pid = next(s for s in case["his_dft_message"].split("\r") if s.startswith("PID|"))
+    assert pid.split("|")[3].startswith(case["patient_identifier"])
+    assert pid.split("|")[5] == "^^^^^^U"
+    assert '"resourceType": "Patient"' not in case["his_fhir_bundle"]
