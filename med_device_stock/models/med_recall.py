@@ -192,7 +192,13 @@ class MedRecall(models.Model):
     def _med_lot_domain(self):
         """The units the criteria of the case designate (a stock.lot domain)."""
         self.ensure_one()
-        domain = [("product_id.med_is_device", "=", True)]
+        # the case's hospital's units only: a catalogue shared by companies has units of
+        # the same product in the others
+        base = [
+            ("product_id.med_is_device", "=", True),
+            ("company_id", "in", [self.company_id.id, False]),
+        ]
+        domain = list(base)
         if self.product_id:
             domain.append(("product_id", "=", self.product_id.id))
         if self.di:
@@ -226,7 +232,7 @@ class MedRecall(models.Model):
             domain.append(("med_manufactured_date", ">=", self.manufactured_from))
         if self.manufactured_to:
             domain.append(("med_manufactured_date", "<=", self.manufactured_to))
-        if len(domain) == 1 and not self.lot_ids:
+        if len(domain) == len(base) and not self.lot_ids:
             raise UserError(
                 _(
                     "Give the product, device identifier, lots, serials, dates or "
@@ -605,6 +611,7 @@ class MedRecall(models.Model):
         )
         return self.browse()
 
+    @api.readonly
     def action_view_lines(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -11,16 +11,13 @@ class TestCount(MedDeviceFlowCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(user=cls.user_storekeeper)
-
-    def setUp(self):
-        super().setUp()
-        self.s1, self.s2, self.s3, self.s4 = self._receive(
-            self.stent, ["S1", "S2", "S3", "S4"], lot="MFR1"
+        cls.s1, cls.s2, cls.s3, cls.s4 = cls._receive(
+            cls.stent, ["S1", "S2", "S3", "S4"], lot="MFR1"
         )
-        for unit in (self.s1, self.s2, self.s4):
-            self.assertTrue(self._issue(unit)["ok"])
-        self.count = self.env["med.count"].create({"department_id": self.cardiology.id})
-        self.count.action_start()
+        for unit in (cls.s1, cls.s2, cls.s4):
+            cls._ok(cls._issue(unit))
+        cls.count = cls.env["med.count"].create({"department_id": cls.cardiology.id})
+        cls.count.action_start()
 
     def test_count_with_moves_during_the_count_and_resolution(self):
         count = self.count

@@ -7,6 +7,8 @@ from .common import MedReportCommon
 
 
 class TestDashboard(MedReportCommon):
+    _med_own_company = True  # the dashboard's figures are those of the whole company
+
     def _board(self, user=None, **values):
         Board = self.env["med.kpi.dashboard"]
         if user:

@@ -19,10 +19,7 @@ class TestLotIdentity(MedDeviceFlowCommon):
         cls.admin.groups_id = [Command.link(cls.env.ref("med_device_stock.group_med_manager").id)]
         cls.other_stent = cls._make_device("Drug Stent", "695000000009", implantable=True)
         cls.env = cls.env(user=cls.user_storekeeper)
-
-    def setUp(self):
-        super().setUp()
-        self.unit = self._receive(self.stent, ["S1"], lot="MFR1")
+        cls.unit = cls._receive(cls.stent, ["S1"], lot="MFR1")
 
     def _forged_values(self):
         """A new value for every protected field of the unit."""

@@ -3,7 +3,7 @@ import datetime
 from odoo import fields
 from odoo.exceptions import UserError
 
-from .common import MedDeviceFlowCommon
+from .common import MedReceiptCommon
 
 TRACKED_MODELS = (
     "stock.lot",
@@ -14,17 +14,7 @@ TRACKED_MODELS = (
 )
 
 
-class TestReceipt(MedDeviceFlowCommon):
-    def setUp(self):
-        super().setUp()
-        self.order = self._make_purchase(self.supplier, [(self.stent, 2), (self.catheter, 20)])
-        self.picking = self.order.picking_ids
-
-    def _scan_receipt(self, raw, **context):
-        context.setdefault("purchase_id", self.order.id)
-        context.setdefault("certificate_number", "CoC-2025-7")
-        return self.scan(raw, "receipt", user=self.user_storekeeper, **context)
-
+class TestReceipt(MedReceiptCommon):
     def test_accepted_unit_becomes_lot_with_udi_data(self):
         raw = self.udi(
             self.stent, serial="SN0001", lot="MFR77", manufactured=datetime.date(2025, 3, 1)
@@ -43,7 +33,7 @@ class TestReceipt(MedDeviceFlowCommon):
         self.assertTrue(lot.expiration_date)
         move = self.picking.move_ids.filtered(lambda m: m.product_id == self.stent)
         self.assertEqual(move.move_line_ids.lot_id, lot, "the picking's move line gets the lot")
-        check = self.env["med.receipt.check"].search([("picking_id", "=", self.picking.id)])
+        check = self._check()
         line = check.line_ids
         self.assertEqual(line.product_model, "Coronary Stent M1")
         self.assertEqual(line.registration_number, "国械注准20233130001")
@@ -164,7 +154,7 @@ class TestReceipt(MedDeviceFlowCommon):
 
     def test_inspector_and_time_not_writable(self):
         self._scan_receipt(self.udi(self.stent, serial="S1"))
-        check = self.env["med.receipt.check"].search([("picking_id", "=", self.picking.id)])
+        check = self._check()
         for record, values in (
             (check.line_ids, {"inspector_id": self.user_manager.id}),
             (check.line_ids, {"check_date": "2020-01-01 00:00:00"}),
@@ -181,7 +171,7 @@ class TestReceipt(MedDeviceFlowCommon):
     def test_department_user_cannot_receive(self):
         result = self._scan_receipt(self.udi(self.stent, serial="S1"))
         self.assertTrue(result["ok"])
-        check = self.env["med.receipt.check"].search([("picking_id", "=", self.picking.id)])
+        check = self._check()
         from odoo.exceptions import AccessError
 
         with self.assertRaises(AccessError):

@@ -2,7 +2,7 @@
 
 from odoo.exceptions import UserError, ValidationError
 
-from .common import MedDeviceFlowCommon
+from .common import MedReceiptCommon
 
 TRACKED_MODELS = (
     "stock.lot",
@@ -14,24 +14,11 @@ TRACKED_MODELS = (
 )
 
 
-class TestReceiptReject(MedDeviceFlowCommon):
-    def setUp(self):
-        super().setUp()
-        self.order = self._make_purchase(self.supplier, [(self.stent, 2), (self.catheter, 20)])
-        self.picking = self.order.picking_ids
-
-    def _scan(self, raw, operation="receipt", user=None, **context):
-        context.setdefault("purchase_id", self.order.id)
-        context.setdefault("certificate_number", "CoC-2025-7")
-        return self.scan(raw, operation, user=user or self.user_storekeeper, **context)
-
-    def _check(self):
-        return self.env["med.receipt.check"].search([("picking_id", "=", self.picking.id)])
-
+class TestReceiptReject(MedReceiptCommon):
     def test_rejected_unit_is_recorded_without_stock(self):
         before = self._count("stock.lot", "stock.move.line", "stock.quant", "med.unit.event")
         raw = self.udi(self.stent, serial="SNR1", lot="MFR9")
-        result = self._scan(raw, "receipt_reject", reason="Sterile pack torn")
+        result = self._scan_receipt(raw, "receipt_reject", reason="Sterile pack torn")
         self.assertTrue(result["ok"], result["message"])
         self.assertIn("Sterile pack torn", result["message"])
         self.assertEqual(result["state"], "rejected")
@@ -53,10 +40,10 @@ class TestReceiptReject(MedDeviceFlowCommon):
         # the rejection uses up neither the ordered quantity nor the serial: the unit
         # redelivered sound and a second stent are accepted
         for serial in ("SNR1", "SNA2"):
-            accepted = self._scan(self.udi(self.stent, serial=serial, lot="MFR9"))
+            accepted = self._scan_receipt(self.udi(self.stent, serial=serial, lot="MFR9"))
             self.assertTrue(accepted["ok"], accepted["message"])
         self.assertFalse(
-            self._scan(self.udi(self.stent, serial="SNA3"))["ok"],
+            self._scan_receipt(self.udi(self.stent, serial="SNA3"))["ok"],
             "the order is full: a third stent is over quantity",
         )
         check = self._check()
@@ -68,7 +55,7 @@ class TestReceiptReject(MedDeviceFlowCommon):
         )
 
     def test_a_check_of_rejections_only_closes_and_leaves_the_receipt_open(self):
-        result = self._scan(
+        result = self._scan_receipt(
             self.udi(self.catheter, lot="CATHX"),
             "receipt_reject",
             reason="Wrong temperature on arrival",
@@ -88,10 +75,12 @@ class TestReceiptReject(MedDeviceFlowCommon):
         before = self._count(*TRACKED_MODELS)
         for reason in (None, "", "   "):
             context = {} if reason is None else {"reason": reason}
-            result = self._scan(self.udi(self.stent, serial="SNR2"), "receipt_reject", **context)
+            result = self._scan_receipt(
+                self.udi(self.stent, serial="SNR2"), "receipt_reject", **context
+            )
             self.assertFalse(result["ok"])
             self.assertIn("reason of the rejection", result["message"])
-        result = self._scan("0109506000134353", "receipt_reject", reason="Damaged")
+        result = self._scan_receipt("0109506000134353", "receipt_reject", reason="Damaged")
         self.assertFalse(result["ok"], "a bad UDI is refused")
         self.assertIn("check digit", result["message"])
         self.assertEqual(self._count(*TRACKED_MODELS), before)
@@ -107,7 +96,7 @@ class TestReceiptReject(MedDeviceFlowCommon):
         self.assertIn("incoming shipment", result["message"])
 
     def test_result_reason_inspector_and_time_are_not_writable(self):
-        self._scan(self.udi(self.stent, serial="SNR4"), "receipt_reject", reason="Dented")
+        self._scan_receipt(self.udi(self.stent, serial="SNR4"), "receipt_reject", reason="Dented")
         line = self._check().line_ids
         for values in (
             {"result": "accepted"},
@@ -143,7 +132,7 @@ class TestReceiptReject(MedDeviceFlowCommon):
 
     def test_department_user_cannot_reject(self):
         before = self._count(*TRACKED_MODELS)
-        result = self._scan(
+        result = self._scan_receipt(
             self.udi(self.stent, serial="SNR5"),
             "receipt_reject",
             user=self.user_department,

@@ -10,9 +10,10 @@ from .common import MedReportCommon
 
 
 class TestReports(MedReportCommon):
-    def setUp(self):
-        super().setUp()
-        self._make_report_stock(catheter_issues=2)
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._make_report_stock(catheter_issues=2)
 
     def _by(self, groups, key):
         return {(g[key][1] if g[key] else False): g for g in groups}

@@ -10,9 +10,12 @@ from .common import MedReportCommon
 
 
 class TestReportsReversal(MedReportCommon):
-    def setUp(self):
-        super().setUp()
-        self._make_report_stock(catheter_issues=1)
+    _med_own_company = True  # the dashboard's figures are those of the whole company
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._make_report_stock(catheter_issues=1)
 
     # ------------------------------------------------------------------ helpers
     def _document(self, result):

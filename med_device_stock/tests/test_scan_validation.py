@@ -23,11 +23,8 @@ class TestScanAgreesWithUnit(MedDeviceFlowCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(user=cls.user_storekeeper)
-
-    def setUp(self):
-        super().setUp()
-        self.unit = self._receive(self.stent, ["S1"], lot="MFR1")
-        self.expiry = self.unit.expiration_date.date()
+        cls.unit = cls._receive(cls.stent, ["S1"], lot="MFR1")
+        cls.expiry = cls.unit.expiration_date.date()
 
     def _label(self, **changes):
         """The UDI of the unit S1 with ``changes`` (lot, expiry, manufactured)."""
@@ -156,10 +153,7 @@ class TestScanContext(MedDeviceFlowCommon):
             }
         )
         cls.env = cls.env(user=cls.user_storekeeper)
-
-    def setUp(self):
-        super().setUp()
-        self.unit = self._receive(self.stent, ["S1"], lot="MFR1")
+        cls.unit = cls._receive(cls.stent, ["S1"], lot="MFR1")
 
     def _refused(self, operation, key, value, raw=None, **context):
         context.setdefault("department_id", self.cardiology.id)
