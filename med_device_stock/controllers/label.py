@@ -8,7 +8,11 @@ class MedLabelController(http.Controller):
     """Download a unit's UDI label in ZPL II for a Zebra printer (scan station link)."""
 
     @http.route(
-        "/med_device_stock/label/<int:lot_id>.zpl", type="http", auth="user", methods=["GET"]
+        "/med_device_stock/label/<int:lot_id>.zpl",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        readonly=True,
     )
     def med_label_zpl(self, lot_id):
         """The ZPL label of unit ``lot_id`` as the logged-in user may read it.

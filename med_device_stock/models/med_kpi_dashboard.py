@@ -80,6 +80,12 @@ class MedKpiDashboard(models.TransientModel):
             (field, "<", fields.Datetime.to_datetime(fields.Date.add(self.date_to, days=1))),
         ]
 
+    # the form opens on a new dashboard: its onchange computes the defaults and every
+    # figure (reads only; the new record lives in memory), so it may run on a replica
+    @api.readonly
+    def onchange(self, values, field_names, fields_spec):
+        return super().onchange(values, field_names, fields_spec)
+
     @api.depends("date_from", "date_to", "company_id")
     def _compute_kpis(self):
         for board in self:
@@ -182,6 +188,7 @@ class MedKpiDashboard(models.TransientModel):
             [("state", "=", "in_progress"), ("company_id", "=", self.company_id.id)],
         )
 
+    @api.readonly
     def action_refresh(self):
         return {
             "type": "ir.actions.act_window",
