@@ -55,6 +55,7 @@ from . import med_legacy_import_line
 from . import med_legacy_import
 from . import med_legacy_import_confirm
 from . import med_his_messages
+from . import med_his_file_import_mixin
 from . import med_surgery_case_his
 from . import med_surgery_case
 from . import med_surgery_case_line

@@ -1,51 +1,25 @@
 """The HIS's charges of surgery cases: HL7 ``DFT^P03`` messages or a CSV export."""
 
-import base64
-
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from medtrace.his import HisError, read_charges_csv, read_dft_p03
+from medtrace.his import read_charges_csv, read_dft_p03
 
 from ..models.med_device_operation_mixin import SYSTEM_WRITE
-from ..models.med_his_messages import HIS_MESSAGES  # noqa: F401  (listed for the .pot)
-
-MAX_BYTES = 20 * 1024 * 1024
 
 
 class MedHisChargeImport(models.TransientModel):
     _name = "med.his.charge.import"
+    _inherit = "med.his.file.import.mixin"
     _description = "Import HIS Charges"
-
-    file = fields.Binary(required=True, attachment=False)
-    filename = fields.Char()
-    state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
-    summary = fields.Text(readonly=True)
-
-    def _med_charges(self, data):
-        head = data.lstrip(b"\xef\xbb\xbf\x0b \r\n")[:3]
-        try:
-            if head in (b"MSH", b"FHS", b"BHS"):
-                return read_dft_p03(data)
-            return read_charges_csv(data)
-        except HisError as error:
-            # the templates are listed in med_his_messages for the translation export
-            raise UserError(  # pylint: disable=translation-required
-                _("%(file)s: ", file=self.filename or _("the file"))
-                + _(error.template, **error.params)
-            ) from error
 
     def action_import(self):
         self.ensure_one()
         Charge = self.env["med.his.charge"]
         Charge.check_access("read")
         self.env["med.surgery.case"].check_access("write")
-        if not self.file or len(self.file) * 3 // 4 > MAX_BYTES:
-            raise UserError(
-                _("Choose a charges file of at most %(maximum)s MB.", maximum=MAX_BYTES >> 20)
-            )
-        data = base64.b64decode(self.file)
-        charges = self._med_charges(data)
+        data = self._med_his_data()
+        charges = self._med_his_read(data, read_dft_p03, read_charges_csv)
         attachment = (
             self.env["ir.attachment"]
             .sudo()
@@ -131,14 +105,7 @@ class MedHisChargeImport(models.TransientModel):
             unmatched=unmatched,
             skipped=skipped,
         )
-        self.write({"state": "done", "summary": summary})
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-        }
+        return self._med_his_done(summary)
 
     def _med_cases(self, charges):
         """{HIS case id: case, (encounter, patient): case} of the cases the charges name."""

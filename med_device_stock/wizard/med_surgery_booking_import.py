@@ -1,63 +1,29 @@
 """Planned surgery cases from the HIS's bookings: HL7 ``SIU^S12``…``S17`` messages or a
 CSV export of the operating theatre's schedule."""
 
-import base64
-
 from odoo import _, fields, models
-from odoo.exceptions import UserError
 
-from medtrace.his import HisError, read_bookings_csv, read_siu
-
-from ..models.med_his_messages import HIS_MESSAGES  # noqa: F401  (listed for the .pot)
-
-#: larger files are refused before they are decoded
-MAX_BYTES = 20 * 1024 * 1024
+from medtrace.his import read_bookings_csv, read_siu
 
 
 class MedSurgeryBookingImport(models.TransientModel):
     _name = "med.surgery.booking.import"
+    _inherit = "med.his.file.import.mixin"
     _description = "Import Surgery Bookings"
 
-    file = fields.Binary(required=True, attachment=False)
-    filename = fields.Char()
     department_id = fields.Many2one(
         "hr.department",
         required=True,
         domain="[('med_is_device_department', '=', True)]",
         help="The department (operating theatre) holding the devices of the cases booked.",
     )
-    state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
-    summary = fields.Text(readonly=True)
-
-    def _med_bookings(self, data):
-        head = data.lstrip(b"\xef\xbb\xbf\x0b \r\n")[:3]
-        try:
-            if head in (b"MSH", b"FHS", b"BHS"):
-                return read_siu(data)
-            return read_bookings_csv(data)
-        except HisError as error:
-            # the templates are listed in med_his_messages for the translation export
-            raise UserError(  # pylint: disable=translation-required
-                _("%(file)s: ", file=self.filename or _("the file"))
-                + _(error.template, **error.params)
-            ) from error
 
     def action_import(self):
         self.ensure_one()
         Case = self.env["med.surgery.case"]
         Case.check_access("create")
-        if not self.file:
-            raise UserError(_("Choose the bookings file to import."))
-        if len(self.file) * 3 // 4 > MAX_BYTES:
-            raise UserError(
-                _(
-                    "%(file)s is larger than %(maximum)s MB.",
-                    file=self.filename or _("the file"),
-                    maximum=MAX_BYTES >> 20,
-                )
-            )
-        data = base64.b64decode(self.file)
-        bookings = self._med_bookings(data)
+        data = self._med_his_data()
+        bookings = self._med_his_read(data, read_siu, read_bookings_csv)
         known = {
             case.his_case_id: case
             for case in Case.search(
@@ -131,14 +97,7 @@ class MedSurgeryBookingImport(models.TransientModel):
         )
         if problems:
             summary += "\n" + "\n".join(problems)
-        self.write({"state": "done", "summary": summary})
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-        }
+        return self._med_his_done(summary)
 
     def _med_surgeons(self, names):
         if not names:
