@@ -116,6 +116,8 @@ class MedEdiController(http.Controller):
         # the background: the client polls GET /med_edi/<backend>/exchange/<id>
         exchange = backend._edi_receive_http(data, message_type, filename=filename)
         status = {"error": 422, "received": 202}.get(exchange.state, 200)
+        if "not_stored" in exchange.sudo().problem_ids.mapped("code"):
+            status = 503  # the server's fault: the sender sends it again later
         return _json(exchange._edi_api_result(), status)
 
     @http.route(

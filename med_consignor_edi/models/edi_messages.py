@@ -9,6 +9,7 @@ inbound message types, which the backend and its folder channel both need.
 
 # ruff: noqa: E501
 from odoo import _lt
+from odoo.exceptions import UserError
 
 from medtrace.edi.schemas import INBOUND, SCHEMAS
 
@@ -21,6 +22,9 @@ CODEC_MESSAGES = {
         "Message type %(message_type)s cannot be exchanged as %(format)s: no EANCOM message is mapped for it (use csv, xlsx or json)"
     ),
     "empty": _lt("The file is empty"),
+    "not_stored": _lt(
+        "The file (%(size)s bytes) could not be stored: the server's file store refused to write it. Nothing was received; send it again later"
+    ),
     "too_large": _lt(
         "The file has %(size)s bytes, more than the %(maximum)s allowed: split it into smaller files"
     ),
@@ -280,3 +284,12 @@ def codec_problem(env, problem):
         "message": translate_problem(env, problem.template, problem.params),
         "severity": problem.severity,
     }
+
+
+class EdiFileNotStored(UserError):
+    """The file store refused a file (``_edi_attach``): a received one is kept as refused
+    (``_edi_receive``), a user's upload is refused with this message."""
+
+    def __init__(self, message, size):
+        super().__init__(message)
+        self.size = size

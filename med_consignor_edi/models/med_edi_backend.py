@@ -10,7 +10,7 @@ from medtrace.edi.codecs import FORMATS, Limits
 from medtrace.edi.errors import EdiError
 from medtrace.edi.message import Line, Message, fingerprint
 
-from .edi_messages import INBOUND_TYPES, codec_problem
+from .edi_messages import INBOUND_TYPES, EdiFileNotStored, codec_problem
 
 _logger = logging.getLogger(__name__)
 
@@ -243,8 +243,20 @@ class MedEdiBackend(models.Model):
             return self._edi_receive_refused(
                 message_type, filename, len(data), channel, checksum=fingerprint(data)
             )
-        exchange = self._edi_new_inbound(message_type, channel, state="received")
-        exchange._edi_attach(data, filename or _("received file"))
+        try:
+            with self.env.cr.savepoint():
+                exchange = self._edi_new_inbound(message_type, channel, state="received")
+                exchange._edi_attach(data, filename or _("received file"))
+        except EdiFileNotStored as failure:
+            # kept as what was refused (name, size, checksum, why), for the sender to resend
+            return self._edi_receive_refused(
+                message_type,
+                filename,
+                failure.size,
+                channel,
+                checksum=fingerprint(data),
+                error=EdiError("not_stored", size=failure.size),
+            )
         if process:
             exchange.action_process()
         return exchange

@@ -1,6 +1,7 @@
 import contextlib
 import contextvars
 import logging
+import os
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -11,7 +12,7 @@ from medtrace.edi.message import fingerprint
 from medtrace.edi.schemas import SCHEMAS
 from medtrace.edi.validate import clean, validate
 
-from .edi_messages import addon_problem, codec_problem
+from .edi_messages import EdiFileNotStored, addon_problem, codec_problem
 from .med_edi_handler import EdiRefused
 from .med_edi_handler_ack import ACK_TYPES
 
@@ -204,6 +205,15 @@ class MedEdiExchange(models.Model):
 
     # -- file -----------------------------------------------------------------------
 
+    @staticmethod
+    def _edi_file_stored(attachment, data):
+        """Whether the file store holds ``data`` for ``attachment``: Odoo logs a refused
+        write (a full disk, a read-only file store) and goes on with an empty file."""
+        if not attachment.store_fname:
+            return True  # kept in the database
+        path = attachment._full_path(attachment.store_fname)
+        return os.path.isfile(path) and os.path.getsize(path) == len(data)
+
     def _edi_attach(self, data, filename):
         """Store ``data`` as this exchange's file, keeping the previous one in the chatter."""
         self.ensure_one()
@@ -221,6 +231,16 @@ class MedEdiExchange(models.Model):
                 }
             )
         )
+        if not self._edi_file_stored(attachment, data):
+            raise EdiFileNotStored(
+                self.env._(
+                    "The file %(file)s (%(size)s bytes) could not be stored: the server's file "
+                    "store refused to write it. Try again later.",
+                    file=filename,
+                    size=len(data),
+                ),
+                len(data),
+            )
         self._edi_write(
             {
                 "attachment_id": attachment.id,

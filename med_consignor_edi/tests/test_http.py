@@ -1,7 +1,12 @@
 import datetime
 import json
+import os
+import shutil
+import subprocess
 
 from odoo.tests import HttpCase, tagged
+
+from medtrace.edi.message import fingerprint
 
 from .common import ConsignorEdiCommon
 
@@ -118,6 +123,33 @@ class TestHttpHardening(ConsignorEdiCommon, HttpCase):
         self.backend.active = False
         self.assertEqual(self._post(self.backend.id, b"x").text, answers[0].text)
         self.assertFalse(self._exchanges([("channel", "=", "http")]))
+
+    def test_a_file_the_file_store_refuses_is_answered_503_and_kept_as_metadata(self):
+        """A full disk or a read-only file store: Odoo only logs the refused write and
+        keeps an empty file; the consignor is told to send it again, nothing is lost."""
+        data = self._csv(self._po_rows(message_id="PO-FS-1", order="PO-FS-1"))
+        Attachment = self.env["ir.attachment"]
+        _fname, path = Attachment._get_path(data, Attachment._compute_checksum(data))
+        folder = os.path.dirname(path)
+        chattr = shutil.which("chattr")
+        if not chattr or subprocess.run([chattr, "+i", folder], check=False).returncode:
+            self.skipTest("no immutable folders here (chattr +i needs root and ext4 or alike)")
+        try:
+            answer = self._post(self.backend.id, data)
+        finally:
+            subprocess.run([chattr, "-i", folder], check=True)
+        self.assertEqual(answer.status_code, 503, answer.text)
+        self.assertEqual(answer.json()["problems"][0]["code"], "not_stored")
+        self.assertIn("send it again later", answer.json()["problems"][0]["message"])
+        refused = self._exchanges([("channel", "=", "http")])
+        self.assertEqual(
+            (refused.state, refused.file_size, refused.checksum),
+            ("error", len(data), fingerprint(data)),
+        )
+        self.assertFalse(refused.attachment_id)
+        again = self._post(self.backend.id, data)
+        self.assertEqual(again.status_code, 200, again.text)
+        self.assertEqual(again.json()["state"], "processed", again.text)
 
     def test_oversized_bodies_are_refused_and_kept_as_metadata(self):
         self.backend.max_file_size = 1000

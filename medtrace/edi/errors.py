@@ -35,6 +35,10 @@ MESSAGES = {
         "is mapped for it (use csv, xlsx or json)"
     ),
     "empty": "The file is empty",
+    "not_stored": (
+        "The file (%(size)s bytes) could not be stored: the server's file store refused to "
+        "write it. Nothing was received; send it again later"
+    ),
     "too_large": (
         "The file has %(size)s bytes, more than the %(maximum)s allowed: split it into smaller "
         "files"
