@@ -2,7 +2,7 @@
 {
     "name": "Consignor EDI - OCA Job Queue",
     "summary": "Consignor EDI files received in the background run as OCA queue_job jobs",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Medical Devices",
     "website": "https://github.com/medtrace/medtrace",
     "author": "medtrace developers",

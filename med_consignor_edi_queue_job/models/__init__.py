@@ -1,1 +1,1 @@
-from . import med_edi_exchange
+from . import med_edi_exchange, queue_job

@@ -1,5 +1,7 @@
 """Large consignor files processed by OCA queue_job jobs (issue 14, issue 16)."""
 
+import datetime
+
 from odoo.addons.med_consignor_edi.models.med_edi_exchange_queue_mixin import (
     ENGINE_PARAM,
     SYNC_MAX_LINES_PARAM,
@@ -78,3 +80,25 @@ class TestQueueJob(ConsignorEdiCommon, HttpCase):
         self.assertFalse(self._jobs(exchange), "no job: the scheduled job processes it")
         self.env["med.edi.backend"]._cron_folder_exchange()
         self.assertEqual(exchange.state, "processed", exchange.problem_ids.mapped("message"))
+
+    def test_a_file_whose_worker_died_is_taken_up_again(self):
+        """A worker killed while processing a file (or its database connection cut)
+        leaves the job started for ever: queue_job never requeues it by itself."""
+        exchange = self._post()
+        job_record = self._jobs(exchange)
+        job = Job.load(self.env, job_record.uuid)
+        job.set_enqueued()
+        job.set_started()
+        job.store()
+        job_record.invalidate_recordset()
+        Jobs = self.env["queue.job"]
+        self.assertEqual(Jobs._med_edi_requeue_stuck(), 0, "a job just started is running")
+        job_record.date_started = job_record.date_started - datetime.timedelta(hours=1)
+        self.assertEqual(Jobs._med_edi_requeue_stuck(), 1)
+        self.assertEqual(job_record.state, "pending")
+        self._run_as_the_job_runner(job_record)
+        self.assertEqual(job_record.state, "done")
+        self.assertEqual(exchange.state, "processed")
+        # the cron that does it every 5 minutes
+        cron = self.env.ref("med_consignor_edi_queue_job.ir_cron_med_edi_requeue_stuck")
+        self.assertEqual((cron.interval_number, cron.interval_type), (5, "minutes"))
