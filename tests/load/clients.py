@@ -524,6 +524,18 @@ class Consignor(threading.Thread):
                 headers={"Content-Type": "text/csv"},
                 timeout=TIMEOUT,
             )
+            if response.status_code == 503 and "exchange_id" in response.text:
+                # the server could not store the file (its file store refused it): the
+                # refusal is recorded as an exchange of its own, the file is sent again
+                body = response.json()
+                with run.lock:
+                    run.exchanges.append(
+                        (body["exchange_id"], message, lines, body.get("state"), 503)
+                    )
+                raise requests.HTTPError(
+                    "HTTP 503: "
+                    + "; ".join(p.get("message", "") for p in body.get("problems") or [])[:200]
+                )
             if response.status_code >= 500:
                 raise requests.HTTPError(f"HTTP {response.status_code}: {response.text[:200]}")
             body = response.json()

@@ -119,13 +119,17 @@ CHECKS = [
     (
         "file stored once",
         "every file a consignor posted since the run started is stored once: its exchange "
-        "has its file, and exactly one attachment is that exchange's",
+        "has its file, and exactly one attachment is that exchange's (a file the file "
+        "store refused is kept as a refused exchange without file, problem not_stored)",
         """
         SELECT x.id AS exchange, x.state, x.attachment_id,
                (SELECT COUNT(*) FROM ir_attachment a
                  WHERE a.res_model = 'med.edi.exchange' AND a.res_id = x.id) AS attachments
           FROM med_edi_exchange x
          WHERE x.direction = 'in' AND x.channel = 'http' AND x.create_date >= %(since)s
+           AND NOT (x.state = 'error' AND x.attachment_id IS NULL AND EXISTS (
+                    SELECT 1 FROM med_edi_problem p
+                     WHERE p.exchange_id = x.id AND p.code = 'not_stored'))
            AND (x.attachment_id IS NULL
                 OR (SELECT COUNT(*) FROM ir_attachment a
                      WHERE a.res_model = 'med.edi.exchange' AND a.res_id = x.id) != 1)
@@ -184,8 +188,8 @@ def check_posted(cursor, since, exchanges):
     return (
         "files answered once",
         "each file posted was answered with an exchange of its own, and every exchange "
-        "recorded was answered to its consignor (refused files, e.g. the filestore "
-        "read-only, leave no exchange)",
+        "recorded was answered to its consignor (a file the file store refused is "
+        "answered 503 with its refused exchange, then sent again)",
         rows,
         ["problem", "exchange"],
     )
