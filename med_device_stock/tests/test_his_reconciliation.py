@@ -114,6 +114,8 @@ class TestHisReconciliation(MedSurgeryCaseCommon):
         case, _stents = self._close_case()
         self._import(self._charges_csv(case.date_done.date()))
         recon = self._reconcile(case)
+        formula = '=HYPERLINK("http://attacker.example","open")'
+        recon.line_ids.filtered("traceability_gap").resolution = formula
         action = recon.action_export_xlsx()
         attachment = self.env["ir.attachment"].browse(
             int(action["url"].split("/")[3].split("?")[0])
@@ -123,6 +125,9 @@ class TestHisReconciliation(MedSurgeryCaseCommon):
         self.assertIn("Charged, Not Scanned", values)
         self.assertIn("SC-S2", values)
         self.assertNotIn(None, [sheet.cell(row=1, column=1).value])
+        # a resolution typed like a formula is a text cell, never a live formula
+        (cell,) = [c for row in sheet.iter_rows() for c in row if c.value == formula]
+        self.assertEqual(cell.data_type, "s")
 
     def test_charges_are_the_his_s_and_only_the_store_reads_them(self):
         case, _stents = self._close_case()
