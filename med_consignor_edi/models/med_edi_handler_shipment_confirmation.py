@@ -12,4 +12,7 @@ class MedEdiHandlerShipmentConfirmationOut(models.AbstractModel):
     _edi_direction = "out"
 
     def _edi_confirmation_header(self, picking, date_done):
-        return {"shipment_date": date_done, "customer_code": picking.partner_id.ref or None}
+        # a delivery contact of the customer (sales order) has no code of its own
+        partner = picking.partner_id
+        code = partner.ref or partner.commercial_partner_id.ref
+        return {"shipment_date": date_done, "customer_code": code or None}

@@ -9,7 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from .codecs import encode
-from .eancom import HEADER_AMOUNTS, HEADER_DATES_READ, LINE_DATES_READ, LINE_QUANTITIES
+from .eancom import (
+    ADDRESS_FIELDS,
+    HEADER_AMOUNTS,
+    HEADER_DATES_READ,
+    LINE_DATES_READ,
+    LINE_QUANTITIES,
+)
 from .edifact import HEADER_DATES, ITEM_IDS, LINE_DATES, PARTIES, PARTY_NAMES, REFERENCES
 from .schemas import SCHEMAS, Field, Schema, example_message
 
@@ -57,6 +63,8 @@ def _edifact_of(field: Field, schema: Schema) -> str:
         return f"NAD+{PARTIES[name]}"
     if name in PARTY_NAMES:
         return f"NAD+{PARTY_NAMES[name]} C080"
+    if name in ADDRESS_FIELDS:
+        return f"NAD+{ADDRESS_FIELDS[name]} C059 3164 3229 3251 3207, else FTX+ZZZ++{name}"
     if name in ITEM_IDS:
         return f"PIA+1 :{ITEM_IDS[name]}"
     special = {

@@ -7,7 +7,9 @@ What a segment carries and is not one of our fields is kept, by name, in
 (and ``"NAD+IV name"``), ``"QTY+46"``, ``"PRI+AAB"``, ``"PIA+IN"``, ``"LOC+162"``,
 ``"FTX+ZZZ"``..., a party's address as ``"NAD+DP street"``, ``"NAD+DP city"``,
 ``"NAD+DP region"``, ``"NAD+DP postcode"``, ``"NAD+DP country"``; any other segment is
-kept whole (``"TAX+7": "TAX+7+VAT+++:::17"``).
+kept whole (``"TAX+7": "TAX+7+VAT+++:::17"``, released as :func:`raw_segment` writes it);
+a DESADV line's package group (CPS, PAC, PCI, GIN... before its LIN) is copied into the
+line's extra and kept whole, in order, as ``"CPS group"`` (:data:`PACKAGE_KEY`).
 Nothing is dropped. docs/edi/eancom.md is this module in prose.
 """
 
@@ -53,6 +55,10 @@ PARTY_NAMES = {"customer_name": "DP"}
 #: 3251 postcode, 3207 country code)
 PARTY_ADDRESS = {"street": 4, "city": 5, "region": 6, "postcode": 7, "country": 8}
 STREET_JOIN = ", "
+#: header field holding, as one text, the address of a party (NAD 3035) when the NAD
+#: has one and no FTX+ZZZ gave the field: street lines, "postcode city", region,
+#: country, joined by ", " (the parts stay in extra["NAD+<q> street"]...)
+ADDRESS_FIELDS = {"delivery_address": "DP"}
 # line field -> PIA 7143 item type code (in PIA+1)
 ITEM_IDS = {"product_code": "SA", "lot": "NB", "serial": "SN", "di": "ZZZ"}
 NOTE_QUALIFIER = "AAI"
@@ -162,6 +168,10 @@ KNOWN = {
     "FII",
 }
 _GROUP_START = {"SLSRPT": ("LOC",), "DESADV": ("CPS",)}
+#: extra key of a DESADV line (or, for package groups without lines, of the header):
+#: the segments of its package group (CPS, PAC, MEA, PCI, GIN...), whole and in order,
+#: so that the writer puts the group back before the line's LIN
+PACKAGE_KEY = "CPS group"
 _SPECIFIC = (
     set(HEADER_DATES)
     | set(LINE_DATES)
@@ -219,23 +229,47 @@ def tax_segment(rate: str, category: str = "") -> str:
 
 
 def raw_segment(segment) -> str:
-    """A segment as EDIFACT text with the standard separators (releases escaped); the
-    occurrences of a repeated element (syntax version 4) joined by ``*``."""
+    """A segment as EDIFACT text with the standard separators and ``*`` as the repetition
+    separator (syntax version 4): the occurrences of a repeated element joined by ``*``,
+    and ``?``, ``:``, ``+``, ``'`` and ``*`` in a value released with ``?``. Read back
+    with ``tokenize(text, DEFAULT_SEPARATORS, repetition="*")``."""
 
     def esc(text):
-        for char in "?:+'":
+        for char in "?:+'*":
             text = text.replace(char, "?" + char)
         return text
+
+    def trimmed(parts):
+        # trailing empty components/elements dropped, never a released separator
+        parts = list(parts)
+        while parts and parts[-1] == "":
+            parts.pop()
+        return parts
 
     def element(index, components):
         occurrences = segment.repeats.get(index) if getattr(segment, "repeats", None) else None
         return "*".join(
-            ":".join(esc(c) for c in occurrence).rstrip(":")
+            ":".join(trimmed(esc(c) for c in occurrence))
             for occurrence in (occurrences or [components])
         )
 
-    elements = "+".join(element(i, e) for i, e in enumerate(segment.elements))
-    return f"{segment.tag}+{elements}".rstrip("+")
+    elements = trimmed(element(i, e) for i, e in enumerate(segment.elements))
+    return "+".join([segment.tag, *elements])
+
+
+def address_text(extra: dict, qualifier: str) -> str:
+    """The first ``qualifier`` party's address kept in ``extra`` as one line of text:
+    street lines, "postcode city", region, country joined by ", " ("" when none)."""
+
+    def part(name):
+        value = extra.get(f"NAD+{qualifier} {name}", "")
+        value = value[0] if isinstance(value, list) and value else value
+        return str(value or "").strip()
+
+    place = " ".join(p for p in (part("postcode"), part("city")) if p)
+    return STREET_JOIN.join(
+        p for p in (part("street"), place, part("region"), part("country")) if p
+    )
 
 
 def keep(extra: dict, key: str, value) -> None:
@@ -273,6 +307,9 @@ class _Reader:
         self.lin_segments = 0  # LIN segments read, for CNT+2
         self.counts: list = []  # (6069 qualifier, value, segment number) of CNT
         self.context_used = False  # a line was read in the current group
+        #: the segments of the current DESADV package group (CPS and what follows it up
+        #: to its first LIN), whole, in order; None outside a package group
+        self.package: list | None = None
         self.nad_seen: dict = {}  # "header"/"context"/"line" -> NAD qualifier -> parties seen
         mains = profile["quantity_qualifiers"].get(schema.name)
         self.mains = (
@@ -316,7 +353,9 @@ class _Reader:
             for key, value in self.context.items():
                 for item in value if isinstance(value, list) else [value]:
                     keep(self.extra, key, item)
-        self.context, self.context_used = None, False
+            if self.package:
+                self.extra.setdefault(PACKAGE_KEY, []).extend(self.package)
+        self.context, self.context_used, self.package = None, False, None
         self.nad_seen.pop("context", None)
 
     def close_line(self):
@@ -368,6 +407,8 @@ class _Reader:
         extra = dict(self.context or {})
         for key, value in self.line_extra.items():
             keep(extra, key, value)
+        if self.package:
+            extra[PACKAGE_KEY] = list(self.package)
         if extra:
             values["extra"] = extra
         self.current, self.line_extra = None, {}
@@ -403,27 +444,15 @@ class _Reader:
         group_start = _GROUP_START.get(edi.type, ())
         for segment in edi.segments[1:-1]:
             tag = segment.tag
-            handler = getattr(self, f"seg_{tag}", None)
             if tag in group_start and (tag != "LOC" or segment.get(0) == "162"):
                 self.close_group()
                 self.context = {}
                 self.base = {}
-            if handler is not None:
-                handler(segment, codes)
-            elif tag in KNOWN:
-                self.keep(f"{tag}+{segment.get(0)}".rstrip("+"), raw_segment(segment))
-            else:
-                key = f"{tag}+{segment.get(0)}".rstrip("+")
-                self.keep(key, raw_segment(segment))
-                self.problems.append(
-                    problem(
-                        "edifact_ignored_segment",
-                        line=segment.number,
-                        value=tag[:10],
-                        key=key[:20],
-                        severity=WARNING,
-                    )
-                )
+                if tag == "CPS":
+                    self.package = []
+            self.dispatch(segment, codes)
+            if self.package is not None and self.current is None:
+                self.package.append(raw_segment(segment))  # not the LIN, UNS ending it
         self.close_group()
         self.finish()
         self.check_counts()
@@ -432,6 +461,26 @@ class _Reader:
         return Message(
             schema.name, self.header, self.lines, format="edifact", problems=self.problems
         )
+
+    def dispatch(self, segment, codes):
+        """Read one segment: its handler, else kept whole by name in extra."""
+        tag = segment.tag
+        handler = getattr(self, f"seg_{tag}", None)
+        if handler is not None:
+            handler(segment, codes)
+            return
+        key = f"{tag}+{segment.get(0)}".rstrip("+")
+        self.keep(key, raw_segment(segment))
+        if tag not in KNOWN:
+            self.problems.append(
+                problem(
+                    "edifact_ignored_segment",
+                    line=segment.number,
+                    value=tag[:10],
+                    key=key[:20],
+                    severity=WARNING,
+                )
+            )
 
     def finish(self):
         name = self.schema.name
@@ -451,6 +500,11 @@ class _Reader:
                 break
         for qualifier, amount in self.amounts:
             keep(self.extra, f"MOA+{qualifier}", amount)
+        for field, qualifier in ADDRESS_FIELDS.items():
+            if field in self.header_names and not self.header.get(field):
+                text = address_text(self.extra, qualifier)
+                if text:
+                    self.header[field] = text
         if (
             "order_ref" in self.header_names
             and not self.header.get("order_ref")
@@ -808,6 +862,32 @@ class _Reader:
                         severity=severity,
                     )
                 )
+
+
+def package_extra(segments: list, schema) -> dict:
+    """What the reader copies into ``extra`` from the package groups of ``segments``
+    (the raw text of :data:`PACKAGE_KEY`): each CPS starts a group, read as
+    :meth:`_Reader.read` reads it, the groups' keys merged in order. The writer takes it
+    off a line's (or the header's) extra, the group itself being written whole."""
+    from .codecs import DEFAULT_LIMITS
+    from .envelope import DEFAULT_REPETITION, DEFAULT_SEPARATORS, tokenize
+    from .profiles import load_profile
+
+    reader = _Reader(None, schema, load_profile(None), DEFAULT_LIMITS)
+    found: dict = {}
+    text = "".join(f"{raw}'" for raw in segments)
+    parsed = tokenize(text, DEFAULT_SEPARATORS, repetition=DEFAULT_REPETITION)
+    for segment in parsed:
+        if segment.tag == "CPS" or reader.context is None:
+            for key, value in (reader.context or {}).items():
+                for item in value if isinstance(value, list) else [value]:
+                    keep(found, key, item)
+            reader.context, reader.nad_seen = {}, {}
+        reader.dispatch(segment, ())
+    for key, value in (reader.context or {}).items():
+        for item in value if isinstance(value, list) else [value]:
+            keep(found, key, item)
+    return found
 
 
 def read_message(edi_message, schema, profile, limits) -> Message:

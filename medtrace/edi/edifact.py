@@ -18,6 +18,7 @@ import warnings
 from .codecs import Limits
 from .eancom import (
     _SPECIFIC,
+    ADDRESS_FIELDS,
     CURRENCY_QUALIFIER,
     FALLBACK_QUALIFIER,
     HEADER_AMOUNTS,
@@ -29,6 +30,7 @@ from .eancom import (
     LINE_DATES,
     LINE_QUANTITIES,
     NOTE_QUALIFIER,
+    PACKAGE_KEY,
     PARTIES,
     PARTY_ADDRESS,
     PARTY_NAMES,
@@ -37,9 +39,11 @@ from .eancom import (
     REJECTED_QUALIFIERS,
     RESPONSE_CODES,
     STREET_JOIN,
+    address_text,
+    package_extra,
     tax_segment,
 )
-from .envelope import decode_interchange
+from .envelope import DEFAULT_REPETITION, decode_interchange
 from .errors import EdiError
 from .message import Message
 from .schemas import Schema
@@ -126,7 +130,49 @@ def _interchange_class():
     from pydifact.segments import Segment
 
     class _Interchange(Interchange):
-        """pydifact's Interchange, writing CCYYMMDD in UNB when syntax version 4."""
+        """pydifact's Interchange, writing CCYYMMDD in UNB when syntax version 4 and, when
+        a segment holds a repeated element (:class:`Repeated`), ``*`` as the repetition
+        separator (UNA position 4; released in values)."""
+
+        repetition = ""
+
+        def serialize(self, break_lines: bool = False) -> str:
+            if not self.repetition:
+                return super().serialize(break_lines)
+            chars = self.characters
+            specials = (
+                chars.escape_character,
+                chars.component_separator,
+                chars.data_separator,
+                chars.segment_terminator,
+                self.repetition,
+            )
+
+            def escape(text) -> str:
+                text = "" if text is None else str(text)
+                return "".join(chars.escape_character + c if c in specials else c for c in text)
+
+            def components(element) -> str:
+                if not isinstance(element, list):
+                    return escape(element)
+                parts = [escape(c) for c in element]
+                while parts and parts[-1] == "":
+                    parts.pop()
+                return chars.component_separator.join(parts)
+
+            out = [f"UNA{chars.component_separator}{chars.data_separator}"]
+            out.append(f"{chars.decimal_point}{chars.escape_character}{self.repetition}")
+            out.append(chars.segment_terminator + ("\n" if break_lines else ""))
+            for segment in [self.get_header_segment(), *self.segments, self.get_footer_segment()]:
+                elements = [
+                    self.repetition.join(components(o) for o in element)
+                    if isinstance(element, Repeated)
+                    else components(element)
+                    for element in segment.elements
+                ]
+                text = chars.data_separator.join([segment.tag, *elements])
+                out.append(text + chars.segment_terminator + ("\n" if break_lines else ""))
+            return "".join(out)
 
         def get_header_segment(self):
             if self.syntax_identifier[1] < 4:
@@ -155,6 +201,8 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
         raise EdiError("unwritable", format="EDIFACT", reason="message_id is empty")
     header_extra = message.header.get("extra")
     header_extra = dict(header_extra) if isinstance(header_extra, dict) else {}
+    # package groups without lines (DESADV): written whole before the first line's group
+    header_packages = _packages(header_extra, schema)
     document = (
         _code(INVOICE_TYPES, head.get("invoice_type"))
         or _first(header_extra.pop("BGM+1001", None))
@@ -173,6 +221,9 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
         segments.append(Segment("FTX", NOTE_QUALIFIER, "", "", head["note"]))
     for field in schema.header:
         if field.name not in _SPECIFIC and head.get(field.name):
+            qualifier = ADDRESS_FIELDS.get(field.name)
+            if qualifier and head[field.name] == address_text(header_extra, qualifier):
+                continue  # the party's NAD carries it
             segments.append(Segment("FTX", FALLBACK_QUALIFIER, "", field.name, head[field.name]))
     for name, qualifier in REFERENCES.items():
         if head.get(name):
@@ -190,9 +241,19 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
         segments.append(Segment("CUX", [CURRENCY_QUALIFIER, head["currency"], "4"]))
     segments += extra_segments(header_extra, Segment)
     group = None
+    package = None  # the package group (DESADV CPS...) of the line written last
     for index, line in enumerate(message.lines, start=1):
         row = {f.name: format_value(line.values.get(f.name)) for f in schema.lines}
         extra = line.values.get("extra") if isinstance(line.values.get("extra"), dict) else {}
+        extra = dict(extra)
+        own = _packages(extra, schema)
+        if own:
+            if header_packages:
+                segments += _parsed("'".join(header_packages), Segment)
+                header_packages = []
+            if own != package:
+                segments += _parsed("'".join(own), Segment)
+            package = own
         if mapping.message == "SLSRPT" and extra.get("LOC+162") != group:
             group = extra.get("LOC+162")
             if group is not None:
@@ -238,19 +299,24 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
         if row.get("tax_rate"):
             segments += _parsed(tax_segment(row["tax_rate"], category or ""), Segment)
         segments += extra_segments(extra, Segment)
+    if header_packages:  # no line is in a package group: the groups after the lines
+        segments += _parsed("'".join(header_packages), Segment)
     segments.append(Segment("UNS", "S"))
     segments.append(Segment("CNT", ["2", str(len(message.lines))]))
     for name, qualifiers in HEADER_AMOUNTS.items():
         if head.get(name):
             segments.append(Segment("MOA", [qualifiers[0], head[name]]))
 
+    # kept extra data (a party's name, a segment kept whole) counts as well
     texts = [
         str(v)
         for v in list(head.values())
+        + [format_value(message.header.get("extra"))]
         + [format_value(v) for line in message.lines for v in line.values.values()]
     ]
     latin = all(_encodable(t, "latin-1") for t in texts)
-    syntax = ("UNOC", 3) if latin else ("UNOW", 4)
+    repeated = any(isinstance(e, Repeated) for s in segments for e in s.elements)
+    syntax = ("UNOC", 4 if repeated else 3) if latin else ("UNOW", 4)
     if schema.direction == "inbound":
         sender, recipient = head.get("consignor_code"), head.get("partner_code")
     else:
@@ -269,6 +335,8 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
         timestamp=timestamp,
     )
     interchange.has_una_segment = True
+    if repeated:
+        interchange.repetition = DEFAULT_REPETITION
     edi_message = EdiMessage("1", [mapping.message, "D", "96A", "UN", mapping.association])
     edi_message.add_segments(segments)
     interchange.add_message(edi_message)
@@ -288,10 +356,69 @@ def _first(value) -> str | None:
     return values[0] if values else None
 
 
-def _parsed(text: str, segment_class) -> list:
-    from .envelope import DEFAULT_SEPARATORS, tokenize
+def _packages(extra: dict, schema: Schema) -> list:
+    """Take the package groups (``extra[PACKAGE_KEY]``, raw segments) off ``extra``, with
+    what the reader copied from them into ``extra`` (see :func:`package_extra`), and
+    return them: written whole, they are read back into the same keys."""
+    raw = extra.pop(PACKAGE_KEY, None)
+    if not raw:
+        return []
+    raw = [str(r) for r in (raw if isinstance(raw, list) else [raw])]
+    for key, value in package_extra(raw, schema).items():
+        _subtract(extra, key, value)
+    return raw
 
-    return [segment_class(s.tag, *s.elements) for s in tokenize(text + "'", DEFAULT_SEPARATORS)]
+
+def _subtract(extra: dict, key: str, value) -> None:
+    """Remove from ``extra[key]`` the values ``value`` added to it (see eancom.keep)."""
+    if key not in extra:
+        return
+    have = extra[key]
+    if key.startswith("FTX+") and isinstance(have, str) and isinstance(value, str):
+        for rest in (
+            "" if have == value else None,
+            have[len(value) + 1 :] if have.startswith(value + " ") else None,
+            have[: -len(value) - 1] if have.endswith(" " + value) else None,
+        ):
+            if rest is not None:
+                break
+        else:
+            return
+        if rest:
+            extra[key] = rest
+        else:
+            extra.pop(key)
+        return
+    left = list(have) if isinstance(have, list) else [have]
+    for item in value if isinstance(value, list) else [value]:
+        if item in left:
+            left.remove(item)
+    if not left:
+        extra.pop(key)
+    else:
+        extra[key] = left if len(left) > 1 else left[0]
+
+
+class Repeated(list):
+    """A repeated data element (syntax version 4): its occurrences, each a list of
+    components; the writer joins them with the repetition separator."""
+
+
+def _parsed(text: str, segment_class) -> list:
+    """Segments of raw text as :func:`medtrace.edi.eancom.raw_segment` writes it (standard
+    separators, ``*`` repeating an element): values unescaped, repetitions kept."""
+    from .envelope import DEFAULT_REPETITION, DEFAULT_SEPARATORS, tokenize
+
+    return [
+        segment_class(
+            s.tag,
+            *(
+                Repeated(s.repeats[i]) if i in s.repeats else element
+                for i, element in enumerate(s.elements)
+            ),
+        )
+        for s in tokenize(text + "'", DEFAULT_SEPARATORS, repetition=DEFAULT_REPETITION)
+    ]
 
 
 def _encodable(text: str, encoding: str) -> bool:
@@ -322,8 +449,6 @@ def _dtm(qualifier: str, text: str) -> list:
 
 def extra_segments(extra, segment_class) -> list:
     """Segments writing back what a reader kept in ``extra`` (see medtrace.edi.eancom)."""
-    from .envelope import DEFAULT_SEPARATORS, tokenize
-
     if not isinstance(extra, dict):
         return []
     names = {key[:-5]: value for key, value in extra.items() if key.endswith(" name")}
@@ -351,8 +476,7 @@ def extra_segments(extra, segment_class) -> list:
             continue
         for text in _values(value):
             if text.startswith(tag + "+") or text == tag:
-                parsed = tokenize(text + "'", DEFAULT_SEPARATORS)
-                segments += [segment_class(s.tag, *s.elements) for s in parsed]
+                segments += _parsed(text, segment_class)
             elif tag == "DTM":
                 segments.append(segment_class("DTM", _dtm(qualifier, text)))
             elif tag in ("RFF", "QTY", "PRI", "MOA"):

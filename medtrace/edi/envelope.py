@@ -219,7 +219,9 @@ def tokenize(
     if released:
         if any(ch in body for ch in _PLACEHOLDERS):
             raise EdiError("edifact_syntax", reason="private-use characters U+E000-U+E005")
-        specials = (release, components, elements, terminator, "\n", repetition or "\ue005")
+        # a released "*" is a "*" also where no repetition separator is in use (syntax
+        # version 3): writers of version 4 release it everywhere
+        specials = (release, components, elements, terminator, "\n", repetition or "*")
         for placeholder, char in zip(_PLACEHOLDERS, specials, strict=True):
             body = body.replace(release + char, placeholder)
         restore = str.maketrans(dict(zip(_PLACEHOLDERS, specials, strict=True)))

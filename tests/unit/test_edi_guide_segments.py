@@ -105,9 +105,12 @@ def test_a_package_group_without_lines_is_kept_in_the_header():
         "PAC+2": "PAC+2++201::9",
         "CPS+3": "CPS+3+1",
         "PAC+1": "PAC+1++202::9",
+        # the groups themselves, whole and in order, for the writer
+        "CPS group": ["CPS+1", "PAC+2++201::9", "CPS+3+1", "PAC+1++202::9"],
     }
     assert message.lines[0].values["extra"] == {
         "CPS+2": "CPS+2+1",
         "PAC+1": "PAC+1++201::9",
         "MEA+PD": "MEA+PD+AAB+KGM:263.2",
+        "CPS group": ["CPS+2+1", "PAC+1++201::9", "MEA+PD+AAB+KGM:263.2"],
     }
