@@ -2,7 +2,7 @@
 {
     "name": "Medical Devices Consignor EDI",
     "summary": "Consignors exchange orders, stock and reconciliations as files or over an API",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Inventory/Medical Devices",
     "website": "https://github.com/medtrace/medtrace",
     "author": "medtrace developers",
@@ -20,6 +20,7 @@
         "views/med_edi_reconciliation_views.xml",
         "views/med_his_reconciliation_views.xml",
         "views/consumer_views.xml",
+        "views/med_surgery_case_views.xml",
         "wizard/med_edi_upload_wizard_views.xml",
         "views/menus.xml",
     ],

@@ -2,7 +2,7 @@
 {
     "name": "Medical Device Stock (UDI traceability)",
     "summary": "Trace every medical device unit from receipt to patient by scanning its UDI",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Inventory/Medical Devices",
     "website": "https://github.com/medtrace/medtrace",
     "author": "medtrace developers",
@@ -66,8 +66,14 @@
         "security/med_surgery_case_rules.xml",
         "report/med_implant_card_report.xml",
         "views/med_surgery_case_views.xml",
+        "views/med_surgery_loaner_views.xml",
+        "views/med_implant_system_views.xml",
         "views/med_implant_record_views.xml",
         "views/med_his_reconciliation_views.xml",
+        "security/med_his_rules.xml",
+        "data/med_his_cron.xml",
+        "views/med_his_backend_views.xml",
+        "views/med_his_exchange_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -2,7 +2,7 @@
 {
     "name": "Medical Devices GSP Quality",
     "summary": "Qualifications lock business by themselves; master data changes only through QA",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Inventory/Medical Devices",
     "website": "https://github.com/medtrace/medtrace",
     "author": "medtrace developers",

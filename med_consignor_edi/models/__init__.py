@@ -45,3 +45,5 @@ from . import med_edi_reconciliation_line
 from . import med_edi_demo_living
 from . import account_move_line
 from . import med_his_reconciliation
+from . import med_surgery_case
+from . import res_partner

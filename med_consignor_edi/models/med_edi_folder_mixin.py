@@ -1,4 +1,3 @@
-import contextlib
 import hashlib
 import logging
 import os
@@ -7,6 +6,9 @@ import stat
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import config
+
+from medtrace import folders
+from medtrace.folders import FolderError
 
 from .edi_messages import INBOUND_TYPES
 
@@ -60,7 +62,7 @@ class MedEdiFolderMixin(models.AbstractModel):
         root = config.get("med_edi_folder_root") or os.path.join(
             config["data_dir"], "med_edi", self.env.cr.dbname
         )
-        return os.path.realpath(os.path.expanduser(root))
+        return folders.resolve_root(root)
 
     def _edi_folder(self, field):
         """The real path of the folder in ``field`` (inbox_path or outbox_path): relative
@@ -71,17 +73,18 @@ class MedEdiFolderMixin(models.AbstractModel):
         value = (self[field] or "").strip()
         root = self._edi_folder_root()
         label = self._fields[field]._description_string(self.env)
-        if not value or "\x00" in value:
-            raise ValidationError(
-                _(
-                    "%(field)s of %(backend)s: %(value)r is not a folder.",
-                    field=label,
-                    backend=self.name,
-                    value=value,
-                )
-            )
-        real = os.path.realpath(os.path.join(root, value))
-        if real != root and os.path.commonpath([root, real]) != root:
+        try:
+            return folders.confine(root, value)
+        except FolderError as error:
+            if error.code != "folder_outside_root":
+                raise ValidationError(
+                    _(
+                        "%(field)s of %(backend)s: %(value)r is not a folder.",
+                        field=label,
+                        backend=self.name,
+                        value=value,
+                    )
+                ) from error
             raise ValidationError(
                 _(
                     "%(field)s of %(backend)s: %(value)s is outside the EDI folder root %(root)s "
@@ -92,23 +95,20 @@ class MedEdiFolderMixin(models.AbstractModel):
                     value=value,
                     root=root,
                 )
-            )
-        return real
+            ) from error
 
     def _edi_open_folder(self, field, create=False):
         """A descriptor of the folder in ``field``, opened without following a symbolic
         link (the path checked by :meth:`_edi_folder` just before)."""
         path = self._edi_folder(field)
         if create:
-            os.makedirs(path, mode=0o750, exist_ok=True)
+            os.makedirs(path, mode=folders.FOLDER_MODE, exist_ok=True)
             path = self._edi_folder(field)
-        return os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        return folders.open_folder(path)
 
     @staticmethod
     def _edi_subfolder(dir_fd, name):
-        with contextlib.suppress(FileExistsError):
-            os.mkdir(name, mode=0o750, dir_fd=dir_fd)
-        return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
+        return folders.subfolder(dir_fd, name)
 
     def _edi_read_entry(self, dir_fd, entry):
         """(bytes or None when too large, size, checksum) of a regular file of the inbox,
@@ -221,15 +221,7 @@ class MedEdiFolderMixin(models.AbstractModel):
             raise OSError(f"not a file name: {filename!r}")
         outbox = self._edi_open_folder("outbox_path", create=True)
         try:
-            fd = os.open(
-                name + ".part",
-                os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW,
-                0o640,
-                dir_fd=outbox,
-            )
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(name + ".part", name, src_dir_fd=outbox, dst_dir_fd=outbox)
+            folders.write_file(outbox, name, data)
         finally:
             os.close(outbox)
         return os.path.join(self._edi_folder("outbox_path"), name)

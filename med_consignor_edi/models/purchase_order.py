@@ -26,3 +26,22 @@ class PurchaseOrder(models.Model):
         copy=False,
         help="The date of the consignor's last order response.",
     )
+    med_surgery_case_id = fields.Many2one(
+        "med.surgery.case",
+        string="Replenishes Case",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The surgery case whose use of consignment units this order asks the "
+        "consignor to replenish: its receipt is the consignor's stock.",
+    )
+
+    def button_confirm(self):
+        result = super().button_confirm()
+        # a replenishment of consignment stock is received as the consignor's, as the
+        # consignor's own orders are (bought on use again)
+        for order in self.filtered(lambda o: o.med_surgery_case_id and o.med_edi_backend_id):
+            order.picking_ids.sudo().filtered(lambda p: p.state not in ("done", "cancel")).write(
+                {"owner_id": order.med_edi_backend_id.partner_id.id}
+            )
+        return result

@@ -4,6 +4,7 @@ from . import med_legacy_messages
 from . import res_company
 from . import res_config_settings
 from . import product_template
+from . import med_implant_system
 from . import med_product_di
 from . import med_udid_messages
 from . import med_udi_record
@@ -30,6 +31,7 @@ from . import med_device_scan_check
 from . import med_device_scan_demo
 from . import med_device_scan_station
 from . import med_scan_request
+from . import med_device_scan_case_outcome
 from . import med_device_scan
 from . import barcode_rule
 from . import barcode_nomenclature
@@ -57,9 +59,19 @@ from . import med_legacy_import_confirm
 from . import med_his_messages
 from . import med_his_file_import_mixin
 from . import med_surgery_case_his
+from . import med_surgery_case_cda
+from . import med_surgery_case_close_scan
 from . import med_surgery_case
 from . import med_surgery_case_line
+from . import med_surgery_case_compat
 from . import med_implant_record
+from . import med_unit_event_loaner
+from . import med_surgery_loaner_set
+from . import med_surgery_case_loaner
+from . import med_his_transport_mixin
+from . import med_his_backend
+from . import med_his_exchange
+from . import med_surgery_case_his_send
 from . import product_product
 from . import med_his_charge
 from . import med_his_reconciliation_line

@@ -1,5 +1,7 @@
+import base64
 import datetime
 
+import pytz
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
@@ -18,8 +20,10 @@ class MedDemoLiving(models.AbstractModel):
     def _med_load_demo_living(self):
         """Consumables near expiry received through the receipt check, an expired lot
         found at go-live (the opening balance of an inventory adjustment), a recall
-        open, a count done, a stent implanted today in a surgery case closed out, tomorrow's
-        case planned, a count in progress, then the daily alert job run once."""
+        open, a count done, two stents implanted today in a surgery case closed out (one
+        from the supplier's loaner set, whose other stent went back), the HIS's charges
+        and today's reconciliation, tomorrow's case planned, a count in progress, then the
+        daily alert job run once."""
         ref = self.env.ref
         storekeeper = ref("med_device_stock.res_users_storekeeper_demo")
         manager = ref("med_device_stock.res_users_device_manager_demo")
@@ -182,9 +186,25 @@ class MedDemoLiving(models.AbstractModel):
             }
         )
         checked(nurse, stent, "case", document_id=case.id)
+        # the stent supplier's representative brought a loaner set (跟台) of two more
+        # stents: one implanted, one unused and taken back at the close-out
+        loaner = [known("stent", serial=f"DES24L010{n}", lot="24L") for n in (1, 2)]
+        self.env["med.surgery.loaner.wizard"].with_user(nurse).create(
+            {
+                "case_id": case.id,
+                "partner_id": ref("med_device_stock.res_partner_supplier_a_demo").id,
+                "certificate_number": f"HX-COC-{today:%Y%m%d}",
+                "line_ids": [Command.create({"udi_raw": raw}) for raw in loaner],
+            }
+        ).action_receive()
         case.action_start()
         case.line_ids.outcome = "implanted"
+        case.line_ids.filtered(lambda ln: ln.lot_id.name == "DES24L0102").outcome = "unused"
+        case.supplier_rep_name = "Li Wei"
         case.action_close()
+        # the HIS's charges of the day, imported by the store: the two stents as scanned,
+        # and a guide wire charged that nobody scanned (a traceability gap)
+        self._med_demo_his_charges(storekeeper, case, today)
         # and tomorrow's list has one more, booked from the HIS
         Case.create(
             {
@@ -216,3 +236,58 @@ class MedDemoLiving(models.AbstractModel):
         # the daily job, once: near-expiry, expired and overdue alerts to those responsible
         self.env["med.alert"]._cron_med_alerts()
         return True
+
+    @api.model
+    def _med_demo_his_charges(self, storekeeper, case, today):
+        """The HIS's CSV export of the day's charges, imported as the store does, then
+        today's reconciliation compared."""
+        # the HIS writes its local time, read in the importing user's time zone
+        zone = pytz.timezone(storekeeper.tz or storekeeper.company_id.partner_id.tz or "UTC")
+        stamp = pytz.utc.localize(fields.Datetime.now()).astimezone(zone)
+        stent = self.env.ref("med_device_stock.product_stent_demo").product_variant_id
+        price = f"{stent.standard_price:.2f}"
+
+        def row(number, code, item, unit_price, lot, serial=""):
+            return ",".join(
+                [
+                    f"T{today:%Y%m%d}-{number:04d}",
+                    case.his_case_id,
+                    case.patient_identifier,
+                    case.encounter_ref,
+                    code,
+                    item,
+                    "1",
+                    unit_price,
+                    unit_price,
+                    f"{stamp:%Y-%m-%d %H:%M}",
+                    lot,
+                    serial,
+                ]
+            )
+
+        stent_item = "Coronary drug-eluting stent 3.0x18"
+        rows = [
+            "计费流水号,手术申请单号,住院号,就诊号,收费编码,收费项目,数量,单价,金额,计费时间,批号,序列号",
+            row(1, "HC-DES-3018", stent_item, price, "24A", "DES24A0002"),
+            row(3, "HC-DES-3018", stent_item, price, "24L", "DES24L0101"),
+            row(2, "HC-GW-014", "PTCA guide wire 0.014", "680.00", "GW2411"),
+        ]
+        data = ("\r\n".join(rows) + "\r\n").encode()
+        wizard = (
+            self.env["med.his.charge.import"]
+            .with_user(storekeeper)
+            .create(
+                {
+                    "file": base64.b64encode(data),
+                    "filename": f"his_charges_{today:%Y%m%d}.csv",
+                }
+            )
+        )
+        wizard.action_import()
+        reconciliation = (
+            self.env["med.his.reconciliation"]
+            .with_user(storekeeper)
+            .create({"date_from": today, "date_to": today, "department_id": case.department_id.id})
+        )
+        reconciliation.action_compute()
+        return reconciliation

@@ -360,6 +360,32 @@ class MedDeviceOperationMixin(models.AbstractModel):
         info.update(values)
         return info
 
+    @api.model
+    def _med_unit_owners(self, lots, location):
+        """{lot id: the supplier owning what ``location`` holds of it} for the loaner and
+        consignment units among ``lots``: they move as their owner's, never as the
+        hospital's (a lot held there partly by the hospital has no owner).  One query
+        whatever the number of units."""
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("location_id", "=", location.id),
+                    ("quantity", ">", 0),
+                ]
+            )
+        )
+        owners = {}
+        for quant in quants:
+            owners.setdefault(quant.lot_id.id, set()).add(quant.owner_id.id)
+        return {
+            lot_id: self.env["res.partner"].browse(ids.pop())
+            for lot_id, ids in owners.items()
+            if len(ids) == 1 and False not in ids
+        }
+
     def _med_move_units(
         self,
         units,
@@ -404,6 +430,10 @@ class MedDeviceOperationMixin(models.AbstractModel):
             by_product = {}
             for lot, quantity in source_units:
                 by_product.setdefault(lot.product_id, []).append((lot, quantity))
+            owners = self._med_unit_owners(
+                self.env["stock.lot"].union(*(lot for lot, _quantity in source_units)), location
+            )
+            no_owner = self.env["res.partner"]
             picking = pickings.create(
                 {
                     "picking_type_id": picking_type.id,
@@ -433,6 +463,7 @@ class MedDeviceOperationMixin(models.AbstractModel):
                                             "product_id": product.id,
                                             "product_uom_id": product.uom_id.id,
                                             "lot_id": lot.id,
+                                            "owner_id": owners.get(lot.id, no_owner).id,
                                             "quantity": quantity,
                                             "picked": True,
                                             "location_id": location.id,

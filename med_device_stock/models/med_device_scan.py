@@ -35,6 +35,8 @@ class MedDeviceScan(models.AbstractModel):
 
     _name = "med.device.scan"
     _inherit = [
+        # before the operations it adds one to
+        "med.device.scan.case.outcome.mixin",
         "med.device.scan.operation.mixin",
         "med.device.scan.context.mixin",
         "med.device.scan.check.mixin",
@@ -113,7 +115,12 @@ class MedDeviceScan(models.AbstractModel):
                 )
             )
         values = self._med_scan_values(operation, values)
-        parsed = self._parse(raw)
+        return self._scan_parsed(self._parse(raw), operation, values, scan)
+
+    def _scan_parsed(self, parsed, operation, values, scan):
+        """The scan of the unit ``parsed`` (a medtrace ``UdiResult``: read from a label, or
+        made from what was typed in for a unit without UDI): found, checked and recorded."""
+        raw = parsed.raw
         identifier = self.env["med.product.di"]._find_by_di(parsed.di)
         if not identifier:
             self._refuse(

@@ -353,7 +353,9 @@ class MedDeviceScanCheckMixin(models.AbstractModel):
                 )
             )
         lot = scan["lot"]
-        if lot and product.tracking == "serial":
+        # a unit that went back to its supplier may arrive again (a loaner set brought
+        # for another operation, a unit back from repair)
+        if lot and product.tracking == "serial" and lot.med_state != "returned_supplier":
             problems.append(
                 _(
                     "%(product)s serial %(serial)s was already received.",

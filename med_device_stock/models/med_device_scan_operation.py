@@ -64,10 +64,13 @@ class MedDeviceScanOperationMixin(models.AbstractModel):
             "options": "employees",
         }
 
+        # translated here: _() in the nested function finds no language (no env in its frame)
+        reason_label = _("Reason")
+
         def reason(missing=None):
             return {
                 "name": "reason",
-                "label": _("Reason"),
+                "label": reason_label,
                 "type": "char",
                 "required": True,
                 "missing": missing,

@@ -2,7 +2,9 @@
 refusal naming the file, and the summary shown when done."""
 
 import base64
+import datetime
 
+import pytz
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
@@ -43,6 +45,17 @@ class MedHisFileImportMixin(models.AbstractModel):
                 _("%(file)s: ", file=self.filename or _("the file"))
                 + _(error.template, **error.params)
             ) from error
+
+    def _med_his_utc(self, value):
+        """A time read from the HIS as Odoo stores it (UTC, naive): one with an offset is
+        converted; one without is the HIS's local time, taken in the importing user's
+        time zone (else the company's)."""
+        if not isinstance(value, datetime.datetime):
+            return fields.Datetime.to_datetime(value) if value else False
+        if value.tzinfo is not None:
+            return value.astimezone(pytz.utc).replace(tzinfo=None)
+        zone = self.env.user.tz or self.env.company.partner_id.tz or "UTC"
+        return pytz.timezone(zone).localize(value).astimezone(pytz.utc).replace(tzinfo=None)
 
     def _med_his_done(self, summary):
         """Show ``summary`` in the wizard, which stays open."""

@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 from medtrace.his import Line, reconcile
 
 from .med_device_operation_mixin import SYSTEM_WRITE
+from .med_his_reconciliation_line import TRACEABILITY_GAPS
 
 
 class MedHisReconciliation(models.Model):
@@ -145,7 +146,7 @@ class MedHisReconciliation(models.Model):
                         "price_charged": row.prices.get("charged") or 0.0,
                         "price_billed": row.prices.get("billed") or 0.0,
                         "unmatched_value": row.unmatched_value,
-                        "traceability_gap": row.status == "charged_not_scanned",
+                        "traceability_gap": row.status in TRACEABILITY_GAPS,
                         "use_ids": [Command.set([i for k, i in refs if k == "use"])],
                         "charge_ids": [Command.set([i for k, i in refs if k == "charge"])],
                     }

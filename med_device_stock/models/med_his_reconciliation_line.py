@@ -12,6 +12,9 @@ STATUSES = [
     ("billed_not_used", "Billed, Neither Scanned nor Charged"),
     ("not_billed", "Not Billed"),
 ]
+#: the differences where a device went to a patient (charged by the HIS, or billed by a
+#: consignor) without any scan recording which unit: the trace of the unit is lost
+TRACEABILITY_GAPS = ("charged_not_scanned", "billed_not_used")
 
 
 class MedHisReconciliationLine(models.Model):
@@ -41,13 +44,22 @@ class MedHisReconciliationLine(models.Model):
     price_billed = fields.Float(string="Billed Price", readonly=True)
     unmatched_value = fields.Float(readonly=True)
     traceability_gap = fields.Boolean(
-        readonly=True, help="Charged to a patient, but no scan recorded the unit's use."
+        readonly=True,
+        help="Charged to a patient, or billed by a consignor, but no scan recorded the unit's use.",
     )
     use_ids = fields.Many2many("med.device.use", string="Uses", readonly=True)
     charge_ids = fields.Many2many("med.his.charge", string="Charges", readonly=True)
     resolution = fields.Text(help="Why the difference is what it is, and what was done.")
     resolved_by_id = fields.Many2one("res.users", readonly=True)
     resolved_on = fields.Datetime(readonly=True)
+
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = _(
+                "%(reconciliation)s: %(what)s",
+                reconciliation=line.reconciliation_id.display_name,
+                what=line.serial or line.lot or line.product_key or "-",
+            )
 
     def write(self, vals):
         if not is_system_write(self.env):

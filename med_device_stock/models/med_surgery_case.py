@@ -20,7 +20,13 @@ class MedSurgeryCase(models.Model):
     hospital's identifier only."""
 
     _name = "med.surgery.case"
-    _inherit = ["med.device.operation.mixin", "med.surgery.case.his.mixin", "mail.thread"]
+    _inherit = [
+        "med.device.operation.mixin",
+        "med.surgery.case.his.mixin",
+        "med.surgery.case.cda.mixin",
+        "med.surgery.case.close.scan.mixin",
+        "mail.thread",
+    ]
     _description = "Surgery Case"
     _order = "planned_date desc, id desc"
     _med_sequence_code = "med.surgery.case"
@@ -275,7 +281,7 @@ class MedSurgeryCase(models.Model):
         unused units back to the store, each wasted unit to quarantine (quality decides
         whether it is scrapped)."""
         self.ensure_one()
-        unused = self.line_ids.filtered(lambda ln: ln.outcome == "unused")
+        unused = self._med_unused_for_store()
         if unused:
             ret = (
                 self.env["med.device.issue"]
@@ -309,6 +315,11 @@ class MedSurgeryCase(models.Model):
                 }
             )
             line._med_system_write({"quarantine_id": quarantine.id})
+
+    def _med_unused_for_store(self):
+        """The unused lines going back to the store (loaner units go back to their
+        supplier instead: ``med_surgery_case_loaner``)."""
+        return self.line_ids.filtered(lambda ln: ln.outcome == "unused")
 
     def action_view_implants(self):
         self.ensure_one()

@@ -1,5 +1,6 @@
 import json
 
+import pytz
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
@@ -36,6 +37,14 @@ class MedSurgeryCaseHisMixin(models.AbstractModel):
         value = self.env["ir.config_parameter"].sudo().get_param(HIS_SYSTEM_PARAM)
         return value or f"urn:medtrace:company:{self.company_id.id}"
 
+    def _med_his_local(self, value):
+        """``value`` (UTC, as Odoo stores it) in the hospital's time zone, with its offset:
+        the messages say which instant they mean (HL7 ``+0800``, FHIR ``+08:00``)."""
+        if not value:
+            return value
+        zone = pytz.timezone(self.env.user.tz or self.company_id.partner_id.tz or "UTC")
+        return pytz.utc.localize(value).astimezone(zone)
+
     def _med_unit_udi(self, lot):
         """The unit's UDI as people read it: GS1 with its AIs in parentheses, else as
         scanned (HIBCC, MA)."""
@@ -58,6 +67,7 @@ class MedSurgeryCaseHisMixin(models.AbstractModel):
             charge_code=product.med_his_charge_code or "",
             product_name=product.name,
             quantity=line.quantity,
+            unit=product.uom_id.name or "",
             outcome=line.outcome,
             udi=udi,
             di=lot.med_di or "",
@@ -90,8 +100,8 @@ class MedSurgeryCaseHisMixin(models.AbstractModel):
             procedure_name=self.procedure_name or "",
             surgeon_id=str(self.surgeon_id.id) if self.surgeon_id else "",
             surgeon_name=self.surgeon_id.name or "",
-            start=self.date_start or self.planned_date,
-            end=self.date_done,
+            start=self._med_his_local(self.date_start or self.planned_date),
+            end=self._med_his_local(self.date_done),
             devices=[self._med_his_device(line) for line in self.line_ids],
         )
 
@@ -105,7 +115,7 @@ class MedSurgeryCaseHisMixin(models.AbstractModel):
                 dft = write_dft_p03(
                     his_case,
                     control_id=case.name,
-                    now=fields.Datetime.now(),
+                    now=case._med_his_local(fields.Datetime.now()),
                     sending=("MEDTRACE", case.company_id.name),
                 )
                 bundle = case_bundle(his_case, case._med_his_system())

@@ -126,6 +126,9 @@ class MedSurgeryCaseLine(models.Model):
                 department=line.case_id.department_id,
                 document=line.case_id,
             )
+            # the line exists already: checked as listed, not refused as listed twice
+            # (the unique constraint refuses a second line of the unit)
+            scan["validating"] = True
             problems += Scan._check_scan(scan)
         if problems:
             raise UserError("\n".join(problems))

@@ -39,6 +39,19 @@ class ProductTemplate(models.Model):
         help="Days before expiry at which units of this device are alerted, e.g. 90,60,30. "
         "Empty: its category's setting, else the system default.",
     )
+    med_implant_system_id = fields.Many2one(
+        "med.implant.system",
+        string="Implant System",
+        index="btree_not_null",
+        help="The manufacturer's system the component belongs to (its stems, heads and "
+        "cups, screws and rods made to be implanted together).",
+    )
+    med_implant_system_only = fields.Boolean(
+        string="Only with Its Own System",
+        help="The component must not be implanted with another system's components: a "
+        "surgery case implanting them together warns at close-out and asks for the "
+        "nurse's confirmation.",
+    )
 
     def write(self, vals):
         if "med_is_device" in vals or "tracking" in vals:
@@ -124,6 +137,17 @@ class ProductTemplate(models.Model):
                         product=template.display_name,
                         tracking=tracking,
                         current=template.tracking,
+                    )
+                )
+
+    @api.constrains("med_implant_system_id", "med_implant_system_only")
+    def _check_med_implant_system_only(self):
+        for template in self:
+            if template.med_implant_system_only and not template.med_implant_system_id:
+                raise ValidationError(
+                    _(
+                        "%(product)s: Only with Its Own System needs its Implant System.",
+                        product=template.display_name,
                     )
                 )
 

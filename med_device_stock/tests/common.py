@@ -2,7 +2,9 @@
 
 import base64
 import datetime
+import http.server
 import io
+import threading
 
 import openpyxl
 from lxml import etree
@@ -503,46 +505,50 @@ class MedDoneDocumentsCommon(MedDeviceFlowCommon):
         cls.admin.groups_id = [Command.link(cls.env.ref("med_device_stock.group_med_manager").id)]
         cls.env = cls.env(user=cls.user_storekeeper)
 
-    def _document_of(self, result):
-        self.assertTrue(result["ok"], result["message"])
-        return self.env[result["res_model"]].browse(result["res_id"])
+    @classmethod
+    def _document_of(cls, result):
+        if not result["ok"]:
+            raise AssertionError(result["message"])
+        return cls.env[result["res_model"]].browse(result["res_id"])
 
-    def _make_done_documents(self):
-        """``{kind: done document}`` and the units S1-S6 of the stent in ``self.units``."""
-        self.units = self._receive(self.stent, ["S1", "S2", "S3", "S4", "S5", "S6"])
-        s1, s2, s3, s4, s5, _s6 = self.units
-        docs = {"receipt": self.env["med.receipt.check"].search([("line_ids.lot_id", "=", s1.id)])}
-        docs["issue"] = self._document_of(self._issue(s1))
-        self._issue(s2)
-        docs["use"] = self._document_of(
-            self.scan(
-                self._raw(s2),
+    @classmethod
+    def _make_done_documents(cls):
+        """``{kind: done document}`` and the units S1-S6 of the stent in ``cls.units``
+        (made once per test class, in ``setUpClass``: each test rolls back what it did)."""
+        cls.units = cls._receive(cls.stent, ["S1", "S2", "S3", "S4", "S5", "S6"])
+        s1, s2, s3, s4, s5, _s6 = cls.units
+        docs = {"receipt": cls.env["med.receipt.check"].search([("line_ids.lot_id", "=", s1.id)])}
+        docs["issue"] = cls._document_of(cls._issue(s1))
+        cls._issue(s2)
+        docs["use"] = cls._document_of(
+            cls.scan(
+                cls._raw(s2),
                 "use",
-                department_id=self.cardiology.id,
+                department_id=cls.cardiology.id,
                 patient_identifier="MRN-0042",
             )
         )
-        docs["quarantine"] = self.env["med.device.quarantine"].create(
+        docs["quarantine"] = cls.env["med.device.quarantine"].create(
             {"lot_id": s3.id, "reason": "Dropped"}
         )
         docs["quarantine"].action_done()
-        docs["scrap"] = self.env["med.device.scrap"].create({"lot_id": s4.id, "reason": "Bent"})
+        docs["scrap"] = cls.env["med.device.scrap"].create({"lot_id": s4.id, "reason": "Bent"})
         docs["scrap"].action_done()
-        count = self.env["med.count"].create({"department_id": self.cardiology.id})
+        count = cls.env["med.count"].create({"department_id": cls.cardiology.id})
         count.action_start()
         count._med_record_scans([{"lot_id": s1.id, "quantity": 1.0}])
         count.action_reconcile()
         count.action_done()
         docs["count"] = count
         recall = (
-            self.env["med.recall"]
-            .with_user(self.user_manager)
-            .create({"reason": "Labelling", "product_id": self.stent.id, "serials": s5.name})
+            cls.env["med.recall"]
+            .with_user(cls.user_manager)
+            .create({"reason": "Labelling", "product_id": cls.stent.id, "serials": s5.name})
         )
         recall.action_open()
         recall.line_ids.action_release()
         recall.action_close()
-        docs["recall"] = recall.with_user(self.user_storekeeper)
+        docs["recall"] = recall.with_user(cls.user_storekeeper)
         return docs
 
 
@@ -624,4 +630,174 @@ class MedSurgeryCaseCommon(MedDeviceFlowCommon):
     def _scan_to_case(self, case, lot, user=None):
         return self.scan(
             self._raw(lot), "case", user=user or self.user_department, document_id=case.id
+        )
+
+    def _listed_case(self):
+        """A started case listing the three stents and the catheters, as the nurse sees it."""
+        stents, catheters = self._issued_units()
+        case = self._case()
+        for lot in stents | catheters:
+            result = self._scan_to_case(case, lot)
+            self.assertTrue(result["ok"], result["message"])
+        case = case.with_user(self.user_department)
+        case.action_start()
+        return case, stents, catheters
+
+    def _closed_case(self):
+        """Stent 1 implanted, 2 unused, 3 opened and wasted, the catheter used."""
+        case, stents, catheters = self._listed_case()
+        outcome = dict(zip(stents, ["implanted", "unused", "wasted"], strict=True))
+        for line in case.line_ids:
+            line.outcome = outcome.get(line.lot_id, "used")
+        case.line_ids.filtered(lambda ln: ln.outcome == "wasted").waste_reason = "dropped"
+        case.action_close()
+        return case, stents, catheters
+
+
+def hl7_ack(code, text="", control_id="MSC"):
+    """An HL7 v2.5 acknowledgment (``ACK``) whose ``MSA-1`` is ``code``."""
+    return (
+        "MSH|^~\\&|HIS|HOSPITAL|MEDTRACE|HOSPITAL|20261207120000||ACK^P03^ACK|A1|P|2.5\r"
+        f"MSA|{code}|{control_id}|{text}\r"
+    )
+
+
+class HisEndpoint:
+    """A HIS listening on 127.0.0.1 (an ephemeral port) in a thread of the test: records
+    each request (path, headers, body) and answers what the test queued in ``answers``
+    (``(status, content type, body)``), by default 200 with an HL7 ACK ``MSA|AA``."""
+
+    def __init__(self):
+        self.requests = []
+        self.answers = []
+        endpoint = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                endpoint.requests.append({"path": self.path, "headers": self.headers, "body": body})
+                status, content_type, answer = (
+                    endpoint.answers.pop(0)
+                    if endpoint.answers
+                    else (200, "application/hl7-v2", hl7_ack("AA"))
+                )
+                data = answer.encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}/his/charges"
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def reset(self):
+        self.requests.clear()
+        self.answers.clear()
+
+
+class MedHisSendingCommon(MedSurgeryCaseCommon):
+    """A HIS endpoint running for the tests, and closed cases whose messages it gets."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.his = HisEndpoint().start()
+        cls.addClassCleanup(cls.his.stop)
+
+    def setUp(self):
+        super().setUp()
+        self.his.reset()
+
+    def _his_backend(self, user=None, **values):
+        Backend = self.env["med.his.backend"].with_user(user or self.user_manager)
+        return Backend.create(
+            dict({"name": "HIS charges", "transport": "http", "url": self.his.url}, **values)
+        )
+
+    def _close_case(self):
+        """A case closed by the Cardiology nurse: stent 1 implanted, the catheter used,
+        the other stents unused."""
+        stents, catheters = self._issued_units()
+        case = self._case()
+        for lot in stents | catheters:
+            self._ok(self._scan_to_case(case, lot))
+        case = case.with_user(self.user_department)
+        case.action_start()
+        for line in case.line_ids:
+            line.outcome = (
+                "implanted"
+                if line.lot_id == stents[0]
+                else "used"
+                if line.lot_id in catheters
+                else "unused"
+            )
+        case.action_close()
+        return case
+
+
+class MedSurgeryLoanerCommon(MedSurgeryCaseCommon):
+    """An orthopaedic implant supplier bringing loaner sets (跟台) of bone screws."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.loaner_supplier = cls._make_supplier("Ortho Loaner Co")
+        cls.screw = cls._make_device("Bone Screw", "695000000011", implantable=True)
+
+    def _receive_loaner(self, case, units, user=None, partner=None):
+        """Receive Loaner Set on ``case``: ``units`` are UDIs (str) or dicts typed in."""
+        lines = []
+        for unit in units:
+            if isinstance(unit, str):
+                lines.append(Command.create({"udi_raw": unit}))
+            else:
+                lines.append(Command.create(unit))
+        wizard = (
+            self.env["med.surgery.loaner.wizard"]
+            .with_user(user or self.user_department)
+            .create(
+                {
+                    "case_id": case.id,
+                    "partner_id": (partner or self.loaner_supplier).id,
+                    "certificate_number": "CoC-LOANER-1",
+                    "line_ids": lines,
+                }
+            )
+        )
+        wizard.action_receive()
+        return case.loaner_set_ids.filtered(
+            lambda s: s.partner_id == (partner or self.loaner_supplier)
+        )
+
+    def _by_hand(self, serial, days=400):
+        return {
+            "product_id": self.screw.id,
+            "serial": serial,
+            "expiry_date": fields.Date.today() + datetime.timedelta(days=days),
+        }
+
+    def _lot(self, serial):
+        return self.env["stock.lot"].search(
+            [("product_id", "=", self.screw.id), ("name", "=", serial)]
+        )
+
+    def _internal_quants(self, lot):
+        return self.env["stock.quant"].search(
+            [("lot_id", "=", lot.id), ("location_id.usage", "=", "internal"), ("quantity", ">", 0)]
         )

@@ -34,14 +34,15 @@ LINE_FIELDS = {
 
 
 class TestDoneFinal(MedDoneDocumentsCommon):
-    def setUp(self):
-        super().setUp()
-        self.docs = self._make_done_documents()
-        self.roles = {
-            "department user": self.user_department,
-            "storekeeper": self.user_storekeeper,
-            "manager": self.user_manager,
-            "administrator": self.admin,
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.docs = cls._make_done_documents()
+        cls.roles = {
+            "department user": cls.user_department,
+            "storekeeper": cls.user_storekeeper,
+            "manager": cls.user_manager,
+            "administrator": cls.admin,
         }
 
     def _expect(self, record, user, operation, regex):

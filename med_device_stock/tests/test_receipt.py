@@ -93,7 +93,8 @@ class TestReceipt(MedReceiptCommon):
 
     def test_refused_short_expiry(self):
         self.company.med_min_shelf_life_days = 180
-        soon = fields.Date.today() + datetime.timedelta(days=90)
+        # the storekeeper's today (her time zone: on a database with demo data, not UTC's)
+        soon = fields.Date.context_today(self.user_storekeeper) + datetime.timedelta(days=90)
         result = self._scan_receipt(self.udi(self.stent, serial="S1", expiry=soon))
         self.assertFalse(result["ok"])
         self.assertIn("90 days of shelf life left, at least 180 required", result["message"])

@@ -45,6 +45,7 @@ class TestScanStation(MedDeviceFlowCommon):
                 "transfer",
                 "use",
                 "case",
+                "case_outcome",
                 "quarantine",
                 "scrap",
                 "count",
@@ -64,7 +65,8 @@ class TestScanStation(MedDeviceFlowCommon):
     def test_nurse_is_offered_her_operations_and_her_department_only(self):
         setup = self.station(self.user_department).station_setup()
         self.assertEqual(
-            [op["name"] for op in setup["operations"]], ["use", "case", "count", "trace"]
+            [op["name"] for op in setup["operations"]],
+            ["use", "case", "case_outcome", "count", "trace"],
         )
         self.assertEqual(
             setup["options"]["departments"], [[self.cardiology.id, self.cardiology.display_name]]

@@ -3,6 +3,8 @@ import json
 from pathlib import Path
 
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import mute_logger
+from psycopg2 import IntegrityError
 
 from medtrace.his import er7
 from medtrace.his.errors import MESSAGES as HIS_TEMPLATES
@@ -14,25 +16,6 @@ HIS_SAMPLES = Path(__file__).resolve().parents[2] / "tests" / "data" / "his"
 
 
 class TestSurgeryCase(MedSurgeryCaseCommon):
-    def _closed_case(self):
-        """Stent 1 implanted, 2 unused, 3 opened and wasted, the catheter used."""
-        stents, catheters = self._issued_units()
-        case = self._case()
-        for lot in stents | catheters:
-            result = self._scan_to_case(case, lot)
-            self.assertTrue(result["ok"], result["message"])
-        case = case.with_user(self.user_department)
-        case.action_start()
-        outcome = dict(zip(stents, ["implanted", "unused", "wasted"], strict=True))
-        for line in case.line_ids:
-            if line.lot_id in outcome:
-                line.outcome = outcome[line.lot_id]
-            else:
-                line.outcome = "used"
-        case.line_ids.filtered(lambda ln: ln.outcome == "wasted").waste_reason = "dropped"
-        case.action_close()
-        return case, stents, catheters
-
     def test_close_out_records_uses_implants_and_store_drafts(self):
         case, stents, catheters = self._closed_case()
         self.assertEqual(case.state, "done")
@@ -155,6 +138,18 @@ class TestSurgeryCase(MedSurgeryCaseCommon):
             self.env["med.surgery.case.line"].with_user(self.user_department).create(
                 {"case_id": case.id, "lot_id": in_store.id}
             )
+
+    def test_a_unit_issued_to_the_theatre_is_listed_by_hand(self):
+        """The nurse adds a unit on the case form (its label unreadable): accepted like a
+        scan, and a second line of the same unit is refused."""
+        stents, _catheters = self._issued_units()
+        case = self._case()
+        Line = self.env["med.surgery.case.line"].with_user(self.user_department)
+        line = Line.create({"case_id": case.id, "lot_id": stents[0].id})
+        self.assertEqual(case.line_ids, line)
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            with self.env.cr.savepoint():
+                Line.create({"case_id": case.id, "lot_id": stents[0].id})
 
     def test_a_nurse_of_another_department_sees_no_case(self):
         case = self._case()

@@ -6,5 +6,6 @@ from . import (
     med_report_xlsx,
     med_scan_wizard,
     med_surgery_booking_import,
+    med_surgery_loaner_wizard,
     med_udi_record_import,
 )

@@ -1,6 +1,6 @@
 """The HIS's charges of surgery cases: HL7 ``DFT^P03`` messages or a CSV export."""
 
-from odoo import _, fields, models
+from odoo import _, models
 from odoo.exceptions import UserError
 
 from medtrace.his import read_charges_csv, read_dft_p03
@@ -84,7 +84,7 @@ class MedHisChargeImport(models.TransientModel):
                     "quantity": charge.quantity,
                     "unit_price": charge.unit_price or 0.0,
                     "amount": charge.amount or 0.0,
-                    "date": fields.Datetime.to_datetime(date) if date else False,
+                    "date": self._med_his_utc(date),
                     "transaction_type": charge.transaction_type,
                     "transaction_id": charge.transaction_id or False,
                     "patient_identifier": charge.patient_id,

@@ -17,18 +17,7 @@ class MedScanWizard(models.TransientModel):
     _description = "Scan Device Units"
 
     operation = fields.Selection(
-        [
-            ("receipt", "Receipt"),
-            ("issue", "Issue"),
-            ("borrow", "Borrow"),
-            ("return", "Return"),
-            ("transfer", "Transfer"),
-            ("use", "Use on Patient"),
-            ("quarantine", "Quarantine"),
-            ("scrap", "Scrap"),
-            ("count", "Count"),
-            ("trace", "Trace"),
-        ],
+        selection="_selection_operation",
         required=True,
         default="trace",
     )
@@ -49,6 +38,16 @@ class MedScanWizard(models.TransientModel):
         help="The UDI database's record of the device identifier just refused: no product "
         "has it yet.",
     )
+
+    @api.model
+    def _selection_operation(self):
+        """Every scan operation of ``med.device.scan`` (those of other addons too), except
+        the rejection at receipt, which its own button records with its reason."""
+        return [
+            (op["name"], op["title"])
+            for op in self.env["med.device.scan"]._med_scan_operations()
+            if op["name"] != "receipt_reject"
+        ]
 
     @api.model
     def _open_for(self, document, operation):

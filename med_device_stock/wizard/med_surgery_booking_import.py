@@ -119,5 +119,5 @@ class MedSurgeryBookingImport(models.TransientModel):
             else False,
         }
         if booking.start:
-            values["planned_date"] = fields.Datetime.to_datetime(booking.start)
+            values["planned_date"] = self._med_his_utc(booking.start)
         return values

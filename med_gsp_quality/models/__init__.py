@@ -25,6 +25,7 @@ from . import stock_picking
 from . import med_device_scan
 from . import med_receipt_check
 from . import med_count_line
+from . import med_his_reconciliation_line
 from . import stock_lot
 from . import med_udi_record
 from . import gsp_demo_living

@@ -46,6 +46,22 @@ class GspEvent(models.Model):
         readonly=True,
         help="The qualification whose expiry or revocation raised the event.",
     )
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Unit",
+        check_company=True,
+        index="btree_not_null",
+        readonly=True,
+        help="The unit (serial number or lot) the event is about, where it is known.",
+    )
+    reconciliation_line_id = fields.Many2one(
+        "med.his.reconciliation.line",
+        string="Reconciliation Row",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="restrict",
+        help="The row of the HIS reconciliation whose traceability gap raised the event.",
+    )
     info_class = fields.Selection(CLASSES, string="Information Class", readonly=True, index=True)
     responsible_id = fields.Many2one("res.users", string="Decides", readonly=True)
     reported_by_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.user)

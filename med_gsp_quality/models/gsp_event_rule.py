@@ -8,6 +8,7 @@ EVENT_TYPES = [
     ("qualification_revoked", "Revoked Qualification"),
     ("count_difference", "Count Difference"),
     ("consignor_dispute", "Consignor Dispute"),
+    ("traceability_gap", "Traceability Gap"),
 ]
 CLASSES = [("A", "Class A"), ("B", "Class B"), ("C", "Class C")]
 

@@ -218,8 +218,9 @@ class TestScanLock(GspQualityCommon):
         self.assertEqual(locks["receipt"], "order")
         self.assertEqual(
             {name for name, lock in locks.items() if lock == "unit"},
-            # listing a unit for a surgery case (med_device_stock's "case") puts it to use
-            {"issue", "borrow", "transfer", "use", "case"},
+            # listing a unit for a surgery case (med_device_stock's "case") puts it to use,
+            # and so does recording it used at the close-out ("case_outcome")
+            {"issue", "borrow", "transfer", "use", "case", "case_outcome"},
         )
         self.assertFalse(locks["quarantine"] or locks["scrap"] or locks["return"])
         order = self._make_purchase(self.supplier, [(self.product, 1)])

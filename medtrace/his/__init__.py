@@ -4,11 +4,15 @@
 - :mod:`.dft`: ``DFT^P03`` charges of a closed case, written and read;
 - :mod:`.siu`: ``SIU^S12``…``S17`` operation bookings read;
 - :mod:`.fhir`: a closed case as a FHIR R4 transaction bundle (Procedure, Device);
+- :mod:`.cda`: a closed case as the 高值耗材使用记录 CDA document (WS/T 500 C0022);
 - :mod:`.csvio`: bookings and charges from the HIS's CSV exports;
-- :mod:`.reconcile`: scanned, charged and billed, matched unit by unit.
+- :mod:`.reconcile`: scanned, charged and billed, matched unit by unit;
+- :mod:`.ack`: the HIS's HL7 acknowledgment of a message sent (``MSA``).
 """
 
+from .ack import Ack, read_ack
 from .case import CHARGED_OUTCOMES, OUTCOMES, Booking, CaseDevice, Charge, SurgeryCase
+from .cda import write_c0022
 from .csvio import read_bookings_csv, read_charges_csv
 from .dft import read_dft_p03, write_dft_p03
 from .errors import MESSAGES, HisError
@@ -20,6 +24,7 @@ __all__ = [
     "CHARGED_OUTCOMES",
     "MESSAGES",
     "OUTCOMES",
+    "Ack",
     "Booking",
     "CaseDevice",
     "Charge",
@@ -28,10 +33,12 @@ __all__ = [
     "SurgeryCase",
     "case_bundle",
     "read_bookings_csv",
+    "read_ack",
     "read_charges_csv",
     "read_dft_p03",
     "read_siu",
     "reconcile",
     "summary",
+    "write_c0022",
     "write_dft_p03",
 ]

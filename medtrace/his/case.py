@@ -14,6 +14,8 @@ class CaseDevice:
     product_code: str
     product_name: str = ""
     quantity: float = 1
+    #: the unit of the quantity as the hospital names it (个, 根, 套); empty: a count
+    unit: str = ""
     outcome: str = "implanted"
     #: the UDI as printed, with AIs in parentheses (GS1) or as read (HIBCC, MA)
     udi: str = ""

@@ -9,16 +9,24 @@ _DTM = re.compile(r"^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.(\d{1,4
 
 
 def format_ts(value, seconds=True):
-    """``20261207153000`` (or ``20261207`` for a date)."""
+    """``20261207153000`` (or ``20261207`` for a date); a datetime with a time zone is
+    written with its offset (``20261207153000+0800``), so the receiver need not guess
+    whether it is local time or UTC."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y%m%d%H%M%S" if seconds else "%Y%m%d%H%M")
+        stamp = value.strftime("%Y%m%d%H%M%S" if seconds else "%Y%m%d%H%M")
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            stamp += value.strftime("%z")
+        return stamp
     return value.strftime("%Y%m%d")
 
 
 def parse_ts(value, segment="", field=""):
-    """A ``datetime`` (a ``date`` when the value has no time), ``None`` when empty."""
+    """A ``datetime`` (a ``date`` when the value has no time), ``None`` when empty.
+
+    With an offset (``+0800``) the datetime is aware, in UTC; without one it is naive:
+    the sender's local time, which only the receiver's configuration knows."""
     value = (value or "").strip()
     if not value:
         return None
@@ -37,8 +45,7 @@ def parse_ts(value, segment="", field=""):
     if zone:
         sign = 1 if zone[0] == "+" else -1
         offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
-        # as UTC, without tzinfo (the suite stores UTC)
-        stamp = stamp - offset
+        stamp = (stamp - offset).replace(tzinfo=dt.timezone.utc)
     return stamp
 
 

@@ -40,6 +40,9 @@ def test_a_closed_case_cannot_be_rewritten_reopened_or_deleted(client, admin, sc
 def test_implant_records_are_never_forged_changed_or_deleted(client, admin, scenario, role):
     record_id = scenario["implant_record_id"]
     before = admin.read("med.implant.record", record_id, IMPLANT_FIELDS)
+    count = admin.call(
+        "med.implant.record", "search_count", [("case_id", "=", scenario["closed_case_id"])]
+    )
     user = client(role)
     _refused(
         lambda: user.call(
@@ -61,7 +64,7 @@ def test_implant_records_are_never_forged_changed_or_deleted(client, admin, scen
             "search_count",
             [("case_id", "=", scenario["closed_case_id"])],
         )
-        == 1
+        == count
     )
 
 
@@ -105,3 +108,77 @@ def test_the_hl7_and_fhir_of_the_closed_case_name_no_patient(admin, scenario):
     assert pid.split("|")[3].startswith(case["patient_identifier"])
     assert pid.split("|")[5] == "^^^^^^U"
     assert '"resourceType": "Patient"' not in case["his_fhir_bundle"]
+
+
+@pytest.mark.parametrize("role", ["nurse", "storekeeper", "manager", "admin"])
+def test_a_loaner_set_of_a_closed_case_is_final(client, admin, scenario, role):
+    """The demo's closed case has the stent supplier's loaner set (one stent implanted,
+    one taken back): nobody rewrites, deletes or forges a set."""
+    (set_id,) = admin.call(
+        "med.surgery.loaner.set", "search", [("case_id", "=", scenario["closed_case_id"])]
+    )
+    fields = ["partner_id", "case_id", "picking_id", "return_picking_id"]
+    before = admin.read("med.surgery.loaner.set", set_id, fields)
+    user = client(role)
+    _refused(
+        lambda: user.call(
+            "med.surgery.loaner.set", "write", [set_id], {"partner_id": before["partner_id"][0]}
+        )
+    )
+    _refused(lambda: user.call("med.surgery.loaner.set", "unlink", [set_id]))
+    _refused(
+        lambda: user.call(
+            "med.surgery.loaner.set",
+            "create",
+            {"case_id": scenario["closed_case_id"], "partner_id": before["partner_id"][0]},
+        )
+    )
+    assert admin.read("med.surgery.loaner.set", set_id, fields) == before
+
+
+@pytest.mark.parametrize("role", ["consignor_a", "consignor_b", "plain", "purchaser"])
+def test_others_see_no_loaner_set_of_another_supplier(client, admin, scenario, role):
+    (set_id,) = admin.call(
+        "med.surgery.loaner.set", "search", [("case_id", "=", scenario["closed_case_id"])]
+    )
+    user = client(role)
+    try:
+        found = user.call("med.surgery.loaner.set", "search", [("id", "=", set_id)])
+    except RpcError as error:
+        assert error.name == "odoo.exceptions.AccessError", error
+    else:
+        assert found == []
+        _refused(
+            lambda: user.call("med.surgery.loaner.set", "read", [set_id], ["partner_id"]),
+            "odoo.exceptions.AccessError",
+        )
+
+
+@pytest.mark.parametrize("role", ["nurse", "storekeeper", "manager", "admin", "consignor_a"])
+def test_nobody_forges_an_his_exchange(client, admin, scenario, role):
+    """What was sent to the HIS is written by the close-out and the sending job only."""
+    user = client(role)
+    _refused(
+        lambda: user.call(
+            "med.his.exchange",
+            "create",
+            {
+                "case_id": scenario["closed_case_id"],
+                "message_type": "dft",
+                "payload": "MSH|^~\\\\&|FORGED",
+            },
+        )
+    )
+
+
+@pytest.mark.parametrize("role", ["nurse", "storekeeper", "consignor_a", "plain"])
+def test_only_device_managers_configure_his_backends(client, role):
+    user = client(role)
+    _refused(
+        lambda: user.call(
+            "med.his.backend",
+            "create",
+            {"name": "Rogue HIS", "transport": "http", "url": "http://127.0.0.1:1/"},
+        ),
+        "odoo.exceptions.AccessError",
+    )

@@ -17,6 +17,7 @@ from medtrace.his import (
     read_siu,
     write_dft_p03,
 )
+from medtrace.his.hl7dates import format_ts, parse_ts
 
 hl7apy_parser = pytest.importorskip("hl7apy.parser")
 from hl7apy.consts import VALIDATION_LEVEL  # noqa: E402
@@ -242,9 +243,9 @@ def test_microsoft_sample_siu_s12_books_a_procedure():
     assert booking.his_case_id == "12345"
     assert (booking.patient_id, booking.patient_id_authority) == ("PATID1234", "test1")
     assert booking.visit_number == "5001"
-    # TQ1-7/8 20210924093000+0215 .. 102000+0215, kept as UTC
-    assert booking.start == dt.datetime(2021, 9, 24, 7, 15)
-    assert booking.end == dt.datetime(2021, 9, 24, 8, 5)
+    # TQ1-7/8 20210924093000+0215 .. 102000+0215: the offset applied, the time in UTC
+    assert booking.start == dt.datetime(2021, 9, 24, 7, 15, tzinfo=dt.timezone.utc)
+    assert booking.end == dt.datetime(2021, 9, 24, 8, 5, tzinfo=dt.timezone.utc)
     assert booking.duration_minutes == 50
     assert (booking.procedure_code, booking.procedure_name) == (
         "76164006",
@@ -258,7 +259,7 @@ def test_microsoft_sample_siu_s12_books_a_procedure():
 
 def test_microsoft_sample_siu_s12_with_several_resource_groups():
     (booking,) = read_siu(_read("msfhirconv_SIU-S12-02.hl7"))
-    assert booking.start == dt.datetime(2021, 8, 18, 9, 15)
+    assert booking.start == dt.datetime(2021, 8, 18, 9, 15, tzinfo=dt.timezone.utc)
     assert booking.duration_minutes == 60
     assert booking.procedure_code == "58410-2"
     assert booking.operating_room == "LabUnit101 Lab Room 01"
@@ -315,3 +316,19 @@ def test_other_software_sees_our_charge_as_we_wrote_it():
     assert values["EXP"] == "20281231"
     assert values["REG"] == "国械注准20173130001"
     assert first.ft1.ft1_23.to_er7() == "SS-889"
+
+
+def test_a_time_without_offset_stays_the_senders_local_time():
+    # a Chinese HIS writes 08:30 for 08:30 Beijing time: only the receiver knows its zone
+    assert parse_ts("202612080830") == dt.datetime(2026, 12, 8, 8, 30)
+    assert parse_ts("202612080830").tzinfo is None
+    assert parse_ts("202612080830+0800") == dt.datetime(2026, 12, 8, 0, 30, tzinfo=dt.timezone.utc)
+
+
+def test_a_time_with_a_zone_is_written_with_its_offset():
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    assert format_ts(dt.datetime(2026, 12, 8, 8, 30, tzinfo=beijing)) == "20261208083000+0800"
+    assert format_ts(dt.datetime(2026, 12, 8, 8, 30)) == "20261208083000"
+    # and read back as the same instant
+    written = format_ts(dt.datetime(2026, 12, 8, 8, 30, tzinfo=beijing))
+    assert parse_ts(written) == dt.datetime(2026, 12, 8, 0, 30, tzinfo=dt.timezone.utc)

@@ -207,7 +207,7 @@ registry.category("web_tour.tours").add("med_station_nurse", {
                 const names = [...document.querySelectorAll(".o_med_station_mode")].map(
                     (b) => b.dataset.operation
                 );
-                if (names.join(",") !== "use,case,count,trace") {
+                if (names.join(",") !== "use,case,case_outcome,count,trace") {
                     throw new Error(`modes offered: ${names}`);
                 }
             },
