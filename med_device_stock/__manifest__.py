@@ -2,7 +2,7 @@
 {
     "name": "Medical Device Stock (UDI traceability)",
     "summary": "Trace every medical device unit from receipt to patient by scanning its UDI",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Inventory/Medical Devices",
     "website": "https://github.com/medtrace/medtrace",
     "author": "medtrace developers",
@@ -67,6 +67,7 @@
         "report/med_implant_card_report.xml",
         "views/med_surgery_case_views.xml",
         "views/med_surgery_loaner_views.xml",
+        "views/med_surgery_case_store_views.xml",
         "views/med_implant_system_views.xml",
         "views/med_implant_record_views.xml",
         "views/med_his_reconciliation_views.xml",

@@ -16,6 +16,8 @@
 #   MED_FETCH_ODOO=0  never try to download Odoo's official 18.0 source
 #   MED_EDI_ROOT  the only folder consignor folder channels may use
 #                 (default $MED_HOME/edi; Odoo option med_edi_folder_root)
+#   MED_HIS_ROOT  the only folder HIS folder backends may write to
+#                 (default $MED_HOME/his; Odoo option med_his_folder_root)
 #   The audit chain's secret (Odoo option med_audit_secret) is made once in
 #   $MED_HOME/audit-secret; keep a copy of it apart from database backups.
 #   PGHOST PGPORT PGUSER PGPASSWORD   an existing PostgreSQL server to use
@@ -330,6 +332,7 @@ write_odoo_conf() {  # write_odoo_conf FILE [extra lines...]
         echo "admin_passwd = ${MED_MASTER_PASSWORD:-medtrace-admin}"
         echo "med_audit_secret = $(audit_secret)"
         echo "med_edi_folder_root = ${MED_EDI_ROOT:-$MED_HOME/edi}"
+        echo "med_his_folder_root = ${MED_HIS_ROOT:-$MED_HOME/his}"
         printf '%s\n' "$@"
     } > "$file"
     chmod 600 "$file"

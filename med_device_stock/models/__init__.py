@@ -10,9 +10,11 @@ from . import med_udid_messages
 from . import med_udi_record
 from . import hr_department
 from . import stock_lot_label
+from . import stock_lot_reservation
 from . import med_unit_event
 from . import stock_lot
 from . import stock_move
+from . import stock_picking
 from . import stock_move_line
 from . import med_device_operation_mixin
 from . import med_device_reversal_mixin
@@ -20,6 +22,7 @@ from . import med_document_line_mixin
 from . import med_xlsx_export_mixin
 from . import med_receipt_check
 from . import med_receipt_check_line
+from . import med_device_issue_case
 from . import med_device_issue
 from . import med_device_issue_line
 from . import med_device_use
@@ -32,6 +35,7 @@ from . import med_device_scan_demo
 from . import med_device_scan_station
 from . import med_scan_request
 from . import med_device_scan_case_outcome
+from . import med_device_scan_case_reserve
 from . import med_device_scan
 from . import barcode_rule
 from . import barcode_nomenclature
@@ -61,8 +65,10 @@ from . import med_his_file_import_mixin
 from . import med_surgery_case_his
 from . import med_surgery_case_cda
 from . import med_surgery_case_close_scan
+from . import med_surgery_case_store
 from . import med_surgery_case
 from . import med_surgery_case_line
+from . import med_surgery_case_request
 from . import med_surgery_case_compat
 from . import med_implant_record
 from . import med_unit_event_loaner

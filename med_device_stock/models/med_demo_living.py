@@ -205,8 +205,9 @@ class MedDemoLiving(models.AbstractModel):
         # the HIS's charges of the day, imported by the store: the two stents as scanned,
         # and a guide wire charged that nobody scanned (a traceability gap)
         self._med_demo_his_charges(storekeeper, case, today)
-        # and tomorrow's list has one more, booked from the HIS
-        Case.create(
+        # and tomorrow's list has one more, booked from the HIS: the nurse asked the
+        # store for a pacemaker, which the storekeeper reserved for it
+        planned = Case.create(
             {
                 "his_case_id": f"SS-{today + datetime.timedelta(days=1):%Y%m%d}-01",
                 "patient_identifier": f"MRN-{today:%Y}-0157",
@@ -218,7 +219,15 @@ class MedDemoLiving(models.AbstractModel):
                 "planned_date": datetime.datetime.combine(
                     today + datetime.timedelta(days=1), datetime.time(8, 30)
                 ),
+                "request_ids": [Command.create({"product_id": product("pacemaker").id})],
             }
+        )
+        planned.action_request_from_store()
+        checked(
+            storekeeper,
+            known("pacemaker", serial="PM7700232", lot="P77"),
+            "issue",
+            document_id=planned.store_issue_ids.id,
         )
         counting = (
             self.env["med.count"]

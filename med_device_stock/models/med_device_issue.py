@@ -14,11 +14,17 @@ class MedDeviceIssue(models.Model):
     (return 归还/退库) or moving between department sub-stores (transfer)."""
 
     _name = "med.device.issue"
-    _inherit = ["med.device.reversal.mixin", "mail.thread"]
+    _inherit = ["med.device.issue.case.mixin", "med.device.reversal.mixin", "mail.thread"]
     _description = "Device Issue, Borrow, Return or Transfer"
     _order = "id desc"
     _med_sequence_code = "med.device.issue"
-    _med_system_fields = ("user_id", "date_done", "reversal_reason", "reversal_of_id")
+    _med_system_fields = (
+        "user_id",
+        "date_done",
+        "reversal_reason",
+        "reversal_of_id",
+        "surgery_case_id",
+    )
     #: storekeepers issue, lend, take back and transfer units: they correct them too
     _med_correction_group = "med_device_stock.group_med_storekeeper"
 

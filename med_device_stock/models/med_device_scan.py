@@ -35,8 +35,9 @@ class MedDeviceScan(models.AbstractModel):
 
     _name = "med.device.scan"
     _inherit = [
-        # before the operations it adds one to
+        # before the operations it adds one to, and the checks it extends
         "med.device.scan.case.outcome.mixin",
+        "med.device.scan.case.reserve.mixin",
         "med.device.scan.operation.mixin",
         "med.device.scan.context.mixin",
         "med.device.scan.check.mixin",

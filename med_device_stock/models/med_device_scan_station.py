@@ -163,6 +163,8 @@ class MedDeviceScanStationMixin(models.AbstractModel):
             return self._med_station_replay(key)
         result = self.scan(raw, operation, values if isinstance(values, dict) else {})
         result.update(self._med_station_details(result))
+        if not result["ok"]:
+            result.update(self._med_station_udi_offer(raw))
         result.update(key=key, duplicate=False)
         self.env["med.scan.request"].sudo().browse(request_id).write(
             {
@@ -267,6 +269,55 @@ class MedDeviceScanStationMixin(models.AbstractModel):
         except AccessError:  # the unit left what the user may read (a nurse's return)
             details["unreadable"] = True
         return details
+
+    def _med_station_udi_offer(self, raw):
+        """For a device manager, the UDI database's record of a refused DI no product
+        has: the station offers to create the product from it."""
+        record = self.env["med.udi.record"]._med_offer_for_scan(raw)
+        if not record:
+            return {}
+        return {
+            "udi_record": {
+                "id": record.id,
+                "di": record.di,
+                "name": record.name or "",
+                "model": record.model or "",
+                "registrant": record.registrant or "",
+            }
+        }
+
+    @api.model
+    def station_create_product(self, record_id):
+        """Create the product of a refused scan from the UDI database record the station
+        offered (device managers; never approved in GSP by this).  Returns {ok, message,
+        product}; the station then scans the unit again."""
+        record = self.env["med.udi.record"]
+        if isinstance(record_id, int) and not isinstance(record_id, bool):
+            record = record.browse(record_id).exists()
+        if not record:
+            return {
+                "ok": False,
+                "message": _(
+                    "UDI database record %(record)s does not exist.",
+                    record=self._med_value_label(record_id),
+                ),
+            }
+        try:
+            with self.env.cr.savepoint():
+                action = record.action_med_create_product()
+        except (UserError, AccessError) as error:
+            return {"ok": False, "message": error.args[0]}
+        template = self.env["product.template"].browse(action["res_id"])
+        return {
+            "ok": True,
+            "product": template.display_name,
+            "message": _(
+                "Product %(product)s created from the UDI database record %(di)s: the unit "
+                "is scanned again.",
+                product=template.display_name,
+                di=record.di,
+            ),
+        }
 
     @api.model
     def station_undo(self, key, reason=None):

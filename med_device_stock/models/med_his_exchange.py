@@ -73,6 +73,12 @@ class MedHisExchange(models.Model):
     )
     state = fields.Selection(STATES, required=True, default="pending", readonly=True, index=True)
     attempts = fields.Integer(readonly=True)
+    attempts_before_retry = fields.Integer(
+        readonly=True,
+        help="The attempts made before a device manager last retried the exchange: the "
+        "schedule (1, 5, 15, then every 60 minutes, up to the maximum) starts again from "
+        "there.",
+    )
     max_attempts = fields.Integer(related="backend_id.max_attempts", string="Maximum Attempts")
     next_attempt = fields.Datetime(readonly=True, index=True)
     date_last_attempt = fields.Datetime(string="Last Attempt", readonly=True)
@@ -175,6 +181,7 @@ class MedHisExchange(models.Model):
         """Lock this exchange for one attempt, if it is still in ``states`` and no other
         transaction is sending it."""
         self.ensure_one()
+        self.flush_recordset(["state"])
         self.env.cr.execute(
             "SELECT id FROM med_his_exchange WHERE id = %s AND state IN %s FOR UPDATE SKIP LOCKED",
             (self.id, tuple(states)),
@@ -191,6 +198,8 @@ class MedHisExchange(models.Model):
         outcome = backend._med_his_transmit(self.sudo())
         now = fields.Datetime.now()
         attempts = self.attempts + 1
+        # since the last retry of a failed exchange: its schedule started again there
+        scheduled = attempts - self.attempts_before_retry
         vals = {
             "attempts": attempts,
             "date_last_attempt": now,
@@ -201,12 +210,12 @@ class MedHisExchange(models.Model):
             vals.update(state="sent", date_sent=now, next_attempt=False)
             if outcome.file_name:
                 vals["file_name"] = outcome.file_name
-        elif attempts >= backend.max_attempts:
+        elif scheduled >= backend.max_attempts:
             vals.update(state="failed", next_attempt=False, last_error=outcome.error)
         else:
             vals.update(
                 state="error",
-                next_attempt=now + self._med_his_backoff(attempts),
+                next_attempt=now + self._med_his_backoff(scheduled),
                 last_error=outcome.error,
             )
         self._med_his_system_write(vals)
@@ -276,7 +285,9 @@ class MedHisExchange(models.Model):
         return True
 
     def action_retry(self):
-        """Device managers: one more attempt at these failed exchanges, at once."""
+        """Device managers: these failed exchanges sent again, at once, and if that
+        attempt fails too, on the schedule again (1, 5, 15, then every 60 minutes, up to
+        the backend's maximum of attempts)."""
         self._med_his_check_manager()
         self.check_access("read")
         for exchange in self:
@@ -288,5 +299,10 @@ class MedHisExchange(models.Model):
                         state=exchange._med_his_state_label(),
                     )
                 )
-        self._med_his_send(states=("failed",))
+        for exchange in self:
+            if exchange._med_his_lock(("failed",)):
+                exchange._med_his_system_write(
+                    {"state": "error", "attempts_before_retry": exchange.attempts}
+                )
+        self._med_his_send(states=("error",))
         return True

@@ -21,6 +21,8 @@ class MedSurgeryCase(models.Model):
 
     _name = "med.surgery.case"
     _inherit = [
+        # before the operation mixin whose cancel it extends
+        "med.surgery.case.store.mixin",
         "med.device.operation.mixin",
         "med.surgery.case.his.mixin",
         "med.surgery.case.cda.mixin",
@@ -249,6 +251,7 @@ class MedSurgeryCase(models.Model):
             line._med_system_write({"use_id": use.id})
         self._med_make_implant_records(used.filtered(lambda ln: ln.outcome == "implanted"))
         self._med_prepare_store_documents()
+        self._med_release_store_requests()
         self._med_system_write(
             {
                 "state": "done",

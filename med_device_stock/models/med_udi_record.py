@@ -12,6 +12,7 @@ import json
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from medtrace.udi import UdiError, parse
 from medtrace.udid import normalize_di
 
 MANAGER_GROUP = "med_device_stock.group_med_manager"
@@ -177,6 +178,22 @@ class MedUdiRecord(models.Model):
         return self.search(domain, order="source desc")
 
     @api.model
+    @api.model
+    def _med_offer_for_scan(self, raw):
+        """The record of a scanned UDI's DI that no product has, for the users who may
+        create products from it (device managers); else None.  The scan dialog and the
+        scan station offer it after the refusal."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            return None
+        try:
+            parsed = parse(raw)
+        except UdiError:
+            return None
+        di = parsed.gtin or parsed.di
+        if not di or self.env["med.product.di"].search_count([("di", "=", di)], limit=1):
+            return None
+        return self._med_find(di)[:1] or None
+
     def _med_unknown_di_hint(self, di):
         """A sentence for the refusal of a scanned DI no product has: the database's
         record of it, for users allowed to create products; otherwise nothing."""

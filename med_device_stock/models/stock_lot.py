@@ -60,7 +60,7 @@ IDENTITY_FIELDS = (
 
 class StockLot(models.Model):
     _name = "stock.lot"
-    _inherit = ["stock.lot", "med.lot.label.mixin"]
+    _inherit = ["stock.lot", "med.lot.label.mixin", "med.lot.reservation.mixin"]
 
     # a unit's identity and dates are tracked (IDENTITY_FIELDS)
     name = fields.Char(tracking=True)

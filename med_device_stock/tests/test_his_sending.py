@@ -138,10 +138,17 @@ class TestHisSendingHttp(MedHisSendingCommon):
         self.assertEqual(len(self.his.requests), 3)
         # every attempt carried the same text, as written at close-out
         self.assertEqual({r["body"].decode() for r in self.his.requests}, {case.his_dft_message})
-        # the device manager retries it, once the HIS is back
+        # the device manager retries it while the HIS is still down: the schedule starts
+        # again (1, 5, 15 minutes...), not failed at once
+        self.his.answers.append((502, "text/plain", "bad gateway"))
         exchange.with_user(self.user_manager).action_retry()
-        self.assertEqual((exchange.state, exchange.attempts), ("sent", 4))
-        self.assertEqual(len(self.his.requests), 4)
+        self.assertEqual((exchange.state, exchange.attempts), ("error", 4))
+        self.assertEqual(exchange.next_attempt - exchange.date_last_attempt, MINUTE)
+        # once the HIS is back, the next scheduled attempt sends it
+        with freeze_time(exchange.next_attempt + datetime.timedelta(seconds=1)):
+            self._cron()
+        self.assertEqual((exchange.state, exchange.attempts), ("sent", 5))
+        self.assertEqual(len(self.his.requests), 5)
 
     def test_a_his_that_is_down_does_not_hold_the_close_out(self):
         with socket.socket() as probe:  # a port nothing listens on

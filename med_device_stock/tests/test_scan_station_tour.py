@@ -5,11 +5,13 @@ an offline session, each typed at scanner speed into Odoo's barcode service
 (static/tests/tours/scan_station_tours.js)."""
 
 import datetime
+from pathlib import Path
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from medtrace.udi import gs1_element_string
+from medtrace.udid import read
 
 from .common import gtin_with_check_digit
 
@@ -17,6 +19,9 @@ EXPIRY = datetime.date(2030, 12, 31)
 MADE = datetime.date(2025, 1, 15)
 #: the UDIs the tours type (scan_station_tours.js, STATION_CODES)
 SERIALS = ("R1", "R2", "I1", "I2", "I3", "I4", "U1", "C1")
+#: a unit of a DI no product has, which the NMPA sample of the UDI database lists
+#: (scan_station_tours.js, UDI_DB_CODE)
+UDI_DB_CODE = "01069700000000171730123121UDIDB1"
 
 
 class ScanStationTourCommon(HttpCase):
@@ -161,6 +166,28 @@ class TestScanStationTour(ScanStationTourCommon):
 
     def test_nurse_records_a_use_on_patient_and_counts(self):
         self._play_nurse()
+
+    def test_manager_creates_a_product_from_the_udi_database(self):
+        new_test_user(
+            self.env,
+            login="tour_manager",
+            password="tour_manager",
+            groups="med_device_stock.group_med_manager",
+        )
+        data = Path(__file__).resolve().parents[2] / "tests/unit/data/udid/nmpa_full.xml"
+        self.env["med.udi.record"]._med_load(read(data), data.name)
+        self.assertEqual(
+            gs1_element_string("06970000000017", serial="UDIDB1", expiry=EXPIRY), UDI_DB_CODE
+        )
+        self.start_tour(
+            self.station_url(), "med_station_udi_product", login="tour_manager", timeout=180
+        )
+        product = self.env["med.product.di"].search([("di", "=", "06970000000017")]).product_id
+        self.assertEqual(product.name, "冠状动脉药物洗脱支架系统")
+        requests = self.env["med.scan.request"].search(
+            [("user_id.login", "=", "tour_manager")], order="id"
+        )
+        self.assertEqual(len(requests), 2, "the unit was scanned again after the creation")
 
     def test_offline_scans_are_kept_then_sent_once(self):
         self.env["med.device.scan"].scan(

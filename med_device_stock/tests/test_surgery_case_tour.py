@@ -46,3 +46,38 @@ class TestSurgeryCaseTour(ScanStationTourCommon):
         self.assertEqual(case.implant_ids.lot_id, self.lots["I3"])
         self.assertEqual(case.return_id.line_ids.lot_id, self.lots["I4"])
         self.assertIn("SS-KB-1", case.his_dft_message or "")
+
+    def test_devices_asked_of_the_store(self):
+        """The nurse lists two stents on a planned case and sends the request (Alt+R);
+        the storekeeper scans two units into it (reserved) and validates: they are
+        issued to the theatre and listed on the case."""
+        case = (
+            self.env["med.surgery.case"]
+            .with_user(self.nurse_user)
+            .create(
+                {
+                    "patient_identifier": "MRN-KB-2",
+                    "department_id": self.cardiology.id,
+                    "procedure_name": "Coronary stent implantation",
+                }
+            )
+        )
+        self.start_tour(
+            f"/odoo/action-med_device_stock.med_surgery_case_action/{case.id}",
+            "med_surgery_case_store_request",
+            login="tour_nurse",
+            timeout=180,
+        )
+        self.assertEqual(case.request_ids.product_id, self.stent)
+        self.assertEqual(case.request_ids.quantity, 2.0)
+        issue = case.store_issue_ids
+        self.assertEqual(issue.state, "draft")
+        self.start_tour(
+            f"/odoo/action-med_device_stock.med_device_issue_surgery_action/{issue.id}",
+            "med_surgery_case_store_issue",
+            login="tour_store",
+            timeout=180,
+        )
+        self.assertEqual(issue.state, "done")
+        self.assertEqual(case.line_ids.lot_id, self.lots["I3"] | self.lots["I4"])
+        self.assertEqual(set(case.line_ids.lot_id.mapped("med_state")), {"issued"})

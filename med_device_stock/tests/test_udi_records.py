@@ -279,3 +279,48 @@ class TestUdiRecords(MedDeviceStockCommon):
         self.assertFalse(wizard.udi_record_id)
         with self.assertRaisesRegex(UserError, "No UDI database record to create a product"):
             wizard.action_create_product_from_udi()
+
+    def test_scan_station_offers_the_record_and_creates_the_product(self):
+        """The scan station's refusal of an unknown DI carries the UDI database's record
+        for a device manager, who creates the product from it there."""
+        self._load(DATA / "nmpa_full.xml")
+        raw = gs1_element_string(
+            "06970000000017", serial="S1", expiry=datetime.date.today() + datetime.timedelta(400)
+        )
+        Scan = self.env["med.device.scan"]
+        as_storekeeper = Scan.with_user(self.user_storekeeper).station_scan(
+            raw, "trace", {}, key="station-udi-1"
+        )
+        self.assertFalse(as_storekeeper["ok"])
+        self.assertNotIn("udi_record", as_storekeeper, "a storekeeper creates no product")
+        result = Scan.with_user(self.user_manager).station_scan(
+            raw, "trace", {}, key="station-udi-2"
+        )
+        self.assertFalse(result["ok"])
+        offer = result["udi_record"]
+        self.assertEqual(offer["di"], "06970000000017")
+        self.assertEqual(offer["name"], "冠状动脉药物洗脱支架系统")
+        # the same key sent again answers the same offer
+        replay = Scan.with_user(self.user_manager).station_scan(
+            raw, "trace", {}, key="station-udi-2"
+        )
+        self.assertEqual(replay["udi_record"], offer)
+        # a storekeeper sending the offer's id is refused, nothing created
+        refused = Scan.with_user(self.user_storekeeper).station_create_product(offer["id"])
+        self.assertFalse(refused["ok"])
+        self.assertFalse(self.env["med.product.di"].search([("di", "=", "06970000000017")]))
+        for bad in (0, 10**9, "1", None, True):
+            answer = Scan.with_user(self.user_manager).station_create_product(bad)
+            self.assertFalse(answer["ok"])
+            self.assertIn("does not exist", answer["message"])
+        created = Scan.with_user(self.user_manager).station_create_product(offer["id"])
+        self.assertTrue(created["ok"], created["message"])
+        self.assertIn("created from the UDI database record 06970000000017", created["message"])
+        product = self.env["med.product.di"].search([("di", "=", "06970000000017")]).product_id
+        self.assertEqual(product.name, "冠状动脉药物洗脱支架系统")
+        # scanned again: the product is known, nothing more is offered
+        again = Scan.with_user(self.user_manager).station_scan(
+            raw, "trace", {}, key="station-udi-3"
+        )
+        self.assertNotIn("No device product has the identifier", again["message"])
+        self.assertNotIn("udi_record", again)

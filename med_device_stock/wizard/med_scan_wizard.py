@@ -2,8 +2,6 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from medtrace.udi import UdiError, parse
-
 #: the documents units are scanned into, besides those of the scan operations
 #: (``med.device.scan._med_document_models``); each gives the scan its
 #: ``_med_scan_context``
@@ -143,18 +141,7 @@ class MedScanWizard(models.TransientModel):
         return self._action_reopen()
 
     def _med_udi_record_offer(self, raw):
-        """The UDI database record of a scanned DI that no product has, for the users
-        who may create products from it (device managers); else nothing."""
-        if not self.env.user.has_group("med_device_stock.group_med_manager"):
-            return None
-        try:
-            parsed = parse(raw)
-        except UdiError:
-            return None
-        di = parsed.gtin or parsed.di
-        if not di or self.env["med.product.di"].search_count([("di", "=", di)], limit=1):
-            return None
-        return self.env["med.udi.record"]._med_find(di)[:1] or None
+        return self.env["med.udi.record"]._med_offer_for_scan(raw)
 
     def action_create_product_from_udi(self):
         """Create the product of the refused DI from its UDI database record, then go on

@@ -11,6 +11,7 @@ text whose coded reference names the field), so a message survives a round trip 
 from __future__ import annotations
 
 import datetime
+import decimal
 import hashlib
 import re
 import warnings
@@ -73,6 +74,34 @@ def decode_edifact(data: bytes, schema: Schema, mapping, limits: Limits, profile
 
 
 # -- writing -----------------------------------------------------------------------------
+
+
+def _price(row) -> list[str]:
+    """The PRI composite of a line: the price as the partner sent it (``price``: amount
+    per basis quantity and unit, ``PRI+AAA:24.1:::100:PCE``) while it still gives the
+    line's unit price, else the unit price alone."""
+    sent = row.get("price")
+    price = [sent.get("qualifier") or PRICE_QUALIFIER] if isinstance(sent, dict) else []
+    if price and sent.get("amount") and (sent.get("basis") or sent.get("unit")):
+        try:
+            amount = decimal.Decimal(str(sent["amount"]))
+            basis = decimal.Decimal(str(sent.get("basis") or 1))
+            same = amount / basis == decimal.Decimal(str(row["unit_price"]))
+        except (decimal.InvalidOperation, ArithmeticError):
+            same = False
+        if same:
+            parts = [
+                *price,
+                str(sent["amount"]),
+                "",
+                "",
+                str(sent.get("basis") or ""),
+                str(sent.get("unit") or ""),
+            ]
+            while parts[-1] == "":
+                parts.pop()
+            return parts
+    return [PRICE_QUALIFIER, row["unit_price"]]
 
 
 def _date(value) -> str:
@@ -244,6 +273,7 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
     package = None  # the package group (DESADV CPS...) of the line written last
     for index, line in enumerate(message.lines, start=1):
         row = {f.name: format_value(line.values.get(f.name)) for f in schema.lines}
+        row["price"] = line.values.get("price")  # the PRI as the partner sent it, if read
         extra = line.values.get("extra") if isinstance(line.values.get("extra"), dict) else {}
         extra = dict(extra)
         own = _packages(extra, schema)
@@ -294,7 +324,7 @@ def encode_edifact(message: Message, schema: Schema) -> bytes:
         if row.get("amount"):
             segments.append(Segment("MOA", [LINE_AMOUNT_QUALIFIER, row["amount"]]))
         if row.get("unit_price"):
-            segments.append(Segment("PRI", [PRICE_QUALIFIER, row["unit_price"]]))
+            segments.append(Segment("PRI", _price(row)))
         category = _first(extra.pop("TAX+7 category", None)) if row.get("tax_rate") else None
         if row.get("tax_rate"):
             segments += _parsed(tax_segment(row["tax_rate"], category or ""), Segment)

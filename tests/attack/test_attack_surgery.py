@@ -182,3 +182,110 @@ def test_only_device_managers_configure_his_backends(client, role):
         ),
         "odoo.exceptions.AccessError",
     )
+
+
+def _planned_request(admin):
+    """The demo's planned case and its request to the store (a pacemaker reserved)."""
+    (issue,) = admin.call(
+        "med.device.issue",
+        "search_read",
+        [("surgery_case_id", "!=", False), ("state", "=", "draft")],
+        ["surgery_case_id", "department_id", "line_ids", "user_id"],
+    )
+    (line,) = admin.call(
+        "med.device.issue.line", "read", issue["line_ids"], ["lot_id", "product_id"]
+    )
+    return issue, line
+
+
+@pytest.mark.parametrize("role", ["nurse", "storekeeper", "manager", "admin"])
+def test_a_case_s_request_to_the_store_is_not_redirected(client, admin, scenario, role):
+    """Nobody points the request (and the pacemaker it reserves) at another case or
+    department, or makes a request for a case out of a plain issue."""
+    issue, _line = _planned_request(admin)
+    fields = ["surgery_case_id", "department_id", "operation_type", "state"]
+    before = admin.read("med.device.issue", issue["id"], fields)
+    user = client(role)
+    for vals in (
+        {"surgery_case_id": scenario["ortho_case_id"]},
+        {"surgery_case_id": False},
+        {
+            "department_id": admin.call(
+                "hr.department",
+                "search",
+                [("id", "!=", issue["department_id"][0]), ("med_is_device_department", "=", True)],
+                limit=1,
+            )[0]
+        },
+        {"operation_type": "borrow"},
+    ):
+        _refused(lambda vals=vals: user.call("med.device.issue", "write", [issue["id"]], vals))
+    _refused(
+        lambda: user.call(
+            "med.device.issue",
+            "create",
+            {
+                "department_id": scenario["cardiology_id"],
+                "surgery_case_id": scenario["ortho_case_id"],
+            },
+        )
+    )
+    assert admin.read("med.device.issue", issue["id"], fields) == before
+
+
+def test_a_nurse_asks_the_store_but_does_not_issue(client, admin):
+    issue, _line = _planned_request(admin)
+    nurse = client("nurse")
+    _refused(lambda: nurse.call("med.device.issue", "action_done", [issue["id"]]))
+    _refused(
+        lambda: nurse.call("med.device.issue", "write", [issue["id"]], {"note": "x"}),
+        "odoo.exceptions.AccessError",
+    )
+    assert admin.read("med.device.issue", issue["id"], ["state"])["state"] == "draft"
+
+
+def test_the_reserved_pacemaker_is_issued_to_no_one_else(client, admin, scenario):
+    _issue, line = _planned_request(admin)
+    lot = admin.read("stock.lot", line["lot_id"][0], ["med_udi_raw", "med_state"])
+    assert lot["med_state"] == "in_stock"
+    store = client("storekeeper")
+    for operation, context in (
+        ("issue", {"department_id": scenario["cardiology_id"]}),
+        (
+            "borrow",
+            {"department_id": scenario["cardiology_id"], "expected_return_date": "2099-01-01"},
+        ),
+    ):
+        result = store.call(
+            "med.device.scan", "scan", lot["med_udi_raw"], operation, context=context
+        )
+        assert result["ok"] is False, result
+        assert "reserved for surgery case" in result["message"], result
+    assert admin.read("stock.lot", line["lot_id"][0], ["med_state"])["med_state"] == "in_stock"
+
+
+@pytest.mark.parametrize("role", ["nurse", "storekeeper", "manager"])
+def test_a_closed_case_asks_the_store_for_nothing(client, admin, scenario, role):
+    case_id = scenario["closed_case_id"]
+    product_id = admin.read(
+        "med.surgery.case.line",
+        admin.read("med.surgery.case", case_id, ["line_ids"])["line_ids"][0],
+        ["product_id"],
+    )["product_id"][0]
+    user = client(role)
+    _refused(
+        lambda: user.call(
+            "med.surgery.case.request", "create", {"case_id": case_id, "product_id": product_id}
+        )
+    )
+    _refused(lambda: user.call("med.surgery.case", "action_request_from_store", [case_id]))
+    assert admin.call("med.surgery.case.request", "search_count", [("case_id", "=", case_id)]) == 0
+
+
+@pytest.mark.parametrize("role", ["consignor_a", "plain", "purchaser"])
+def test_outsiders_read_no_store_request_of_a_case(client, role):
+    user = client(role)
+    _refused(
+        lambda: user.call("med.surgery.case.request", "search_read", [], ["case_id"]),
+        "odoo.exceptions.AccessError",
+    )

@@ -191,6 +191,28 @@ def test_orders_as_partners_write_them():
     assert typed.lines[0].values["expiry_date"] == datetime.date(2027, 4, 30)
 
 
+def _pri(data: bytes) -> list[str]:
+    return [s for s in data.decode().split("'") if s.lstrip("\r\n").startswith("PRI+AAA")]
+
+
+def test_a_price_per_basis_quantity_is_written_back_as_the_partner_sent_it():
+    """24.1 per 100 units is read as 0.241 a unit, and written as 24.1 per 100 again (a
+    partner's system reads its own basis back, not a rounded unit price)."""
+    message = edi.decode(ORDERS.encode(), "purchase_order")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        written = edi.encode(message, "edifact")
+    assert [s.strip() for s in _pri(written)][0] == "PRI+AAA:24.1:::100"
+    again = edi.decode(written, "purchase_order")
+    assert again.lines[0].values["unit_price"] == "0.241"
+    # a unit price changed since (the hospital's price): written as a unit price
+    message.lines[0].values["unit_price"] = "0.25"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        changed = edi.encode(message, "edifact")
+    assert [s.strip() for s in _pri(changed)][0] == "PRI+AAA:0.25"
+
+
 def test_receiving_advice_quantities_and_date():
     text = (
         "UNH+1+RECADV:D:96A:UN:EAN003'BGM+352+REC1+9'DTM+137:20250603:102'"

@@ -32,12 +32,10 @@ SUITE_TYPES = {
     ("INVOIC", "381"): "invoice",
     ("ORDRSP", "231"): "order_response",
 }
-#: what the writer does not give back as it was read, by file: the PRI as sent
-#: (``price``: basis and unit; the unit price divided by the basis is written), a line
-#: number the LIN did not have (the writer numbers every line)
+#: what the writer does not give back as it was read, by file: a line number the LIN
+#: did not have (the writer numbers every line)
 NOT_WRITTEN = {
-    "pydifact_fixture_invoice1.edi": ("price", "line_no"),
-    "smooks_edg_invoic_d03b.edi": ("price",),
+    "pydifact_fixture_invoice1.edi": ("line_no",),
 }
 #: the GS1 EANCOM 2002 DESADV example (Effektor's copy): its typographic apostrophes
 #: (U+2019) put back as the segment terminators they stand for, UNT counted again

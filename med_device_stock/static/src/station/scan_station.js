@@ -173,6 +173,7 @@ export class ScanStation extends Component {
             manual: "",
             notice: "",
             undoing: false,
+            creating: false,
         });
         this.queue = new ScanQueue(this.storageKey, { send: (entry) => this.send(entry) });
         useBus(this.barcode.bus, "barcode_scanned", (ev) => this.onScan(ev.detail.barcode));
@@ -453,6 +454,37 @@ export class ScanStation extends Component {
         } finally {
             this.state.undoing = false;
             this.refresh();
+        }
+    }
+
+    /**
+     * A device manager's scan refused because no product has the DI, which the UDI
+     * database knows: create the product from the record, then scan the unit again in
+     * the mode it was scanned in.
+     */
+    async createProduct(entry) {
+        if (this.state.creating) {
+            return;
+        }
+        this.state.creating = true;
+        try {
+            const answer = await this.orm.call("med.device.scan", "station_create_product", [
+                entry.result.udi_record.id,
+            ]);
+            this.state.notice = answer.message;
+            if (!answer.ok) {
+                playError();
+                return;
+            }
+            await this.queue.update(entry, {
+                resolved: true,
+                result: { ...entry.result, udi_record: false },
+            });
+            await this.queue.add(entry.raw, entry.operation, entry.values);
+            this.refresh();
+            this.flush();
+        } finally {
+            this.state.creating = false;
         }
     }
 

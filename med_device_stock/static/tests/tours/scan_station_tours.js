@@ -20,6 +20,9 @@ export const STATION_CODES = {
     C1: `0106950000001016112501151730123121C1`,
 };
 
+/** A unit of a DI no product has, which the NMPA sample of the UDI database lists. */
+const UDI_DB_CODE = `01069700000000171730123121UDIDB1`;
+
 function wedge(code, content) {
     return {
         content: content || `scan ${code}`,
@@ -306,6 +309,37 @@ registry.category("web_tour.tours").add("med_station_offline", {
         {
             content: "the refusal is resolved",
             trigger: ".o_med_station:not(:has(.o_med_station_refusal))",
+        },
+    ],
+});
+
+/** A device manager's scan of a DI no product has, which the UDI database knows: the
+ * station offers the record, creates the product and scans the unit again
+ * (tests/test_scan_station_tour.py, test_manager_creates_a_product_from_the_udi_database). */
+registry.category("web_tour.tours").add("med_station_udi_product", {
+    steps: () => [
+        mode("trace"),
+        wedge(UDI_DB_CODE, "scan a unit whose DI no product has"),
+        {
+            content: "refused, with the UDI database's record",
+            trigger: ".o_med_station_refused .o_med_station_udi_record:contains(冠状动脉药物洗脱支架系统)",
+        },
+        {
+            content: "create the product and scan again",
+            trigger: ".o_med_station_create_product",
+            run: "click",
+        },
+        {
+            content: "the product is created",
+            trigger: ".o_med_station_notice:contains(created from the UDI database record 06970000000017)",
+        },
+        {
+            content: "scanned again: the product is known now, the unit never received",
+            trigger: ".o_med_station_refused .o_med_station_message:contains(never received)",
+        },
+        {
+            content: "nothing more to create",
+            trigger: ".o_med_station_feedback:not(:has(.o_med_station_create_product))",
         },
     ],
 });
