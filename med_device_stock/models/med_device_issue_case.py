@@ -1,4 +1,4 @@
-from odoo import Command, _, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -25,6 +25,21 @@ class MedDeviceIssueCaseMixin(models.AbstractModel):
     surgery_request_ids = fields.One2many(
         related="surgery_case_id.request_ids", string="Requested for the Case"
     )
+
+    @api.model
+    def _med_case_reservations(self, lots):
+        """The lines of open case requests holding ``lots``: their reservations."""
+        return (
+            self.env["med.device.issue.line"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("issue_id.state", "=", "draft"),
+                    ("issue_id.surgery_case_id", "!=", False),
+                ]
+            )
+        )
 
     def write(self, vals):
         if {"department_id", "operation_type"} & set(vals) and self.filtered("surgery_case_id"):

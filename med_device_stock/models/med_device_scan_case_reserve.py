@@ -30,17 +30,7 @@ class MedDeviceScanCaseReserveMixin(models.AbstractModel):
 
     def _med_reservation_problems(self, scan, document):
         lot = scan["lot"]
-        reservations = (
-            self.env["med.device.issue.line"]
-            .sudo()
-            .search(
-                [
-                    ("lot_id", "=", lot.id),
-                    ("issue_id.state", "=", "draft"),
-                    ("issue_id.surgery_case_id", "!=", False),
-                ]
-            )
-        )
+        reservations = self.env["med.device.issue"]._med_case_reservations(lot)
         others = reservations.filtered(
             lambda line: (
                 line.issue_id != document

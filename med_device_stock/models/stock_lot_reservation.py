@@ -19,13 +19,7 @@ class MedLotReservationMixin(models.AbstractModel):
     )
 
     def _compute_med_reserved_case_id(self):
-        lines = self.env["med.device.issue.line"].search(
-            [
-                ("lot_id", "in", self.ids),
-                ("issue_id.state", "=", "draft"),
-                ("issue_id.surgery_case_id", "!=", False),
-            ]
-        )
+        lines = self.env["med.device.issue"]._med_case_reservations(self)
         cases = {line.lot_id.id: line.issue_id.surgery_case_id for line in lines}
         for lot in self:
             lot.med_reserved_case_id = cases.get(lot.id, False)
